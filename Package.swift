@@ -1,0 +1,107 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "MimirAIP",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mimir-worker", targets: ["Host"]),
+        .executable(name: "mimir-orchestrator", targets: ["Orchestrator"]),
+        .executable(name: "mimir-bench-abi", targets: ["ABICallBenchmark"]),
+        // Each executor plugin is its own dynamic library, versioned on its own.
+        .library(name: "PipelineExecution", type: .dynamic, targets: ["PipelineExecution"]),
+        .library(name: "MLTraining", type: .dynamic, targets: ["MLTraining"]),
+        .library(name: "MLInference", type: .dynamic, targets: ["MLInference"]),
+        .library(name: "DigitalTwinUpdate", type: .dynamic, targets: ["DigitalTwinUpdate"]),
+        // A do-nothing executor for benchmarks; not shipped in worker images.
+        .library(name: "MimirNoop", type: .dynamic, targets: ["MimirNoop"]),
+        // For Swift plugin authors.
+        .library(name: "MimirPluginSDK", targets: ["MimirPluginSDK"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: C interfaces
+        .target(name: "PluginABI", path: "Sources/PluginABI"),
+        .systemLibrary(
+            name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]),
+
+        // MARK: Libraries
+        .target(name: "MimirCore", dependencies: ["CJansson"], swiftSettings: strictSettings),
+        .target(name: "MimirJSONSchema", dependencies: ["MimirCore"], swiftSettings: strictSettings),
+        .target(
+            name: "MimirPluginHost",
+            dependencies: [
+                "PluginABI", "MimirCore", "MimirJSONSchema",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .target(
+            name: "MimirPluginSDK", dependencies: ["PluginABI", "MimirCore"],
+            swiftSettings: strictSettings),
+        .target(
+            name: "MimirWorkerCommands",
+            dependencies: [
+                "MimirPluginHost", "MimirCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+
+        // MARK: Executables (thin)
+        .executableTarget(
+            name: "Host", dependencies: ["MimirWorkerCommands"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "Orchestrator",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings),
+
+        // MARK: Executor plugins
+        .target(
+            name: "PipelineExecution", dependencies: ["MimirPluginSDK"],
+            path: "Plugins/PipelineExecution", swiftSettings: strictSettings),
+        .target(
+            name: "MLTraining", dependencies: ["MimirPluginSDK"], path: "Plugins/MLTraining",
+            swiftSettings: strictSettings),
+        .target(
+            name: "MLInference", dependencies: ["MimirPluginSDK"], path: "Plugins/MLInference",
+            swiftSettings: strictSettings),
+        .target(
+            name: "DigitalTwinUpdate", dependencies: ["MimirPluginSDK"],
+            path: "Plugins/DigitalTwinUpdate", swiftSettings: strictSettings),
+
+        // MARK: Benchmarks
+        .target(
+            name: "MimirNoop", dependencies: ["MimirPluginSDK"], path: "bench/NoopPlugin",
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "ABICallBenchmark", dependencies: ["MimirPluginHost", "PluginABI"],
+            path: "bench/ABICallBenchmark", swiftSettings: strictSettings),
+
+        // MARK: Tests
+        .testTarget(
+            name: "MimirCoreTests", dependencies: ["MimirCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirJSONSchemaTests", dependencies: ["MimirJSONSchema", "MimirCore"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirPluginHostTests",
+            dependencies: ["MimirPluginHost", "MimirCore", "PluginABI"],
+            // The plugins are built by `swift build`/`swift test`; the tests dlopen the results.
+            swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,3 @@
+import MimirWorkerCommands
+
+WorkerCommand.main()

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Logging
+import MimirCore
+import MimirPluginHost
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Turns command-line options into a logger, a host configuration and a loaded registry.
+enum HostSetup {
+    static func logger(level text: String?) throws -> Logger {
+        let name = text ?? Environment.value("MIMIR_LOG_LEVEL") ?? "warning"
+        guard let level = Logger.Level(rawValue: name.lowercased()) else {
+            throw ValidationError(
+                "unknown log level \"\(name)\" (use trace, debug, info, notice, warning, error, critical)")
+        }
+        var logger = Logger(label: "mimir-worker") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+        return logger
+    }
+
+    static func configuration(_ options: PluginOptions) throws -> PluginHostConfiguration {
+        let dataDirectory = options.dataDir ?? Environment.value("MIMIR_DATA_DIR") ?? "./data"
+        return PluginHostConfiguration(
+            dataDirectory: dataDirectory, pluginConfiguration: try pluginSettings(options.pluginConfig))
+    }
+
+    static func registry(_ options: PluginOptions, logger: Logger) throws -> ExecutorRegistry {
+        let directory = try options.resolvedPluginDirectory()
+        do {
+            return try ExecutorRegistry.load(
+                directory: directory, configuration: try configuration(options), logger: logger)
+        } catch let error as ExecutorRegistry.DirectoryError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    private static func pluginSettings(_ path: String?) throws -> [String: JSONValue] {
+        let source: String
+        let text: String
+        if let path {
+            source = path
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read plugin settings file \(path)")
+            }
+            text = String(decoding: data, as: UTF8.self)
+        } else if let environment = Environment.value("MIMIR_PLUGIN_CONFIG"), !environment.isEmpty {
+            source = "MIMIR_PLUGIN_CONFIG"
+            text = environment
+        } else {
+            return [:]
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(text)
+        } catch {
+            throw ValidationError("\(source): not valid JSON: \(error)")
+        }
+        guard let settings = value.objectValue else {
+            throw ValidationError("\(source): must be a JSON object of plugin name → settings object")
+        }
+        for (name, entry) in settings where entry.objectValue == nil {
+            throw ValidationError("\(source): settings for plugin \"\(name)\" must be an object, got \(entry.typeName)")
+        }
+        return settings
+    }
+}
+
+/// Unbuffered writes to the standard streams (the C `stderr` global is not concurrency-safe).
+enum Terminal {
+    static func writeError(_ text: String) {
+        write(fileDescriptor: 2, text)
+    }
+
+    static func writeOutput(_ text: String) {
+        write(fileDescriptor: 1, text)
+    }
+
+    static var standardErrorIsTerminal: Bool { isatty(2) != 0 }
+
+    private static func write(fileDescriptor: Int32, _ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(fileDescriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}

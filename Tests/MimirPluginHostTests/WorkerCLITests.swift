@@ -1,0 +1,103 @@
+import Foundation
+import MimirCore
+import Testing
+
+/// The real `mimir-worker` binary, run as a child process.
+@Suite("mimir-worker command line")
+struct WorkerCLITests {
+    let worker = TestEnvironment.product("mimir-worker")
+
+    func pluginDirectory() throws -> String {
+        try TestEnvironment.pluginDirectory(
+            TestEnvironment.swiftPlugins.map(TestEnvironment.product) + [try TestEnvironment.examplePlugin()])
+    }
+
+    @Test("inspect prints a valid plugin's descriptor as JSON")
+    func inspectGood() throws {
+        let result = try Command.run(worker, ["inspect", try TestEnvironment.examplePlugin()]).check()
+        let document = try JSONValue.parse(result.output)
+        #expect(document["name"] == "text-stats")
+        #expect(document["abi"] == "1.0")
+        #expect(document["executors"]?.arrayValue?.first?["job_type"] == "text_stats")
+        #expect(document["executors"]?.arrayValue?.first?["parameters_schema"]?["required"] == ["text"])
+    }
+
+    @Test("inspect exits non-zero with the reason for a refused file")
+    func inspectBad() throws {
+        let path = try TestEnvironment.fixture("abi_major")
+        let result = try Command.run(worker, ["inspect", path])
+        #expect(result.status == 1)
+        #expect(result.output.isEmpty)
+        #expect(
+            result.error
+                == "mimir-worker: \(path): refused: plugin ABI major 2 is not spoken by this host (host ABI major 1); rebuild the plugin against ABI 1.x\n"
+        )
+    }
+
+    @Test("plugins lists what loaded, as a table and as JSON, and --strict fails on refusals")
+    func pluginsListing() throws {
+        let directory = try pluginDirectory()
+        let table = try Command.run(worker, ["plugins", "--plugin-dir", directory]).check()
+        #expect(table.output.contains("PipelineExecution"))
+        #expect(table.output.contains("text_stats"))
+        let json = try Command.run(worker, ["plugins", "--json"], environment: ["MIMIR_PLUGIN_DIR": directory]).check()
+        let report = try JSONValue.parse(json.output)
+        #expect(report["plugins"]?.arrayValue?.count == 5)
+        #expect(report["refused"] == [])
+
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(directory)/libbad.so", withDestinationPath: try TestEnvironment.fixture("bad_magic"))
+        let strict = try Command.run(worker, ["plugins", "--plugin-dir", directory, "--strict"])
+        #expect(strict.status == 1)
+        #expect(strict.output.contains("refused: \(directory)/libbad.so: bad descriptor magic 0xDEADBEEF"))
+    }
+
+    @Test("run executes a job through the registry and prints the outcome JSON")
+    func runJob() throws {
+        let job = #"{"type": "text_stats", "task_spec": {"parameters": {"text": "the cat and the hat", "top": 1}}}"#
+        let result = try Command.run(worker, ["run", "--plugin-dir", try pluginDirectory(), "--job", "-"], input: job)
+            .check()
+        let outcome = try JSONValue.parse(result.output)
+        #expect(outcome["status"] == "succeeded")
+        #expect(outcome["type"] == "text_stats")
+        #expect(outcome["result"]?["words"] == 5)
+        #expect(outcome["result"]?["top_words"] == [["word": "the", "count": 2]])
+        #expect(result.error.contains("running text_stats job local-"))
+    }
+
+    @Test("run reports a failed job with exit status 1 and its reason")
+    func runFailure() throws {
+        let job = #"{"task_spec": {"parameters": {"task": "regression", "target": "y"}}}"#
+        let result = try Command.run(
+            worker, ["run", "--plugin-dir", try pluginDirectory(), "--type", "ml_training", "--job", "-"], input: job)
+        #expect(result.status == 1)
+        let outcome = try JSONValue.parse(result.output)
+        #expect(outcome["status"] == "permanent_failure")
+        #expect(outcome["message"] == "ml_training is not implemented in MLTraining 0.1.0")
+    }
+
+    @Test(
+        "run refuses bad job files with a clear message",
+        arguments: [
+            (
+                #"{"type": "nope"}"#,
+                "no executor for job type \"nope\" in the plugin directory (available: digital_twin_update, ml_inference, ml_training, pipeline_execution, text_stats)"
+            ),
+            (#"{"type": "text_stats", "priority": "high"}"#, "priority: expected an integer"),
+            (#"{"type": "text_stats",}"#, "not valid JSON"),
+            (#"[1]"#, "a job document must be a JSON object, got array"),
+            (#"{"task_spec": {}}"#, "no job type: give \"type\" in the file or --type"),
+        ])
+    func runBadJob(job: String, expected: String) throws {
+        let result = try Command.run(worker, ["run", "--plugin-dir", try pluginDirectory(), "--job", "-"], input: job)
+        #expect(result.status != 0)
+        #expect(result.error.contains(expected), "\(result.error)")
+    }
+
+    @Test("a missing plugin directory is reported, not a crash")
+    func missingPluginDirectory() throws {
+        let result = try Command.run(worker, ["plugins"], environment: ["MIMIR_PLUGIN_DIR": ""])
+        #expect(result.status != 0)
+        #expect(result.error.contains("no plugin directory: pass --plugin-dir DIR or set MIMIR_PLUGIN_DIR"))
+    }
+}
