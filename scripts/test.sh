@@ -20,3 +20,6 @@ fi
 
 echo "== swift test"
 swift test --skip-build
+
+echo "== memory ownership across the plugin ABI (valgrind)"
+scripts/memcheck.sh "$(swift build --show-bin-path)"

@@ -95,14 +95,4 @@ extension JSONValue {
             self = .null
         }
     }
-
-    /// JSON text with sorted keys, so equal values always serialise identically.
-    public func jsonText(pretty: Bool = false) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting =
-            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail except for non-finite doubles, which JSON cannot hold.
-        guard let data = try? encoder.encode(self) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
-    }
 }

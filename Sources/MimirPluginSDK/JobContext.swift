@@ -48,6 +48,15 @@ public struct JobContext: @unchecked Sendable {
         host.pointee.heartbeat(handle)
     }
 
+    /// A directory private to this job attempt, made on the first call and removed with its
+    /// contents when the job ends.
+    public func scratchDirectory() throws(ExecutorError) -> String {
+        guard let path = host.pointee.scratch_dir(handle) else {
+            throw .retryable("the worker could not create a scratch directory (see the job's log)")
+        }
+        return String(cString: path)
+    }
+
     /// Records an output the job produced (a project path or URI).
     public func addArtifact(_ uri: String, mediaType: String? = nil) {
         uri.withCString { uriPointer in

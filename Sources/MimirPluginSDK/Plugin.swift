@@ -41,6 +41,4 @@ public struct Job: Sendable {
     /// The whole job document (task_spec, resource_requirements, data_access, ...).
     public var document: JSONValue
     public var attempt: Int
-    /// A directory private to this attempt, removed afterwards.
-    public var scratchDirectory: String
 }

@@ -160,7 +160,7 @@ private let executeTrampoline: mimir_execute_fn = { instance, host, context, inp
     let swiftJob = Job(
         id: job.job_id.map { String(cString: $0) } ?? "", type: jobType,
         projectID: job.project_id.map { String(cString: $0) } ?? "", parameters: parameters, document: document,
-        attempt: Int(job.attempt), scratchDirectory: job.scratch_dir.map { String(cString: $0) } ?? "")
+        attempt: Int(job.attempt))
     let jobContext = JobContext(host: host, handle: context)
     do {
         let result = try executor.execute(swiftJob, context: jobContext)

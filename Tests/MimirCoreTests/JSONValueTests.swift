@@ -69,3 +69,28 @@ struct JSONValueTests {
         }
     }
 }
+
+@Suite("JSON writer")
+struct JSONWriterTests {
+    @Test("strings are escaped per RFC 8259 and survive a round trip")
+    func escaping() throws {
+        let text = "quote \" backslash \\ newline \n tab \t nul \u{0} bell \u{7} slash / caf\u{e9} \u{1F600}"
+        let written = JSONValue.string(text).jsonText()
+        #expect(written == #""quote \" backslash \\ newline \n tab \t nul \u0000 bell \u0007 slash / café 😀""#)
+        #expect(try JSONValue.parse(written) == .string(text))
+    }
+
+    @Test("numbers: integers exact, doubles shortest round trip, non-finite as null")
+    func numbers() throws {
+        let value: JSONValue = [.integer(Int64.min), 0.1, 1e300, -2.5e-8, .number(.infinity), .number(.nan)]
+        let written = value.jsonText()
+        #expect(written == "[-9223372036854775808,0.1,1e+300,-2.5e-08,null,null]")
+        #expect(try JSONValue.parse(written).arrayValue?.prefix(4) == value.arrayValue?.prefix(4))
+    }
+
+    @Test("pretty output indents by two spaces with sorted keys")
+    func pretty() {
+        let value: JSONValue = ["b": [1, [:]], "a": []]
+        #expect(value.jsonText(pretty: true) == "{\n  \"a\": [],\n  \"b\": [\n    1,\n    {}\n  ]\n}")
+    }
+}

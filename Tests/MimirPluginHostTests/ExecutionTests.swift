@@ -123,17 +123,27 @@ struct ExecutionTests {
         #expect(observer.logs.isEmpty)
     }
 
-    @Test("each job gets an empty scratch directory that is removed afterwards")
+    @Test("a job's scratch directory is made on first use, private to it, and removed afterwards")
     func scratchDirectory() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "mimir-scratch-test-\(UUID().uuidString)"
-        ).path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mimir-scratch-\(UUID().uuidString)")
+            .path
         let scoped = TestEnvironment.registry(
             [try TestEnvironment.fixture("good")], configuration: PluginHostConfiguration(scratchRoot: root))
         defer { scoped.shutdown() }
-        let outcome = try #require(scoped.executor(for: "fixture_echo")).run(
-            ExecutionRequest(jobID: "../../etc/passwd"))
-        #expect(outcome.status == .succeeded)
+        let executor = try #require(scoped.executor(for: "fixture_echo"))
+
+        let untouched = executor.run(ExecutionRequest(jobID: "no-scratch"))
+        #expect(untouched.status == .succeeded)
+        #expect(!FileManager.default.fileExists(atPath: root), "a job that never asked made a directory")
+
+        let first = executor.run(ExecutionRequest(jobID: "../../etc/passwd", parameters: ["use_scratch": true]))
+        let second = executor.run(ExecutionRequest(jobID: "job-2", parameters: ["use_scratch": true]))
+        #expect(first.status == .succeeded && second.status == .succeeded, "\(first) \(second)")
+        let firstPath = try #require(first.result?["scratch_dir"]?.stringValue)
+        let secondPath = try #require(second.result?["scratch_dir"]?.stringValue)
+        #expect(firstPath.hasPrefix(root + "/"))
+        #expect(!firstPath.dropFirst(root.count + 1).contains("/"), "the job id must not steer the path: \(firstPath)")
+        #expect(firstPath != secondPath)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).isEmpty)
     }
 

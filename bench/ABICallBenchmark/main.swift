@@ -12,7 +12,7 @@ import PluginABI
 //   abi      — the plugin's execute pointer called with a pre-built job input and a host table
 //              whose services do nothing: the C boundary plus the plugin's own per-call work;
 //   host     — LoadedExecutor.run: what the worker pays per job (schema validation, C strings,
-//              call context, scratch directory, outcome).
+//              call context, outcome).
 // Usage: mimir-bench-abi PLUGIN.so JOB_TYPE [ITERATIONS]
 
 let arguments = CommandLine.arguments
@@ -74,7 +74,7 @@ else {
 var silentHost = mimir_host_api(
     struct_size: UInt32(MemoryLayout<mimir_host_api>.size), abi_major: 1, abi_minor: 0,
     log: { _, _, _ in }, progress: { _, _, _ in }, is_cancelled: { _ in 0 }, heartbeat: { _ in },
-    set_result: { _, _ in MIMIR_OK }, set_error: { _, _ in }, add_artifact: { _, _, _ in })
+    set_result: { _, _ in MIMIR_OK }, set_error: { _, _ in }, add_artifact: { _, _, _ in }, scratch_dir: { _ in nil })
 var instance: UnsafeMutableRawPointer?
 var initArgs = mimir_init_args(
     struct_size: UInt32(MemoryLayout<mimir_init_args>.size), host_name: permanent("bench"),
@@ -85,8 +85,7 @@ guard descriptor.`init`?(&silentHost, nil, &initArgs, &instance) ?? MIMIR_OK == 
 }
 var input = mimir_job_input(
     struct_size: UInt32(MemoryLayout<mimir_job_input>.size), job_id: permanent("bench"), job_type: permanent(jobType),
-    project_id: permanent(""), parameters_json: permanent("{}"), job_json: permanent("{}"), attempt: 1,
-    scratch_dir: permanent("/tmp"))
+    project_id: permanent(""), parameters_json: permanent("{}"), job_json: permanent("{}"), attempt: 1)
 let abi = measure("abi", iterations: iterations) { _ = execute(instance, &silentHost, nil, &input) }
 descriptor.shutdown?(instance)
 

@@ -9,7 +9,8 @@ final class CallContext: Sendable {
         /// An `init` call: logs go to the worker's logger; progress and results are ignored.
         case initialization(logger: Logger)
         case job(
-            observer: (any ExecutionObserver)?, cancellation: CancellationToken, deadline: ContinuousClock.Instant?)
+            observer: (any ExecutionObserver)?, cancellation: CancellationToken, deadline: ContinuousClock.Instant?,
+            scratch: ScratchSpace)
     }
 
     struct Reports: Sendable {
@@ -37,14 +38,14 @@ final class CallContext: Sendable {
     var snapshot: Reports { reports.withLock { $0 } }
 
     var isCancelled: Bool {
-        guard case .job(_, let cancellation, let deadline) = purpose else { return false }
+        guard case .job(_, let cancellation, let deadline, _) = purpose else { return false }
         if cancellation.isCancelled { return true }
         if let deadline, ContinuousClock.now >= deadline { return true }
         return false
     }
 
     var hasTimedOut: Bool {
-        guard case .job(_, let cancellation, let deadline?) = purpose else { return false }
+        guard case .job(_, let cancellation, let deadline?, _) = purpose else { return false }
         return !cancellation.isCancelled && ContinuousClock.now >= deadline
     }
 
@@ -63,7 +64,7 @@ final class CallContext: Sendable {
         switch purpose {
         case .initialization(let logger):
             logger.log(level: level.swiftLogLevel, "\(message)")
-        case .job(let observer, _, _):
+        case .job(let observer, _, _, _):
             let admitted = reports.withLock { reports -> Bool in
                 guard reports.loggedBytes + message.utf8.count <= maxLogBytes else {
                     reports.droppedLogLines += 1
@@ -78,7 +79,7 @@ final class CallContext: Sendable {
 
     func progress(_ fraction: Double, _ message: String?) {
         markActive()
-        guard case .job(let observer, _, _) = purpose, !fraction.isNaN else { return }
+        guard case .job(let observer, _, _, _) = purpose, !fraction.isNaN else { return }
         observer?.executorProgressed(min(max(fraction, 0), 1), message)
     }
 
@@ -101,6 +102,18 @@ final class CallContext: Sendable {
 
     func setError(_ message: String) {
         reports.withLock { $0.error = message }
+    }
+
+    /// The job's scratch directory as a C string, made on first use; `nil` when it cannot be.
+    func scratchDirectory() -> UnsafePointer<CChar>? {
+        markActive()
+        guard case .job(_, _, _, let scratch) = purpose else { return nil }
+        do {
+            return try scratch.path()
+        } catch {
+            log(.error, "\(error)")
+            return nil
+        }
     }
 
     func addArtifact(_ artifact: Artifact) {

@@ -44,6 +44,9 @@ enum HostServices {
                     guard let call = HostServices.call(context), let uri else { return }
                     call.addArtifact(
                         Artifact(uri: String(cString: uri), mediaType: mediaType.map { String(cString: $0) }))
+                },
+                scratch_dir: { context in
+                    HostServices.call(context)?.scratchDirectory()
                 }
             ))
         return UnsafePointer(table)

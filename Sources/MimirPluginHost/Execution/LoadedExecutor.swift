@@ -81,17 +81,12 @@ public final class LoadedExecutor: Sendable {
         }
         defer { instance.endCall() }
 
-        let scratch: ScratchDirectory
-        do {
-            scratch = try ScratchDirectory.create(under: configuration.scratchRoot, jobID: request.jobID)
-        } catch {
-            return ExecutionOutcome(status: .retryableFailure, message: "job \(request.jobID): \(error)")
-        }
+        let scratch = ScratchSpace(root: configuration.scratchRoot, jobID: request.jobID)
         defer { scratch.remove() }
-
         let call = CallContext(
             purpose: .job(
-                observer: observer, cancellation: cancellation, deadline: request.timeout.map { started + $0 }),
+                observer: observer, cancellation: cancellation, deadline: request.timeout.map { started + $0 },
+                scratch: scratch),
             maxLogBytes: configuration.maxLogBytesPerJob)
         let arena = CStringArena()
         var input = mimir_job_input(
@@ -101,8 +96,7 @@ public final class LoadedExecutor: Sendable {
             project_id: arena.copy(request.projectID),
             parameters_json: arena.copy(request.parameters.jsonText()),
             job_json: arena.copy(request.document.jsonText()),
-            attempt: request.attempt,
-            scratch_dir: arena.copy(scratch.path))
+            attempt: request.attempt)
         let status = withExtendedLifetime((call, arena)) {
             if !manifest.concurrent {
                 return serialGate.withLock { _ in

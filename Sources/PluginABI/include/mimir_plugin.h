@@ -171,7 +171,7 @@ typedef struct mimir_context mimir_context;
 /* Services the host offers. Filled by the host; static, valid for the life of the process.
  * Every function may be called from any thread while the call that received `ctx` runs. With an
  * init context (during init()), progress, heartbeat and add_artifact are ignored, is_cancelled
- * returns 0 and set_result returns MIMIR_ERROR_INVALID_INPUT.
+ * returns 0, set_result returns MIMIR_ERROR_INVALID_INPUT and scratch_dir returns NULL.
  * Functions added in later minors are appended; check MIMIR_HAS_FIELD(host, mimir_host_api, fn)
  * before calling one that is newer than ABI 1.0. */
 typedef struct mimir_host_api {
@@ -212,6 +212,14 @@ typedef struct mimir_host_api {
      * `media_type` (e.g. "text/csv"; may be NULL). Both borrowed, copied. Artifacts are listed
      * with the job's result so users find outputs without parsing result JSON. */
     void (*add_artifact)(mimir_context *ctx, const char *uri, const char *media_type);
+
+    /* Returns the path of a directory private to this job attempt, created empty on the first
+     * call (later calls return the same path) and removed with its contents after execute()
+     * returns. Put temporary files here. The string is owned by the host, valid until
+     * execute() returns. Returns NULL when the directory cannot be created (the reason goes to
+     * the job's log) and for an init context. Created lazily because most jobs never need one
+     * and making a directory costs more than the rest of a small job. */
+    const char *(*scratch_dir)(mimir_context *ctx);
 } mimir_host_api;
 
 /* What init() receives. Owned by the host, valid until init() returns. */
@@ -245,9 +253,6 @@ typedef struct mimir_job_input {
     const char *job_json;
     /* 1 for the first run, 2 for the first retry, ... */
     uint32_t attempt;
-    /* A directory private to this job attempt, empty at start, removed by the host after
-     * execute() returns. Put temporary files here. */
-    const char *scratch_dir;
 } mimir_job_input;
 
 /* ---------------------------------------------------------------------------------------- */

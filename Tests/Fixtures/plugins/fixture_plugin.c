@@ -290,7 +290,8 @@ static json_t *load_parameters(const mimir_host_api *host, mimir_context *ctx,
     "\"message\":{\"type\":\"string\"},"                                                       \
     "\"sleep_ms\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10000},"                     \
     "\"fail\":{\"enum\":[\"retryable\",\"permanent\",\"invalid\"]},"                           \
-    "\"progress_steps\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1000}"                 \
+    "\"progress_steps\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1000},"                \
+    "\"use_scratch\":{\"type\":\"boolean\"}"                                                    \
     "},\"additionalProperties\":false}"
 
 #define COUNTING_SCHEMA \
@@ -307,9 +308,11 @@ static mimir_status echo_execute(void *instance, const mimir_host_api *host, mim
 
     const char *message = "", *failure = NULL;
     json_int_t sleep_ms = 0, steps = 0;
+    int use_scratch = 0;
     json_error_t error;
-    if (json_unpack_ex(params, &error, 0, "{s?:s, s?:I, s?:s, s?:I}", "message", &message,
-                       "sleep_ms", &sleep_ms, "fail", &failure, "progress_steps", &steps) != 0) {
+    if (json_unpack_ex(params, &error, 0, "{s?:s, s?:I, s?:s, s?:I, s?:b}", "message", &message,
+                       "sleep_ms", &sleep_ms, "fail", &failure, "progress_steps", &steps,
+                       "use_scratch", &use_scratch) != 0) {
         json_decref(params);
         return fail(host, ctx, MIMIR_ERROR_INVALID_INPUT, "invalid parameters: %s", error.text);
     }
@@ -335,6 +338,24 @@ static mimir_status echo_execute(void *instance, const mimir_host_api *host, mim
     host->log(ctx, MIMIR_LOG_INFO, line);
     free(line);
 
+    /* With use_scratch: writes a file into the job's scratch directory and reports the path,
+     * so tests can check the directory is private, writable and removed afterwards. */
+    const char *scratch = NULL;
+    if (use_scratch) {
+        scratch = host->scratch_dir(ctx);
+        if (scratch == NULL || host->scratch_dir(ctx) != scratch) {
+            status = fail(host, ctx, MIMIR_ERROR_RETRYABLE, "no stable scratch directory");
+            goto done;
+        }
+        char file[4096];
+        snprintf(file, sizeof file, "%s/probe.txt", scratch);
+        FILE *probe = fopen(file, "w");
+        if (probe == NULL || fputs("scratch", probe) < 0 || fclose(probe) != 0) {
+            status = fail(host, ctx, MIMIR_ERROR_RETRYABLE, "cannot write %s", file);
+            goto done;
+        }
+    }
+
     if (failure != NULL) {
         status = strcmp(failure, "retryable") == 0   ? MIMIR_ERROR_RETRYABLE
                  : strcmp(failure, "permanent") == 0 ? MIMIR_ERROR_PERMANENT
@@ -343,9 +364,9 @@ static mimir_status echo_execute(void *instance, const mimir_host_api *host, mim
         goto done;
     }
     status = set_result(host, ctx,
-                        json_pack("{s:s, s:s?, s:I, s:s?}", "echo", message, "job_id", job->job_id,
-                                  "attempt", (json_int_t)job->attempt, "project_id",
-                                  job->project_id));
+                        json_pack("{s:s, s:s?, s:I, s:s?, s:s*}", "echo", message, "job_id",
+                                  job->job_id, "attempt", (json_int_t)job->attempt, "project_id",
+                                  job->project_id, "scratch_dir", scratch));
 done:
     json_decref(params); /* `message` and `failure` point into it */
     return status;
