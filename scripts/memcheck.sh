@@ -33,7 +33,7 @@ check() {
         cat "$work/$name.log"
         failures=$((failures + 1))
     else
-        echo "memcheck: $name: clean ($(grep -o '"status" : "[a-z_]*"' "$work/$name.out"))"
+        echo "memcheck: $name: clean ($(grep -o '"status": *"[a-z_]*"' "$work/$name.out"))"
     fi
 }
 

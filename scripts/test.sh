@@ -18,8 +18,8 @@ if grep -E "^/.*(Sources|Plugins|Tests|bench)/.*warning:" "$build_log" | grep -v
     exit 1
 fi
 
-echo "== swift test"
-swift test --skip-build
-
 echo "== memory ownership across the plugin ABI (valgrind)"
 scripts/memcheck.sh "$(swift build --show-bin-path)"
+
+echo "== swift test"
+swift test --skip-build
