@@ -26,6 +26,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: C interfaces
@@ -62,12 +67,42 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
 
+        .target(
+            name: "MimirRedis",
+            dependencies: [
+                "CHiredis", "MimirCore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .target(
+            name: "MimirQueue",
+            dependencies: ["MimirRedis", "MimirCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
+        .target(
+            name: "MimirHTTPClient", dependencies: ["CCurl", "MimirCore"], swiftSettings: strictSettings),
+        .target(
+            name: "MimirOrchestrator",
+            dependencies: [
+                "MimirQueue", "MimirCore", "MimirJSONSchema",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.embedInCode("Resources/openapi.json")],
+            swiftSettings: strictSettings),
+
         // MARK: Executables (thin)
         .executableTarget(
             name: "Host", dependencies: ["MimirWorkerCommands"], swiftSettings: strictSettings),
         .executableTarget(
             name: "Orchestrator",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "MimirOrchestrator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
 
         // MARK: Executor plugins

@@ -35,6 +35,12 @@ extension JSONValue {
         return try text.withUTF8 { bytes in Result { () throws(JSONSyntaxError) in try parse(bytes) } }.get()
     }
 
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONSyntaxError) in try parse(buffer) }
+        }.get()
+    }
+
     public static func parse(_ data: Data) throws(JSONSyntaxError) -> JSONValue {
         try data.withUnsafeBytes { raw in
             Result { () throws(JSONSyntaxError) in try parse(raw.bindMemory(to: UInt8.self)) }

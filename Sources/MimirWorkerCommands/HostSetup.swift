@@ -15,8 +15,8 @@ import MimirPluginHost
 
 /// Turns command-line options into a logger, a host configuration and a loaded registry.
 enum HostSetup {
-    static func logger(level text: String?) throws -> Logger {
-        let name = text ?? Environment.value("MIMIR_LOG_LEVEL") ?? "warning"
+    static func logger(level text: String?, default fallback: String) throws -> Logger {
+        let name = text ?? Environment.value("MIMIR_LOG_LEVEL").flatMap { $0.isEmpty ? nil : $0 } ?? fallback
         guard let level = Logger.Level(rawValue: name.lowercased()) else {
             throw ValidationError(
                 "unknown log level \"\(name)\" (use trace, debug, info, notice, warning, error, critical)")
@@ -26,19 +26,20 @@ enum HostSetup {
         return logger
     }
 
-    static func configuration(_ options: PluginOptions) throws -> PluginHostConfiguration {
+    static func configuration(_ options: HostOptions) throws -> PluginHostConfiguration {
         let dataDirectory = options.dataDir ?? Environment.value("MIMIR_DATA_DIR") ?? "./data"
         return PluginHostConfiguration(
             dataDirectory: dataDirectory, pluginConfiguration: try pluginSettings(options.pluginConfig))
     }
 
-    static func registry(_ options: PluginOptions, logger: Logger) throws -> ExecutorRegistry {
-        let directory = try options.resolvedPluginDirectory()
+    static func registry(_ directory: PluginDirectoryOption, _ options: HostOptions, logger: Logger) throws
+        -> ExecutorRegistry
+    {
+        let path = try directory.resolved()
         do {
-            return try ExecutorRegistry.load(
-                directory: directory, configuration: try configuration(options), logger: logger)
+            return try ExecutorRegistry.load(directory: path, configuration: try configuration(options), logger: logger)
         } catch let error as ExecutorRegistry.DirectoryError {
-            throw ValidationError(error.description)
+            throw WorkerFailure(description: error.description)
         }
     }
 
@@ -48,7 +49,7 @@ enum HostSetup {
         if let path {
             source = path
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("cannot read plugin settings file \(path)")
+                throw WorkerFailure(description: "cannot read plugin settings file \(path)")
             }
             text = String(decoding: data, as: UTF8.self)
         } else if let environment = Environment.value("MIMIR_PLUGIN_CONFIG"), !environment.isEmpty {
@@ -61,13 +62,14 @@ enum HostSetup {
         do {
             value = try JSONValue.parse(text)
         } catch {
-            throw ValidationError("\(source): not valid JSON: \(error)")
+            throw WorkerFailure(description: "\(source): not valid JSON: \(error)")
         }
         guard let settings = value.objectValue else {
-            throw ValidationError("\(source): must be a JSON object of plugin name → settings object")
+            throw WorkerFailure(description: "\(source): must be a JSON object of plugin name → settings object")
         }
         for (name, entry) in settings where entry.objectValue == nil {
-            throw ValidationError("\(source): settings for plugin \"\(name)\" must be an object, got \(entry.typeName)")
+            throw WorkerFailure(
+                description: "\(source): settings for plugin \"\(name)\" must be an object, got \(entry.typeName)")
         }
         return settings
     }

@@ -12,11 +12,11 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "Path of the plugin library.")
     var file: String
 
-    @OptionGroup var options: PluginOptions
+    @OptionGroup var options: HostOptions
 
     func run() throws {
         // Refusals are printed below; the logger only shows what the plugin logs from init.
-        let logger = try HostSetup.logger(level: options.logLevel ?? "critical")
+        let logger = try HostSetup.logger(level: options.logLevel, default: "critical")
         let registry = ExecutorRegistry.load(
             files: [file], configuration: try HostSetup.configuration(options), logger: logger)
         defer { registry.shutdown() }

@@ -7,7 +7,8 @@ struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins", abstract: "List the plugins in the plugin directory and their executors.")
 
-    @OptionGroup var options: PluginOptions
+    @OptionGroup var directory: PluginDirectoryOption
+    @OptionGroup var options: HostOptions
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
@@ -16,8 +17,8 @@ struct PluginsCommand: ParsableCommand {
     var strict = false
 
     func run() throws {
-        let logger = try HostSetup.logger(level: options.logLevel ?? "critical")
-        let registry = try HostSetup.registry(options, logger: logger)
+        let logger = try HostSetup.logger(level: options.logLevel, default: "critical")
+        let registry = try HostSetup.registry(directory, options, logger: logger)
         defer { registry.shutdown() }
         Terminal.writeOutput(json ? RegistryReport(registry).jsonText(pretty: true) + "\n" : table(registry))
         if strict, !registry.refusals.isEmpty || !registry.conflicts.isEmpty { throw ExitCode(1) }

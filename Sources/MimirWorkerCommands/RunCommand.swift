@@ -37,17 +37,18 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Seconds before the job is ended as timed out (overrides task_spec.timeout_seconds).")
     var timeout: Double?
 
-    @OptionGroup var options: PluginOptions
+    @OptionGroup var directory: PluginDirectoryOption
+    @OptionGroup var options: HostOptions
 
     func run() throws {
-        let logger = try HostSetup.logger(level: options.logLevel)
+        let logger = try HostSetup.logger(level: options.logLevel, default: "warning")
         let spec = try loadJob()
-        let registry = try HostSetup.registry(options, logger: logger)
+        let registry = try HostSetup.registry(directory, options, logger: logger)
         defer { registry.shutdown() }
         guard let executor = registry.executor(for: spec.type) else {
             let known = registry.jobTypes.isEmpty ? "none" : registry.jobTypes.joined(separator: ", ")
-            throw ValidationError(
-                "no executor for job type \"\(spec.type)\" in the plugin directory (available: \(known))")
+            throw WorkerFailure(
+                description: "no executor for job type \"\(spec.type)\" in the plugin directory (available: \(known))")
         }
         var request = ExecutionRequest(jobID: jobID ?? Self.localJobID(), spec: spec)
         if let timeout {
@@ -76,7 +77,7 @@ struct RunCommand: ParsableCommand {
             data = Data(bytes)
         } else {
             guard let contents = FileManager.default.contents(atPath: job) else {
-                throw ValidationError("cannot read job file \(job)")
+                throw WorkerFailure(description: "cannot read job file \(job)")
             }
             data = contents
         }
@@ -84,16 +85,16 @@ struct RunCommand: ParsableCommand {
         do {
             document = try JSONValue.parse(data)
         } catch {
-            throw ValidationError("\(job): not valid JSON: \(error)")
+            throw WorkerFailure(description: "\(job): not valid JSON: \(error)")
         }
         guard case .object(var fields) = document else {
-            throw ValidationError("\(job): a job document must be a JSON object, got \(document.typeName)")
+            throw WorkerFailure(description: "\(job): a job document must be a JSON object, got \(document.typeName)")
         }
         switch (fields["type"]?.stringValue, type) {
         case (nil, nil):
-            throw ValidationError("\(job): no job type: give \"type\" in the file or --type")
+            throw WorkerFailure(description: "\(job): no job type: give \"type\" in the file or --type")
         case (let inFile?, let requested?) where inFile != requested:
-            throw ValidationError("\(job): job type \"\(inFile)\" does not match --type \(requested)")
+            throw WorkerFailure(description: "\(job): job type \"\(inFile)\" does not match --type \(requested)")
         case (nil, let requested?):
             fields["type"] = .string(requested)
         default:
@@ -103,7 +104,7 @@ struct RunCommand: ParsableCommand {
         do {
             return try JSONDecoder().decode(JobSpec.self, from: Data(document.jsonText().utf8))
         } catch let error as DecodingError {
-            throw ValidationError("\(job): \(error.fieldDescription)")
+            throw WorkerFailure(description: "\(job): \(error.fieldDescription)")
         }
     }
 

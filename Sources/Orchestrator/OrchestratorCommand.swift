@@ -1,14 +1,89 @@
 import ArgumentParser
+import Glibc
+import Logging
+import MimirCore
+import MimirOrchestrator
 
-/// Placeholder until the orchestrator issue lands: says so plainly instead of pretending.
 @main
-struct OrchestratorCommand: ParsableCommand {
+struct OrchestratorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mimir-orchestrator",
-        abstract: "Mimir AIP orchestrator (REST API and job queue) — not built yet in this version.")
+        abstract: "Mimir AIP orchestrator: the REST API and the job queue in Redis.",
+        version: MimirVersion.current,
+        subcommands: [Serve.self], defaultSubcommand: Serve.self)
+}
 
-    func run() throws {
-        throw ValidationError(
-            "mimir-orchestrator is not implemented in this version; use `mimir-worker run` to run jobs locally")
+/// Each option falls back to its environment variable, then to the documented default
+/// (docs/operations.md).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the REST API (the default command).")
+
+    @Option(help: "Address to listen on ($HOST, default 0.0.0.0).") var host: String?
+    @Option(help: "Port to listen on; 0 picks a free one ($PORT, default 8080).") var port: Int?
+    @Option(help: "redis://[[user]:password@]host[:port][/db] ($REDIS_URL, default redis://127.0.0.1:6379/0).")
+    var redisURL: String?
+    @Option(help: "Redis connections and threads ($REDIS_POOL_SIZE, default 8).") var redisPoolSize: Int?
+    @Option(help: "Prefix of every Redis key ($REDIS_NAMESPACE, default mimir).") var redisNamespace: String?
+    @Option(help: "Workers kept running ($MIN_WORKERS, default 1).") var minWorkers: Int?
+    @Option(help: "Most workers at once ($MAX_WORKERS, default 10).") var maxWorkers: Int?
+    @Option(help: "Queued jobs per worker before scaling out ($QUEUE_THRESHOLD, default 5).") var queueThreshold: Int?
+    @Option(help: "Comma-separated job types accepted ($JOB_TYPES, default the four built-in types).") var jobTypes:
+        String?
+    @Option(help: "Attempts per job unless the job says otherwise ($MAX_ATTEMPTS, default 3).") var maxAttempts: Int?
+    @Option(help: "Worker lease in seconds ($LEASE_SECONDS, default 15).") var leaseSeconds: Double?
+    @Option(help: "First retry backoff in seconds ($BACKOFF_BASE_SECONDS, default 1).") var backoffBaseSeconds: Double?
+    @Option(help: "Longest retry backoff in seconds ($BACKOFF_MAX_SECONDS, default 300).") var backoffMaxSeconds:
+        Double?
+    @Option(help: "How long finished jobs are kept, seconds ($JOB_RETENTION_SECONDS, default 604800).")
+    var jobRetentionSeconds: Double?
+    @Option(help: "Log lines kept per job ($LOG_LINES_PER_JOB, default 1000).") var logLinesPerJob: Int?
+    @Option(help: "Largest request body in bytes ($MAX_BODY_BYTES, default 1048576).") var maxBodyBytes: Int?
+    @Option(help: "Reaper interval in seconds ($REAPER_INTERVAL_SECONDS, default 1).") var reaperIntervalSeconds:
+        Double?
+    @Option(help: "Directory of the web UI served at / ($FRONTEND_DIR, default none).") var frontendDir: String?
+    @Option(help: "trace, debug, info, notice, warning, error, critical ($LOG_LEVEL, default info).") var logLevel:
+        String?
+
+    func run() async throws {
+        var sources = ConfigurationSources()
+        var settings = OrchestratorConfiguration()
+        settings.host = sources.string(host, "HOST", settings.host)
+        settings.port = sources.integer(port, "PORT", settings.port)
+        settings.redisURL = sources.string(redisURL, "REDIS_URL", settings.redisURL)
+        settings.redisPoolSize = sources.integer(redisPoolSize, "REDIS_POOL_SIZE", settings.redisPoolSize)
+        settings.queue.namespace = sources.string(redisNamespace, "REDIS_NAMESPACE", settings.queue.namespace)
+        settings.minWorkers = sources.integer(minWorkers, "MIN_WORKERS", settings.minWorkers)
+        settings.maxWorkers = sources.integer(maxWorkers, "MAX_WORKERS", settings.maxWorkers)
+        settings.queueThreshold = sources.integer(queueThreshold, "QUEUE_THRESHOLD", settings.queueThreshold)
+        settings.jobTypes = sources.list(jobTypes, "JOB_TYPES", settings.jobTypes)
+        settings.defaultMaxAttempts = sources.integer(maxAttempts, "MAX_ATTEMPTS", settings.defaultMaxAttempts)
+        settings.queue.leaseDuration = sources.seconds(leaseSeconds, "LEASE_SECONDS", settings.queue.leaseDuration)
+        settings.queue.backoffBase = sources.seconds(
+            backoffBaseSeconds, "BACKOFF_BASE_SECONDS", settings.queue.backoffBase)
+        settings.queue.backoffCap = sources.seconds(backoffMaxSeconds, "BACKOFF_MAX_SECONDS", settings.queue.backoffCap)
+        settings.queue.retention = sources.seconds(
+            jobRetentionSeconds, "JOB_RETENTION_SECONDS", settings.queue.retention)
+        settings.queue.logLinesPerJob = sources.integer(
+            logLinesPerJob, "LOG_LINES_PER_JOB", settings.queue.logLinesPerJob)
+        settings.maxBodyBytes = sources.integer(maxBodyBytes, "MAX_BODY_BYTES", settings.maxBodyBytes)
+        settings.reaperInterval = sources.seconds(
+            reaperIntervalSeconds, "REAPER_INTERVAL_SECONDS", settings.reaperInterval)
+        settings.frontendDirectory = sources.string(frontendDir, "FRONTEND_DIR", settings.frontendDirectory)
+        let levelName = sources.string(logLevel, "LOG_LEVEL", "info")
+
+        let problems = sources.errors + settings.problems()
+        guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
+        guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
+            throw ValidationError("LOG_LEVEL: unknown level \"\(levelName)\"")
+        }
+        var logger = Logger(label: "mimir-orchestrator")
+        logger.logLevel = level
+        let log = logger
+        try await OrchestratorApp(configuration: settings, logger: logger).run { port in
+            log.notice("listening", metadata: ["port": "\(port)"])
+            // A line for scripts and tests that start us with --port 0, written unbuffered.
+            let line = Array("mimir-orchestrator listening on port \(port)\n".utf8)
+            _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+        }
     }
 }

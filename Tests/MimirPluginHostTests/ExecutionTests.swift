@@ -76,7 +76,7 @@ struct ExecutionTests {
         let request = ExecutionRequest(jobID: "t", parameters: ["sleep_ms": 10_000], timeout: .milliseconds(150))
         let outcome = try executor("fixture_echo").run(request)
         #expect(outcome.status == .timedOut)
-        #expect(outcome.message == "timed out after 0.15 s (task_spec.timeout_seconds)")
+        #expect(outcome.message == "timed out after 0.15 s")
         #expect(outcome.duration < .seconds(5))
     }
 
@@ -145,6 +145,27 @@ struct ExecutionTests {
         #expect(!firstPath.dropFirst(root.count + 1).contains("/"), "the job id must not steer the path: \(firstPath)")
         #expect(firstPath != secondPath)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).isEmpty)
+    }
+
+    @Test("scratch directories of dead workers are swept when a registry loads; live ones stay")
+    func abandonedScratchIsSwept() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mimir-scratch-\(UUID().uuidString)")
+            .path
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let abandoned = "\(root)/\(dead.processIdentifier)-job-1-abcdef"
+        let live = "\(root)/\(getpid())-job-2-abcdef"
+        for directory in [abandoned, live] {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try "x".write(toFile: "\(directory)/leftover", atomically: true, encoding: .utf8)
+        }
+        let registry = TestEnvironment.registry(
+            [try TestEnvironment.fixture("good")], configuration: PluginHostConfiguration(scratchRoot: root))
+        defer { registry.shutdown() }
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: "\(live)/leftover"))
     }
 
     @Test("after shutdown no new job starts, and the answer says why")

@@ -29,6 +29,10 @@ struct PluginRefusalTests {
                 "/properties/n/minimum",
             ]
         ),
+        (
+            "bad_schema_root",
+            ["invalid executor #0 (fixture_bad_schema_root): parameters_schema must describe an object"]
+        ),
         ("bad_job_type", ["invalid executor #0: job type \"Bad-Type\" must be 1 to 64 characters of [a-z0-9_]"]),
         ("duplicate_in_plugin", ["invalid executor #1 (fixture_dup): job type declared twice in the same plugin"]),
         ("null_execute", ["invalid executor #0 (fixture_null_execute): execute function is NULL"]),
@@ -104,7 +108,7 @@ struct PluginRefusalTests {
                 directory: "/nonexistent/mimir-plugins", configuration: PluginHostConfiguration(),
                 logger: TestEnvironment.quietLogger())
         } throws: { error in
-            "\(error)".contains("cannot read plugin directory /nonexistent/mimir-plugins")
+            "\(error)" == "plugin directory /nonexistent/mimir-plugins does not exist"
         }
     }
 }

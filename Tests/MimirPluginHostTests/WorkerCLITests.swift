@@ -22,6 +22,22 @@ struct WorkerCLITests {
         #expect(document["executors"]?.arrayValue?.first?["parameters_schema"]?["required"] == ["text"])
     }
 
+    @Test("inspect takes a bare file name as a file in the current directory")
+    func inspectBareName() throws {
+        let example = try TestEnvironment.examplePlugin()
+        let directory = URL(fileURLWithPath: example).deletingLastPathComponent().path
+        let result = try Command.run("/bin/sh", ["-c", "cd '\(directory)' && '\(worker)' inspect libtext_stats.so"])
+            .check()
+        #expect(try JSONValue.parse(result.output)["name"] == "text-stats")
+    }
+
+    @Test("a failure while running is an error with exit status 1, not a usage message")
+    func runtimeFailureIsNotUsage() throws {
+        let result = try Command.run(worker, ["plugins", "--plugin-dir", "/nonexistent/plugins"])
+        #expect(result.status == 1)
+        #expect(result.error == "Error: plugin directory /nonexistent/plugins does not exist\n")
+    }
+
     @Test("inspect exits non-zero with the reason for a refused file")
     func inspectBad() throws {
         let path = try TestEnvironment.fixture("abi_major")

@@ -132,7 +132,7 @@ public final class LoadedExecutor: Sendable {
         case MIMIR_CANCELLED:
             if call.hasTimedOut, let timeout = request.timeout {
                 outcome.status = .timedOut
-                outcome.message = "timed out after \(timeout.formattedSeconds) (task_spec.timeout_seconds)"
+                outcome.message = "timed out after \(timeout.formattedSeconds)"
             } else {
                 outcome.status = .cancelled
                 outcome.message = reports.error ?? "cancelled"

@@ -59,7 +59,8 @@ final class ScratchSpace: Sendable {
                 scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_"
                     ? Character(scalar) : "_"
             })
-        let template = "\(root)/\(safeID.isEmpty ? "job" : safeID)-XXXXXX"
+        // The pid leads the name so a later worker can tell directories of dead ones.
+        let template = "\(root)/\(getpid())-\(safeID.isEmpty ? "job" : safeID)-XXXXXX"
         guard let buffer = strdup(template) else {
             throw CreationError(description: "cannot create a scratch directory under \(root): out of memory")
         }
@@ -69,6 +70,18 @@ final class ScratchSpace: Sendable {
             throw CreationError(description: "cannot create a scratch directory under \(root): \(reason)")
         }
         return buffer
+    }
+
+    /// Removes scratch directories left under `root` by workers that died mid-job (killed, or
+    /// crashed); directories of live processes are left alone.
+    static func removeAbandoned(under root: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
+        for name in names {
+            guard let pid = name.split(separator: "-").first.flatMap({ pid_t($0) }), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: "\(root)/\(name)")
+            }
+        }
     }
 
     /// Removes the directory and its contents, if it was ever made.

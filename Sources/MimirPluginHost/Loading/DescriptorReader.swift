@@ -76,20 +76,25 @@ struct DescriptorReader {
         func fail(_ problem: String, _ jobType: String? = nil) -> PluginLoadError.Reason {
             .invalidExecutor(index: index, jobType: jobType, problem: problem)
         }
+        // The string readers report descriptor-level problems; here they concern one executor.
+        func fail(_ reason: PluginLoadError.Reason, _ jobType: String? = nil) -> PluginLoadError.Reason {
+            if case .invalidDescriptor(let problem) = reason { return fail(problem, jobType) }
+            return reason
+        }
 
         let jobType: String
-        do { jobType = try requiredString(raw.job_type, field: "job_type") } catch { throw fail("\(error)") }
+        do { jobType = try requiredString(raw.job_type, field: "job_type") } catch { throw fail(error) }
         guard Identifiers.isValidJobType(jobType) else {
             throw fail("job type \"\(jobType)\" must be \(Identifiers.jobTypeRule)")
         }
         let versionText: String
-        do { versionText = try requiredString(raw.version, field: "version") } catch { throw fail("\(error)", jobType) }
+        do { versionText = try requiredString(raw.version, field: "version") } catch { throw fail(error, jobType) }
         guard let version = SemanticVersion(versionText) else {
             throw fail("version \"\(versionText)\" is not a semantic version (MAJOR.MINOR.PATCH, semver.org)", jobType)
         }
         let summary: String?
         do { summary = try optionalString(raw.description, field: "description") } catch {
-            throw fail("\(error)", jobType)
+            throw fail(error, jobType)
         }
 
         let schema: JSONSchema
@@ -101,6 +106,11 @@ struct DescriptorReader {
             }
         } catch {
             throw fail("parameters_schema is not a valid JSON Schema: \(error)", jobType)
+        }
+        // Parameters are always an object (`task_spec.parameters`); a schema for anything else
+        // would refuse every job.
+        guard schema.document["type"] == "object" else {
+            throw fail("parameters_schema must describe an object: its root needs \"type\": \"object\"", jobType)
         }
         let unknownFlags = raw.flags & ~knownExecutorFlags
         guard unknownFlags == 0 else {

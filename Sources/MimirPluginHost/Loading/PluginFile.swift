@@ -42,7 +42,9 @@ public struct PluginFile: @unchecked Sendable {
         var status = stat()
         guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { throw .notAFile }
 
-        let library = try DynamicLibrary.open(path)
+        // dlopen searches the library path for a name without a slash; a file name given by a
+        // user means the file in the current directory.
+        let library = try DynamicLibrary.open(path.contains("/") ? path : "./" + path)
         let symbol = MIMIR_PLUGIN_ENTRY_SYMBOL
         guard let entryAddress = library.symbol(named: symbol) else { throw .missingEntrySymbol(symbol) }
         let entry = unsafeBitCast(entryAddress, to: mimir_plugin_entry_fn.self)

@@ -14,7 +14,7 @@ public struct ExecutorManifest: Sendable, Hashable, Codable {
     public var jobType: String
     public var version: SemanticVersion
     public var summary: String?
-    /// The JSON Schema of `task_spec.parameters`; `true` (any value) when the plugin gave none.
+    /// The JSON Schema of `task_spec.parameters`; `{"type": "object"}` when the plugin gave none.
     public var parametersSchema: JSONValue
     public var needsGPU: Bool
     public var concurrent: Bool

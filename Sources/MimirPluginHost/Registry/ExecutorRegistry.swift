@@ -33,11 +33,13 @@ public final class ExecutorRegistry: Sendable {
     public static func load(
         directory: String, configuration: PluginHostConfiguration, logger: Logger
     ) throws(DirectoryError) -> ExecutorRegistry {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw DirectoryError(description: "cannot read plugin directory \(directory): \(error)")
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw DirectoryError(description: "plugin directory \(directory) does not exist")
+        }
+        guard isDirectory else { throw DirectoryError(description: "plugin directory \(directory) is not a directory") }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw DirectoryError(description: "cannot read plugin directory \(directory): permission denied")
         }
         let files = names.filter { $0.hasSuffix(".so") }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             .map { directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0 }
@@ -49,6 +51,7 @@ public final class ExecutorRegistry: Sendable {
         files: [String], configuration: PluginHostConfiguration, logger: Logger
     ) -> ExecutorRegistry {
         HostServices.processLogger.withLock { $0 = logger }
+        ScratchSpace.removeAbandoned(under: configuration.scratchRoot)
         var plugins: [LoadedPlugin] = []
         var refusals: [PluginLoadError] = []
         for path in files {

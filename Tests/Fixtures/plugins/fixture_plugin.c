@@ -95,6 +95,10 @@
 #define JOB_TYPE "fixture_bad_schema"
 #define EXECUTOR_SCHEMA \
     "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":\"zero\"}}}"
+#elif defined(FIXTURE_BAD_SCHEMA_ROOT)
+#define PLUGIN_NAME "fixture-bad-schema-root"
+#define JOB_TYPE "fixture_bad_schema_root"
+#define EXECUTOR_SCHEMA "{\"type\":\"string\"}"
 #elif defined(FIXTURE_BAD_JOB_TYPE)
 #define PLUGIN_NAME "fixture-bad-job-type"
 #define JOB_TYPE "Bad-Type"

@@ -1,0 +1,49 @@
+import MimirCore
+
+/// Fills an `OrchestratorConfiguration` from flags (already parsed, `nil` when absent) and
+/// environment variables, naming the variable in every error.
+public struct ConfigurationSources {
+    public typealias Lookup = (String) -> String?
+    let environment: Lookup
+    private(set) var problems: [String] = []
+
+    public init(environment: @escaping Lookup = { Environment.value($0) }) {
+        self.environment = environment
+    }
+
+    /// The flag's value, else the variable's, else `current`.
+    public mutating func string(_ flag: String?, _ variable: String, _ current: String) -> String {
+        flag ?? environment(variable).flatMap { $0.isEmpty ? nil : $0 } ?? current
+    }
+
+    public mutating func integer(_ flag: Int?, _ variable: String, _ current: Int) -> Int {
+        if let flag { return flag }
+        guard let text = environment(variable), !text.isEmpty else { return current }
+        guard let value = Int(text) else {
+            problems.append("\(variable) must be an integer, got \"\(text)\"")
+            return current
+        }
+        return value
+    }
+
+    public mutating func seconds(_ flag: Double?, _ variable: String, _ current: Duration) -> Duration {
+        var seconds: Double? = flag
+        if seconds == nil, let text = environment(variable), !text.isEmpty {
+            seconds = Double(text)
+            if seconds == nil { problems.append("\(variable) must be a number of seconds, got \"\(text)\"") }
+        }
+        guard let seconds else { return current }
+        guard seconds >= 0, seconds.isFinite else {
+            problems.append("\(variable) must be a non-negative number of seconds, got \(seconds)")
+            return current
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    public mutating func list(_ flag: String?, _ variable: String, _ current: [String]) -> [String] {
+        guard let text = flag ?? environment(variable), !text.isEmpty else { return current }
+        return text.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty }
+    }
+
+    public var errors: [String] { problems }
+}

@@ -1,0 +1,55 @@
+import MimirCore
+import MimirQueue
+
+/// Everything the orchestrator can be told, with the defaults of docs/operations.md. Each value
+/// comes from a command-line flag, else its environment variable, else the default.
+public struct OrchestratorConfiguration: Sendable {
+    public var host = "0.0.0.0"
+    public var port = 8080
+    public var redisURL = "redis://127.0.0.1:6379/0"
+    /// Connections (and threads) for Redis calls, separate from the HTTP event loops.
+    public var redisPoolSize = 8
+    public var minWorkers = 1
+    public var maxWorkers = 10
+    /// Jobs per worker before scaling out.
+    public var queueThreshold = 5
+    /// Job types accepted until workers report their capabilities.
+    public var jobTypes = ["pipeline_execution", "ml_training", "ml_inference", "digital_twin_update"]
+    public var defaultMaxAttempts = 3
+    public var maxBodyBytes = 1 << 20
+    /// How often expired leases and due retries are handled.
+    public var reaperInterval: Duration = .seconds(1)
+    public var queue = QueueConfiguration()
+    /// Directory of the web UI served at `/`; none when empty.
+    public var frontendDirectory = ""
+
+    public init() {}
+
+    /// Problems that make the configuration unusable, each naming its setting.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if !(1...65535).contains(port) { problems.append("PORT must be 1–65535, got \(port)") }
+        if minWorkers < 0 { problems.append("MIN_WORKERS must be ≥ 0, got \(minWorkers)") }
+        if maxWorkers < max(minWorkers, 1) {
+            problems.append("MAX_WORKERS (\(maxWorkers)) must be ≥ 1 and ≥ MIN_WORKERS (\(minWorkers))")
+        }
+        if queueThreshold < 1 { problems.append("QUEUE_THRESHOLD must be ≥ 1, got \(queueThreshold)") }
+        if !(1...100).contains(defaultMaxAttempts) {
+            problems.append("MAX_ATTEMPTS must be 1–100, got \(defaultMaxAttempts)")
+        }
+        if redisPoolSize < 1 { problems.append("REDIS_POOL_SIZE must be ≥ 1, got \(redisPoolSize)") }
+        if maxBodyBytes < 1024 { problems.append("MAX_BODY_BYTES must be ≥ 1024, got \(maxBodyBytes)") }
+        for type in jobTypes where !Identifiers.isValidJobType(type) {
+            problems.append("JOB_TYPES: \"\(type)\" is not a job type (\(Identifiers.jobTypeRule))")
+        }
+        if queue.leaseDuration < .seconds(1) { problems.append("LEASE_SECONDS must be ≥ 1") }
+        if queue.backoffCap < queue.backoffBase {
+            problems.append("BACKOFF_MAX_SECONDS must be ≥ BACKOFF_BASE_SECONDS")
+        }
+        if queue.logLinesPerJob < 1 { problems.append("LOG_LINES_PER_JOB must be ≥ 1") }
+        if queue.namespace.isEmpty || queue.namespace.contains(" ") {
+            problems.append("REDIS_NAMESPACE must be non-empty without spaces")
+        }
+        return problems
+    }
+}

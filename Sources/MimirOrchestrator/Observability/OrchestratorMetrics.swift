@@ -1,0 +1,65 @@
+import Metrics
+import MimirQueue
+import Prometheus
+import Synchronization
+
+/// The orchestrator's metrics, exported in Prometheus text format at `/metrics`. Job counters
+/// are counted where jobs change hands; queue gauges are sampled from Redis by `QueueSampler`;
+/// HTTP request latency histograms come from Hummingbird's `MetricsMiddleware`.
+final class OrchestratorMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+
+    private static let bootstrapped = Mutex<PrometheusCollectorRegistry?>(nil)
+
+    /// The process-wide registry. `MetricsSystem` can be bootstrapped once per process, so a
+    /// second orchestrator in the same process (tests) shares the first one's registry.
+    init() {
+        registry = Self.bootstrapped.withLock { existing in
+            if let existing { return existing }
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            existing = registry
+            return registry
+        }
+    }
+
+    func submitted(type: String) {
+        Counter(label: "mimir_jobs_submitted_total", dimensions: [("type", type)]).increment()
+    }
+
+    /// An attempt ended; `status` is where the job went (succeeded, failed, dead, cancelled, or
+    /// queued for a retry).
+    func attemptEnded(type: String, status: JobStatus) {
+        Counter(label: "mimir_job_attempts_finished_total", dimensions: [("type", type), ("status", status.rawValue)])
+            .increment()
+    }
+
+    func reaped(_ report: ReapReport) {
+        if report.requeued > 0 {
+            Counter(label: "mimir_leases_expired_total", dimensions: [("outcome", "requeued")]).increment(
+                by: report.requeued)
+        }
+        if report.dead > 0 {
+            Counter(label: "mimir_leases_expired_total", dimensions: [("outcome", "dead")]).increment(by: report.dead)
+        }
+    }
+
+    func sampled(_ stats: QueueStats) {
+        for depth in stats.depths {
+            Gauge(label: "mimir_queue_depth", dimensions: [("type", depth.type)]).record(depth.ready)
+        }
+        for status in JobStatus.allCases {
+            Gauge(label: "mimir_jobs", dimensions: [("status", status.rawValue)]).record(stats.counts[status] ?? 0)
+        }
+        Gauge(label: "mimir_jobs_delayed").record(stats.delayed)
+        Gauge(label: "mimir_jobs_in_flight").record(stats.inFlight)
+    }
+
+    func redisReachable(_ reachable: Bool) {
+        Gauge(label: "mimir_redis_up").record(reachable ? 1 : 0)
+    }
+
+    func render() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}

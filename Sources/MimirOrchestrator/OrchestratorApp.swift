@@ -1,0 +1,65 @@
+import Hummingbird
+import Logging
+import MimirQueue
+import MimirRedis
+import NIOCore
+import ServiceLifecycle
+
+/// The orchestrator process: the REST API, the queue in Redis and its maintenance, wired
+/// together and run until SIGTERM or SIGINT.
+public struct OrchestratorApp: Sendable {
+    public let configuration: OrchestratorConfiguration
+    public let logger: Logger
+
+    public init(configuration: OrchestratorConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until a termination signal; `onListening` receives the bound port (useful with port 0).
+    public func run(
+        clock: any QueueClock = SystemQueueClock(), onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
+        async throws
+    {
+        let redisConfiguration = try RedisConfiguration(url: configuration.redisURL)
+        let redis = RedisClient(
+            configuration: redisConfiguration, poolSize: configuration.redisPoolSize, logger: logger)
+        let queue = JobQueue(redis: redis, configuration: configuration.queue, clock: clock, logger: logger)
+        do {
+            try await queue.prepare()
+        } catch {
+            // Not fatal: the API answers 503 until Redis is back, and functions load on first use.
+            logger.warning("Redis not ready at start; serving 503 until it is", metadata: ["error": "\(error)"])
+        }
+        let metrics = OrchestratorMetrics()
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(APIErrorMiddleware())
+        router.middlewares.add(MetricsMiddleware())
+        ServiceRoutes(redis: redis, metrics: metrics).register(on: router)
+        JobRoutes(
+            queue: queue,
+            validator: JobSubmissionValidator(
+                knownTypes: configuration.jobTypes, defaultMaxAttempts: configuration.defaultMaxAttempts),
+            metrics: metrics, maxBodyBytes: configuration.maxBodyBytes
+        ).register(on: router)
+        if !configuration.frontendDirectory.isEmpty {
+            router.middlewares.add(FileMiddleware(configuration.frontendDirectory, searchForIndexHtml: true))
+        }
+
+        let app = Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "mimir-orchestrator"),
+            services: [
+                RedisLifecycle { await redis.shutdown() },
+                QueueMaintenance(
+                    queue: queue, metrics: metrics, interval: configuration.reaperInterval, logger: logger),
+            ],
+            onServerRunning: { channel in
+                await onListening(channel.localAddress?.port ?? configuration.port)
+            },
+            logger: logger)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}

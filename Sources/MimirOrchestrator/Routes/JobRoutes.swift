@@ -1,0 +1,160 @@
+import HTTPTypes
+import Hummingbird
+import MimirCore
+import MimirQueue
+
+/// `/api/jobs`: submission, listing, one job, worker updates, cancel, retry, logs.
+struct JobRoutes: Sendable {
+    let queue: JobQueue
+    let validator: JobSubmissionValidator
+    let metrics: OrchestratorMetrics
+    let maxBodyBytes: Int
+
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/api/jobs") { request, _ in try await submit(request) }
+        router.get("/api/jobs") { request, _ in try await list(request) }
+        router.get("/api/jobs/:id") { _, context in
+            let jobID = try id(context)
+            return JSONResponse.make(
+                .ok, JobRepresentation.json(try await run { () async throws(QueueError) in try await queue.job(jobID) })
+            )
+        }
+        router.post("/api/jobs/:id") { request, context in try await update(request, id: try id(context)) }
+        router.post("/api/jobs/:id/cancel") { _, context in try await cancel(try id(context)) }
+        router.post("/api/jobs/:id/retry") { _, context in
+            let jobID = try id(context)
+            return JSONResponse.make(
+                .ok,
+                JobRepresentation.json(try await run { () async throws(QueueError) in try await queue.retry(jobID) }))
+        }
+        router.get("/api/jobs/:id/logs") { request, context in try await logs(request, id: try id(context)) }
+    }
+
+    private func id(_ context: BasicRequestContext) throws(APIError) -> String {
+        guard let id = context.parameters.get("id"), !id.isEmpty, id.utf8.count <= 128 else {
+            throw APIError.badRequest("invalid_id", "a job id is 1 to 128 characters")
+        }
+        return id
+    }
+
+    /// Runs a queue operation, answering its errors as the API does.
+    func run<T>(_ operation: () async throws(QueueError) -> T) async throws(APIError) -> T {
+        do {
+            return try await operation()
+        } catch {
+            throw APIError.from(error)
+        }
+    }
+
+    private func submit(_ request: Request) async throws -> Response {
+        let key = request.headers[Self.idempotencyKey]
+        if let key,
+            key.isEmpty || key.utf8.count > 255
+                || !key.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 })
+        {
+            throw APIError.badRequest(
+                "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters without spaces")
+        }
+        let job = try validator.validate(try await JSONBody.read(request, limit: maxBodyBytes))
+        switch try await run({ () async throws(QueueError) in try await queue.submit(job, idempotencyKey: key) }) {
+        case .created(let record):
+            metrics.submitted(type: record.type)
+            return JSONResponse.make(
+                .created, JobRepresentation.json(record), headers: [.location: "/api/jobs/\(record.id)"])
+        case .existing(let record):
+            return JSONResponse.make(
+                .ok, JobRepresentation.json(record),
+                headers: [.location: "/api/jobs/\(record.id)", Self.idempotentReplayed: "true"])
+        }
+    }
+
+    private func list(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var status: JobStatus?
+        if let text = query.get("status") {
+            guard let parsed = JobStatus(rawValue: text) else {
+                throw APIError(
+                    status: .badRequest, code: "invalid_query",
+                    message:
+                        "status: unknown status \"\(text)\" (one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", ")))",
+                    problems: [APIError.Problem(field: "status", message: "unknown status \"\(text)\"")])
+            }
+            status = parsed
+        }
+        let type = query.get("type")
+        if let type, !Identifiers.isValidJobType(type) {
+            throw APIError.badRequest(
+                "invalid_query", "type: \"\(type)\" is not a job type (\(Identifiers.jobTypeRule))")
+        }
+        var limit = 50
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...500).contains(value) else {
+                throw APIError.badRequest("invalid_query", "limit: must be an integer from 1 to 500, got \"\(text)\"")
+            }
+            limit = value
+        }
+        let cursor = query.get("cursor")
+        if let cursor, cursor.isEmpty || !cursor.allSatisfy({ $0.isNumber || $0 == "." || $0 == "e" || $0 == "+" }) {
+            throw APIError.badRequest("invalid_query", "cursor: not a cursor returned by this API")
+        }
+        let page = try await run { () async throws(QueueError) in
+            try await queue.list(status: status, type: type, cursor: cursor, limit: limit)
+        }
+        let stats = try await run { () async throws(QueueError) in try await queue.stats() }
+        return JSONResponse.make(
+            .ok,
+            [
+                "queue": JobRepresentation.json(stats), "jobs": .array(page.jobs.map(JobRepresentation.json)),
+                "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null,
+            ])
+    }
+
+    private func cancel(_ id: String) async throws -> Response {
+        switch try await run({ () async throws(QueueError) in try await queue.cancel(id) }) {
+        case .cancelled(let record):
+            return JSONResponse.make(.ok, JobRepresentation.json(record))
+        case .requested(let record):
+            // Accepted: the worker running it stops it and confirms.
+            return JSONResponse.make(.accepted, JobRepresentation.json(record))
+        }
+    }
+
+    private func logs(_ request: Request, id: String) async throws -> Response {
+        let query = request.uri.queryParameters
+        let offset = try Self.integer(query.get("offset"), name: "offset", range: 0...Int(Int32.max), default: 0)
+        let limit = try Self.integer(query.get("limit"), name: "limit", range: 1...10_000, default: 1000)
+        let record = try await run { () async throws(QueueError) in try await queue.job(id) }
+        let lines = try await run { () async throws(QueueError) in
+            try await queue.logs(id, offset: offset, limit: limit)
+        }
+        return JSONResponse.make(
+            .ok,
+            [
+                "job_id": .string(id),
+                "lines": .array(
+                    lines.map {
+                        [
+                            "time": .string(Timestamps.format(milliseconds: $0.time)), "level": .string($0.level),
+                            "message": .string($0.message),
+                        ]
+                    }),
+                "dropped": .integer(Int64(record.logsDropped)),
+                "next_offset": .integer(Int64(offset + lines.count)),
+            ])
+    }
+
+    static func integer(_ text: String?, name: String, range: ClosedRange<Int>, default value: Int) throws(APIError)
+        -> Int
+    {
+        guard let text else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError.badRequest(
+                "invalid_query",
+                "\(name): must be an integer from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+        }
+        return number
+    }
+}

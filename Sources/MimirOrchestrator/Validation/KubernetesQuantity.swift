@@ -1,0 +1,57 @@
+/// A Kubernetes resource quantity ("500m", "2", "1.5", "512Mi", "1Gi", "1e3"), parsed the way the
+/// Kubernetes API parses them, so a job that validates here also validates in a Pod spec.
+struct KubernetesQuantity: Sendable, Hashable {
+    /// The quantity in base units: cores for CPU, bytes for memory.
+    let value: Double
+    let text: String
+
+    private static let binarySuffixes: [String: Double] = [
+        "Ki": 1024, "Mi": 1_048_576, "Gi": 1_073_741_824, "Ti": 1_099_511_627_776,
+        "Pi": 1_125_899_906_842_624, "Ei": 1_152_921_504_606_846_976,
+    ]
+    private static let decimalSuffixes: [String: Double] = [
+        "n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+    ]
+
+    /// `nil` when `text` is not a quantity.
+    init?(_ text: String) {
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        var sign = 1.0
+        if index < scalars.count, scalars[index] == "+" || scalars[index] == "-" {
+            sign = scalars[index] == "-" ? -1 : 1
+            index += 1
+        }
+        let numberStart = index
+        var digits = 0
+        var sawPoint = false
+        while index < scalars.count, ("0"..."9").contains(scalars[index]) || (scalars[index] == "." && !sawPoint) {
+            if scalars[index] == "." { sawPoint = true } else { digits += 1 }
+            index += 1
+        }
+        guard digits > 0, let magnitude = Double(String(String.UnicodeScalarView(scalars[numberStart..<index]))) else {
+            return nil
+        }
+        let suffix = String(String.UnicodeScalarView(scalars[index...]))
+        let multiplier: Double
+        if let binary = Self.binarySuffixes[suffix] {
+            multiplier = binary
+        } else if let decimal = Self.decimalSuffixes[suffix] {
+            multiplier = decimal
+        } else if let first = suffix.first, first == "e" || first == "E", let exponent = Int(suffix.dropFirst()),
+            (-18...18).contains(exponent)
+        {
+            multiplier = Self.power(exponent)
+        } else {
+            return nil
+        }
+        value = sign * magnitude * multiplier
+        self.text = text
+    }
+
+    private static func power(_ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<abs(exponent) { result *= 10 }
+        return exponent < 0 ? 1 / result : result
+    }
+}

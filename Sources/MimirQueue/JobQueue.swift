@@ -1,0 +1,256 @@
+import Logging
+import MimirCore
+import MimirRedis
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// The job queue in Redis: submission, leases, retries, the dead letter, listing. Every
+/// operation that touches several keys is one call of a `mimir` Redis function, so it is atomic.
+public final class JobQueue: Sendable {
+    public let configuration: QueueConfiguration
+    let redis: RedisClient
+    let clock: any QueueClock
+    let logger: Logger
+
+    public init(redis: RedisClient, configuration: QueueConfiguration, clock: any QueueClock, logger: Logger) {
+        self.redis = redis
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    private var namespace: String { configuration.namespace }
+
+    /// Loads (or replaces) the `mimir` function library. Called at start; also called again on
+    /// its own when Redis reports a missing function.
+    public func prepare() async throws(QueueError) {
+        do {
+            _ = try await redis.execute(["FUNCTION", "LOAD", "REPLACE", QueueFunctions.library])
+        } catch {
+            throw error.isConnectionProblem
+                ? .unavailable(error) : .corrupt("loading the mimir function library: \(error)")
+        }
+    }
+
+    /// Calls a function of the library, loading the library once if Redis lost it.
+    func call(_ function: QueueFunctions.Name, _ arguments: [String], jobID: String = "", caller: String = "")
+        async throws(QueueError) -> RedisReply
+    {
+        let command = ["FCALL", function.rawValue, "0", namespace] + arguments
+        do {
+            return try await redis.execute(command)
+        } catch let error where error.serverMessage?.contains("Function not found") == true {
+            logger.warning("Redis lost the mimir function library (restart without persistence?); loading it again")
+            try await prepare()
+            do {
+                return try await redis.execute(command)
+            } catch {
+                throw QueueError.from(error, jobID: jobID, caller: caller)
+            }
+        } catch {
+            throw QueueError.from(error, jobID: jobID, caller: caller)
+        }
+    }
+
+    // MARK: Clients
+
+    /// Adds a job. It is acknowledged only once Redis has it. With an idempotency key, a repeat
+    /// of the same request returns the original job; a different request with the same key is
+    /// refused.
+    public func submit(_ job: NewJob, idempotencyKey: String? = nil) async throws(QueueError) -> SubmitResult {
+        let id = UUID().uuidString.lowercased()
+        let reply = try await call(
+            .submit,
+            [
+                id, String(clock.nowMilliseconds()), job.type, String(job.priority), String(job.maxAttempts),
+                job.projectID, job.spec.jsonText(), idempotencyKey ?? "", idempotencyKey == nil ? "" : job.fingerprint,
+                String(configuration.idempotencyKeyLifetime.wholeSeconds),
+            ], jobID: id)
+        guard let parts = reply.array?.compactMap(\.string), parts.count == 2 else {
+            throw .corrupt("mimir_submit answered \(reply)")
+        }
+        switch parts[0] {
+        case "created": return .created(try await self.job(parts[1]))
+        case "existing": return .existing(try await self.job(parts[1]))
+        default: throw .idempotencyConflict(key: idempotencyKey ?? "", existingJobID: parts[1])
+        }
+    }
+
+    public func job(_ id: String) async throws(QueueError) -> JobRecord {
+        let reply: RedisReply
+        do {
+            reply = try await redis.execute(["HGETALL", "\(namespace):job:\(id)"])
+        } catch {
+            throw QueueError.from(error, jobID: id)
+        }
+        guard let fields = Self.fields(reply), !fields.isEmpty else { throw .notFound(jobID: id) }
+        guard let record = JobRecord(fields: fields) else { throw .corrupt("job \(id) lacks required fields") }
+        return record
+    }
+
+    /// Jobs newest first, filtered by status and type.
+    public func list(status: JobStatus? = nil, type: String? = nil, cursor: String? = nil, limit: Int = 50)
+        async throws(QueueError) -> JobPage
+    {
+        let reply = try await call(.list, [status?.rawValue ?? "", type ?? "", cursor ?? "", String(limit)])
+        guard let flat = reply.array?.compactMap(\.string), flat.count.isMultiple(of: 2) else {
+            throw .corrupt("mimir_list answered \(reply)")
+        }
+        let entries = stride(from: 0, to: flat.count, by: 2).map { (id: flat[$0], score: flat[$0 + 1]) }
+        let page = entries.prefix(limit)
+        let replies: [RedisReply]
+        do {
+            replies = try await redis.pipeline(page.map { ["HGETALL", "\(namespace):job:\($0.id)"] })
+        } catch {
+            throw QueueError.from(error, jobID: "")
+        }
+        let jobs = replies.compactMap { Self.fields($0).flatMap(JobRecord.init(fields:)) }
+        return JobPage(jobs: jobs, nextCursor: entries.count > limit ? page.last?.score : nil)
+    }
+
+    public func stats() async throws(QueueError) -> QueueStats {
+        let reply = try await call(.stats, [])
+        guard let parts = reply.array, parts.count == 4, let rows = parts[0].array, let counts = parts[1].array else {
+            throw .corrupt("mimir_stats answered \(reply)")
+        }
+        let depths = rows.compactMap { row -> QueueStats.TypeDepth? in
+            guard let cells = row.array, cells.count == 12, let type = cells[0].string else { return nil }
+            var byPriority: [Int: Int] = [:]
+            for priority in 0...9 { byPriority[priority] = Int(cells[priority + 2].int ?? 0) }
+            return QueueStats.TypeDepth(type: type, ready: Int(cells[1].int ?? 0), byPriority: byPriority)
+        }.sorted { $0.type < $1.type }
+        var statusCounts: [JobStatus: Int] = [:]
+        for index in stride(from: 0, to: counts.count - 1, by: 2) {
+            if let status = counts[index].string.flatMap(JobStatus.init(rawValue:)) {
+                statusCounts[status] = Int(counts[index + 1].int ?? 0)
+            }
+        }
+        return QueueStats(
+            depths: depths, counts: statusCounts, delayed: Int(parts[2].int ?? 0), inFlight: Int(parts[3].int ?? 0))
+    }
+
+    public func cancel(_ id: String) async throws(QueueError) -> CancelResult {
+        let reply = try await call(
+            .cancel, [id, String(clock.nowMilliseconds()), String(configuration.retention.wholeSeconds)], jobID: id)
+        let record = try await job(id)
+        return reply.string == "requested" ? .requested(record) : .cancelled(record)
+    }
+
+    /// Puts a failed or dead job back in the queue with fresh attempts.
+    public func retry(_ id: String) async throws(QueueError) -> JobRecord {
+        _ = try await call(.retry, [id, String(clock.nowMilliseconds())], jobID: id)
+        return try await job(id)
+    }
+
+    public func logs(_ id: String, offset: Int = 0, limit: Int = 1000) async throws(QueueError) -> [LogLine] {
+        let reply: RedisReply
+        do {
+            reply = try await redis.execute([
+                "LRANGE", "\(namespace):logs:\(id)", String(offset), String(offset + max(limit, 1) - 1),
+            ])
+        } catch {
+            throw QueueError.from(error, jobID: id)
+        }
+        return (reply.array ?? []).compactMap { $0.string.flatMap(LogLine.init(stored:)) }
+    }
+
+    // MARK: Workers
+
+    /// Leases the most urgent ready job of the given types, or returns `nil`.
+    public func take(workerID: String, types: [String]) async throws(QueueError) -> JobRecord? {
+        guard !types.isEmpty else { return nil }
+        let reply = try await call(
+            .take,
+            [workerID, String(clock.nowMilliseconds()), String(configuration.leaseDuration.milliseconds)] + types,
+            caller: workerID)
+        if reply.isNull { return nil }
+        guard let fields = Self.fields(reply), let record = JobRecord(fields: fields) else {
+            throw .corrupt("mimir_take answered \(reply)")
+        }
+        return record
+    }
+
+    /// Renews the worker's lease on a running job and records progress. Returns whether
+    /// cancellation has been requested.
+    public func heartbeat(jobID: String, workerID: String, progress: Double? = nil, message: String? = nil)
+        async throws(QueueError) -> Bool
+    {
+        let reply = try await call(
+            .heartbeat,
+            [
+                jobID, workerID, String(clock.nowMilliseconds()), String(configuration.leaseDuration.milliseconds),
+                progress.map { String(min(max($0, 0), 1)) } ?? "", message ?? "",
+            ], jobID: jobID, caller: workerID)
+        return reply.int == 1
+    }
+
+    /// Ends the worker's attempt. Returns the job's new status.
+    @discardableResult
+    public func finish(jobID: String, workerID: String, outcome: AttemptOutcome) async throws(QueueError) -> JobStatus {
+        var result = ""
+        var error = ""
+        var kind = ""
+        var retryable = false
+        let status: String
+        switch outcome {
+        case .succeeded(let value):
+            status = "succeeded"
+            result = value?.jsonText() ?? ""
+        case .failed(let message, let errorKind, let isRetryable, let value):
+            status = "failed"
+            (error, kind, retryable) = (message, errorKind.rawValue, isRetryable)
+            result = value?.jsonText() ?? ""
+        case .cancelled(let message):
+            status = "cancelled"
+            (error, kind) = (message, JobErrorKind.cancelled.rawValue)
+        }
+        let reply = try await call(
+            .finish,
+            [
+                jobID, workerID, String(clock.nowMilliseconds()), status, result, error, kind, retryable ? "1" : "0",
+                String(configuration.backoffBase.milliseconds), String(configuration.backoffCap.milliseconds),
+                String(min(max(configuration.jitter(), 0), 0.999_999)), String(configuration.retention.wholeSeconds),
+            ], jobID: jobID, caller: workerID)
+        guard let next = reply.string.flatMap(JobStatus.init(rawValue:)) else {
+            throw .corrupt("mimir_finish answered \(reply)")
+        }
+        return next
+    }
+
+    public func appendLogs(jobID: String, lines: [LogLine]) async throws(QueueError) {
+        guard !lines.isEmpty else { return }
+        _ = try await call(
+            .appendLogs, [jobID, String(configuration.logLinesPerJob)] + lines.map(\.stored), jobID: jobID)
+    }
+
+    // MARK: Maintenance
+
+    /// Requeues jobs whose lease expired (dead letter on their last attempt) and promotes due
+    /// retries. Safe to run from several orchestrators at once.
+    public func reap() async throws(QueueError) -> ReapReport {
+        let reply = try await call(
+            .reap,
+            [
+                String(clock.nowMilliseconds()), String(configuration.retention.wholeSeconds),
+                String(configuration.reapBatch),
+            ])
+        guard let counts = reply.array?.compactMap(\.int), counts.count == 4 else {
+            throw .corrupt("mimir_reap answered \(reply)")
+        }
+        return ReapReport(
+            requeued: Int(counts[0]), dead: Int(counts[1]), cancelled: Int(counts[2]), promoted: Int(counts[3]))
+    }
+
+    static func fields(_ reply: RedisReply) -> [String: String]? {
+        guard let items = reply.array else { return nil }
+        var fields: [String: String] = [:]
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            if let key = items[index].string { fields[key] = items[index + 1].string ?? "" }
+        }
+        return fields
+    }
+}

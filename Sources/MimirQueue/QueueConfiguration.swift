@@ -1,0 +1,49 @@
+/// How the queue behaves; every value is documented in docs/queue.md and settable on the
+/// orchestrator's command line or environment.
+public struct QueueConfiguration: Sendable {
+    /// Prefix of every Redis key, so several deployments can share one Redis.
+    public var namespace: String
+    /// How long a worker holds a job without renewing; a job whose lease runs out goes back to
+    /// the queue (attempt + 1).
+    public var leaseDuration: Duration
+    /// Retry backoff: attempt n waits between half and all of min(cap, base × 2^(n−1)).
+    public var backoffBase: Duration
+    public var backoffCap: Duration
+    /// Finished jobs (succeeded, failed, cancelled, dead) and their logs are kept this long.
+    public var retention: Duration
+    /// How long an Idempotency-Key is remembered.
+    public var idempotencyKeyLifetime: Duration
+    /// Log lines kept per job; older ones are dropped and counted.
+    public var logLinesPerJob: Int
+    /// Expired leases and due retries handled per reaper pass.
+    public var reapBatch: Int
+    /// A value in [0, 1) for backoff jitter; injectable for tests.
+    public var jitter: @Sendable () -> Double
+
+    public init(
+        namespace: String = "mimir", leaseDuration: Duration = .seconds(15), backoffBase: Duration = .seconds(1),
+        backoffCap: Duration = .seconds(300), retention: Duration = .seconds(7 * 86_400),
+        idempotencyKeyLifetime: Duration = .seconds(86_400), logLinesPerJob: Int = 1000, reapBatch: Int = 500,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.namespace = namespace
+        self.leaseDuration = leaseDuration
+        self.backoffBase = backoffBase
+        self.backoffCap = backoffCap
+        self.retention = retention
+        self.idempotencyKeyLifetime = idempotencyKeyLifetime
+        self.logLinesPerJob = logLinesPerJob
+        self.reapBatch = reapBatch
+        self.jitter = jitter
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+
+    /// Whole seconds, at least 1 (Redis EXPIRE refuses 0).
+    var wholeSeconds: Int64 { max(1, components.seconds) }
+}

@@ -1,0 +1,50 @@
+import MimirRedis
+
+/// Why a queue operation was refused, naming the job and the states involved.
+public enum QueueError: Error, Sendable, CustomStringConvertible {
+    case notFound(jobID: String)
+    /// The job's status does not allow the requested move.
+    case illegalTransition(jobID: String, from: String, to: String)
+    /// A worker reported on a job whose lease another worker holds (or nobody does).
+    case notOwner(jobID: String, owner: String, caller: String)
+    /// The idempotency key was used before with a different request.
+    case idempotencyConflict(key: String, existingJobID: String)
+    /// Redis is unreachable or failed: the caller should answer 503.
+    case unavailable(RedisError)
+    /// Redis answered something the queue cannot make sense of.
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let id):
+            "job \(id) not found (it never existed or expired after its retention)"
+        case .illegalTransition(let id, let from, let to):
+            from == to ? "job \(id) is already \(from)" : "job \(id) cannot move from \(from) to \(to)"
+        case .notOwner(let id, let owner, let caller):
+            "job \(id) is leased by worker \(owner.isEmpty ? "(none)" : owner), not \(caller)"
+        case .idempotencyConflict(let key, let existing):
+            "Idempotency-Key \"\(key)\" was already used for a different request (job \(existing))"
+        case .unavailable(let error):
+            "the queue's Redis is unavailable: \(error)"
+        case .corrupt(let detail):
+            "unexpected answer from Redis: \(detail)"
+        }
+    }
+
+    /// Maps an error reply of the `mimir` functions to its meaning.
+    static func from(_ error: RedisError, jobID: String, caller: String = "") -> QueueError {
+        guard let reply = error.serverMessage else { return .unavailable(error) }
+        let words = reply.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        switch words.first {
+        case "NOTFOUND": return .notFound(jobID: jobID)
+        case "ILLEGAL" where words.count >= 3: return .illegalTransition(jobID: jobID, from: words[1], to: words[2])
+        case "NOTOWNER": return .notOwner(jobID: jobID, owner: words.count > 1 ? words[1] : "", caller: caller)
+        default: return .corrupt("\(error)")
+        }
+    }
+}
+
+extension RedisError {
+    /// The server's error text, for error replies only.
+    var serverMessage: String? { kind == .server ? reason : nil }
+}

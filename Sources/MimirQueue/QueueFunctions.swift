@@ -1,0 +1,354 @@
+/// The Redis function library `mimir`: every change to more than one key happens inside one of
+/// these functions, so it is atomic. Loaded with `FUNCTION LOAD REPLACE` when the queue starts and
+/// again whenever Redis answers that a function is missing (a restart without persistence).
+///
+/// Conventions: `args[1]` is the key namespace; `now` is passed in (milliseconds since the epoch)
+/// so tests can drive time; numbers written to Redis go through `num()` because Lua's default
+/// number-to-string conversion keeps only 14 significant digits. Each function validates
+/// everything before it writes anything: a Lua error does not roll back earlier writes.
+///
+/// Errors are replies whose first word says what went wrong, parsed by `QueueError`:
+/// `NOTFOUND id`, `ILLEGAL from to`, `NOTOWNER owner`.
+enum QueueFunctions {
+    static let libraryName = "mimir"
+
+    enum Name: String, CaseIterable {
+        case submit = "mimir_submit"
+        case take = "mimir_take"
+        case heartbeat = "mimir_heartbeat"
+        case finish = "mimir_finish"
+        case cancel = "mimir_cancel"
+        case retry = "mimir_retry"
+        case reap = "mimir_reap"
+        case appendLogs = "mimir_log"
+        case list = "mimir_list"
+        case stats = "mimir_stats"
+    }
+
+    /// Priorities run 0 (lowest) to 9 (highest). A queue entry's score puts higher priorities
+    /// first and, within a priority, earlier entries first.
+    static let priorityRange = 0...9
+    static let priorityStride = "1e13"
+
+    static var library: String {
+        "#!lua name=\(libraryName)\n" + transitionTable + body
+    }
+
+    /// `JobStatus.transitions` as a Lua table, so Redis enforces the same rules as Swift.
+    private static var transitionTable: String {
+        let rows = JobStatus.allCases.map { from in
+            let targets = (JobStatus.transitions[from] ?? []).map(\.rawValue).sorted().map { "\($0)=true" }
+            return "  \(from.rawValue)={\(targets.joined(separator: ","))}"
+        }
+        let final = JobStatus.allCases.filter(\.isFinal).map { "\($0.rawValue)=true" }
+        return "local TRANSITIONS = {\n\(rows.joined(separator: ",\n"))\n}\n"
+            + "local FINAL = {\(final.joined(separator: ","))}\n"
+            + "local STATUSES = {\(JobStatus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ","))}\n"
+    }
+
+    private static let body = #"""
+        local function num(x) return string.format('%.0f', x) end
+        local function jobkey(ns, id) return ns .. ':job:' .. id end
+
+        local function illegal(from, to)
+          return redis.error_reply('ILLEGAL ' .. tostring(from) .. ' ' .. tostring(to))
+        end
+
+        -- A unique, time-ordered score for the listing indexes.
+        local function stamp(ns, now)
+          local seq = redis.call('INCR', ns .. ':seq')
+          return num(now * 1000 + (seq % 1000))
+        end
+
+        local function enqueue(ns, id, jtype, priority)
+          local seq = redis.call('INCR', ns .. ':seq')
+          redis.call('ZADD', ns .. ':queue:' .. jtype, num((9 - priority) * 1e13 + seq), id)
+        end
+
+        local function move(ns, id, from, to, now)
+          local score = stamp(ns, now)
+          redis.call('ZREM', ns .. ':status:' .. from, id)
+          redis.call('ZADD', ns .. ':status:' .. to, score, id)
+          redis.call('HSET', jobkey(ns, id), 'status', to, 'updated_at', num(now))
+        end
+
+        -- Finished jobs and their logs expire after the retention; active ones never do.
+        local function retire(ns, id, now, retention)
+          redis.call('HSET', jobkey(ns, id), 'finished_at', num(now))
+          redis.call('HDEL', jobkey(ns, id), 'lease_expires_at', 'run_after')
+          redis.call('EXPIRE', jobkey(ns, id), retention)
+          redis.call('EXPIRE', ns .. ':logs:' .. id, retention)
+        end
+
+        -- Moves retry-delayed jobs whose backoff has passed back into their queues.
+        local function promote_due(ns, now, limit)
+          local due = redis.call('ZRANGEBYSCORE', ns .. ':delayed', '-inf', num(now), 'LIMIT', 0, limit)
+          for _, id in ipairs(due) do
+            redis.call('ZREM', ns .. ':delayed', id)
+            local f = redis.call('HMGET', jobkey(ns, id), 'type', 'priority', 'status')
+            if f[3] == 'queued' then
+              enqueue(ns, id, f[1], tonumber(f[2]))
+              redis.call('HDEL', jobkey(ns, id), 'run_after')
+            end
+          end
+          return #due
+        end
+
+        -- args: ns, id, now, type, priority, max_attempts, project_id, spec,
+        --       idempotency key ('' for none), request fingerprint, key ttl seconds
+        redis.register_function('mimir_submit', function(keys, args)
+          local ns, id, now, jtype, priority = args[1], args[2], tonumber(args[3]), args[4], tonumber(args[5])
+          local idem_key, idem_request = args[9], args[10]
+          if idem_key ~= '' then
+            local existing = redis.call('GET', ns .. ':idem:' .. idem_key)
+            if existing then
+              local cut = string.find(existing, '\n', 1, true)
+              local existing_id = string.sub(existing, 1, cut - 1)
+              if string.sub(existing, cut + 1) == idem_request then return {'existing', existing_id} end
+              return {'conflict', existing_id}
+            end
+          end
+          local job = jobkey(ns, id)
+          if redis.call('EXISTS', job) == 1 then return redis.error_reply('DUPLICATE ' .. id) end
+          redis.call('HSET', job, 'id', id, 'type', jtype, 'priority', args[5], 'max_attempts', args[6],
+            'project_id', args[7], 'spec', args[8], 'status', 'queued', 'attempts', '0',
+            'created_at', num(now), 'updated_at', num(now), 'idempotency_key', idem_key)
+          enqueue(ns, id, jtype, priority)
+          redis.call('SADD', ns .. ':types', jtype)
+          local score = stamp(ns, now)
+          redis.call('ZADD', ns .. ':jobs', score, id)
+          redis.call('ZADD', ns .. ':status:queued', score, id)
+          if idem_key ~= '' then
+            redis.call('SET', ns .. ':idem:' .. idem_key, id .. '\n' .. idem_request, 'EX', args[11])
+          end
+          return {'created', id}
+        end)
+
+        -- args: ns, worker id, now, lease ms, job types... Returns the job's fields, or nil.
+        redis.register_function('mimir_take', function(keys, args)
+          local ns, worker, now, lease = args[1], args[2], tonumber(args[3]), tonumber(args[4])
+          promote_due(ns, now, 100)
+          local best_id, best_score, best_type
+          for i = 5, #args do
+            local head = redis.call('ZRANGE', ns .. ':queue:' .. args[i], 0, 0, 'WITHSCORES')
+            if head[1] and (best_score == nil or tonumber(head[2]) < best_score) then
+              best_id, best_score, best_type = head[1], tonumber(head[2]), args[i]
+            end
+          end
+          if not best_id then return false end
+          redis.call('ZREM', ns .. ':queue:' .. best_type, best_id)
+          local job = jobkey(ns, best_id)
+          redis.call('HINCRBY', job, 'attempts', 1)
+          local previous = redis.call('HGET', job, 'error')
+          if previous and previous ~= '' then
+            redis.call('HSET', job, 'last_error', previous)
+            redis.call('HDEL', job, 'error', 'error_kind')
+          end
+          redis.call('HSET', job, 'worker_id', worker, 'started_at', num(now), 'lease_expires_at', num(now + lease),
+            'progress', '0', 'progress_message', '')
+          redis.call('HDEL', job, 'run_after')
+          redis.call('ZADD', ns .. ':inflight', num(now + lease), best_id)
+          move(ns, best_id, 'queued', 'running', now)
+          return redis.call('HGETALL', job)
+        end)
+
+        -- Renews a lease and records progress. args: ns, id, worker, now, lease ms,
+        -- progress ('' for none), progress message. Returns 1 when cancellation was requested.
+        redis.register_function('mimir_heartbeat', function(keys, args)
+          local ns, id, worker, now, lease = args[1], args[2], args[3], tonumber(args[4]), tonumber(args[5])
+          local job = jobkey(ns, id)
+          local f = redis.call('HMGET', job, 'status', 'worker_id', 'cancel_requested')
+          if not f[1] then return redis.error_reply('NOTFOUND ' .. id) end
+          if f[1] ~= 'running' then return illegal(f[1], 'running') end
+          if f[2] ~= worker then return redis.error_reply('NOTOWNER ' .. tostring(f[2])) end
+          redis.call('ZADD', ns .. ':inflight', 'XX', num(now + lease), id)
+          redis.call('HSET', job, 'lease_expires_at', num(now + lease))
+          if args[6] ~= '' then redis.call('HSET', job, 'progress', args[6], 'progress_message', args[7]) end
+          if f[3] == '1' then return 1 end
+          return 0
+        end)
+
+        -- Ends an attempt. args: ns, id, worker, now, outcome (succeeded|failed|cancelled),
+        -- result JSON ('' for none), error, error kind, retryable (1|0), backoff base ms,
+        -- backoff cap ms, jitter in [0,1), retention seconds. Returns the new status.
+        redis.register_function('mimir_finish', function(keys, args)
+          local ns, id, worker, now, outcome = args[1], args[2], args[3], tonumber(args[4]), args[5]
+          local job = jobkey(ns, id)
+          local f = redis.call('HMGET', job, 'status', 'worker_id', 'attempts', 'max_attempts')
+          if not f[1] then return redis.error_reply('NOTFOUND ' .. id) end
+          if f[1] ~= 'running' then return illegal(f[1], outcome) end
+          if f[2] ~= worker then return redis.error_reply('NOTOWNER ' .. tostring(f[2])) end
+          local to, run_after = outcome, nil
+          if outcome == 'failed' and args[9] == '1' then
+            local attempts, max = tonumber(f[3]), tonumber(f[4])
+            if attempts < max then
+              local delay = math.min(tonumber(args[11]), tonumber(args[10]) * 2 ^ (attempts - 1))
+              run_after = now + math.floor(delay / 2 + tonumber(args[12]) * delay / 2)
+              to = 'queued'
+            else
+              to = 'dead'
+            end
+          end
+          if not TRANSITIONS['running'][to] then return illegal('running', to) end
+          redis.call('ZREM', ns .. ':inflight', id)
+          if args[6] ~= '' then redis.call('HSET', job, 'result', args[6]) end
+          if args[7] ~= '' then redis.call('HSET', job, 'error', args[7], 'error_kind', args[8]) end
+          if to == 'succeeded' then redis.call('HSET', job, 'progress', '1') end
+          move(ns, id, 'running', to, now)
+          if to == 'queued' then
+            redis.call('HSET', job, 'run_after', num(run_after))
+            redis.call('HDEL', job, 'lease_expires_at')
+            redis.call('ZADD', ns .. ':delayed', num(run_after), id)
+          else
+            retire(ns, id, now, args[13])
+          end
+          return to
+        end)
+
+        -- args: ns, id, now, retention seconds. A queued job is cancelled at once; a running one
+        -- is marked, its worker sees that on its next heartbeat. Returns 'cancelled' or 'requested'.
+        redis.register_function('mimir_cancel', function(keys, args)
+          local ns, id, now = args[1], args[2], tonumber(args[3])
+          local job = jobkey(ns, id)
+          local f = redis.call('HMGET', job, 'status', 'type')
+          if not f[1] then return redis.error_reply('NOTFOUND ' .. id) end
+          if f[1] == 'queued' then
+            redis.call('ZREM', ns .. ':queue:' .. f[2], id)
+            redis.call('ZREM', ns .. ':delayed', id)
+            redis.call('HSET', job, 'error', 'cancelled before it ran', 'error_kind', 'cancelled')
+            move(ns, id, 'queued', 'cancelled', now)
+            retire(ns, id, now, args[4])
+            return 'cancelled'
+          end
+          if f[1] == 'running' then
+            redis.call('HSET', job, 'cancel_requested', '1', 'updated_at', num(now))
+            return 'requested'
+          end
+          return illegal(f[1], 'cancelled')
+        end)
+
+        -- args: ns, id, now. Puts a failed or dead job back in its queue with fresh attempts.
+        redis.register_function('mimir_retry', function(keys, args)
+          local ns, id, now = args[1], args[2], tonumber(args[3])
+          local job = jobkey(ns, id)
+          local f = redis.call('HMGET', job, 'status', 'type', 'priority', 'error')
+          if not f[1] then return redis.error_reply('NOTFOUND ' .. id) end
+          if not TRANSITIONS[f[1]]['queued'] or f[1] == 'running' then return illegal(f[1], 'queued') end
+          redis.call('PERSIST', job)
+          redis.call('PERSIST', ns .. ':logs:' .. id)
+          if f[4] then redis.call('HSET', job, 'last_error', f[4]) end
+          redis.call('HDEL', job, 'error', 'error_kind', 'finished_at', 'result', 'cancel_requested', 'worker_id')
+          redis.call('HSET', job, 'attempts', '0', 'progress', '0', 'progress_message', '')
+          redis.call('HINCRBY', job, 'manual_retries', 1)
+          enqueue(ns, id, f[2], tonumber(f[3]))
+          move(ns, id, f[1], 'queued', now)
+          return 'queued'
+        end)
+
+        -- Puts jobs whose lease expired back in their queue (or in the dead letter on their last
+        -- attempt) and promotes due retries. args: ns, now, retention seconds, limit.
+        -- Returns {requeued, dead, cancelled, promoted}.
+        redis.register_function('mimir_reap', function(keys, args)
+          local ns, now, limit = args[1], tonumber(args[2]), tonumber(args[4])
+          local expired = redis.call('ZRANGEBYSCORE', ns .. ':inflight', '-inf', num(now), 'LIMIT', 0, limit)
+          local requeued, dead, cancelled = 0, 0, 0
+          for _, id in ipairs(expired) do
+            redis.call('ZREM', ns .. ':inflight', id)
+            local job = jobkey(ns, id)
+            local f = redis.call('HMGET', job, 'status', 'worker_id', 'attempts', 'max_attempts', 'type', 'priority',
+              'cancel_requested')
+            if f[1] == 'running' then
+              local attempts, max = tonumber(f[3]), tonumber(f[4])
+              local message = 'lease expired: worker ' .. tostring(f[2]) .. ' stopped renewing it (attempt '
+                .. attempts .. ' of ' .. max .. ')'
+              redis.call('HSET', job, 'error', message, 'error_kind', 'lease_expired')
+              redis.call('HDEL', job, 'lease_expires_at')
+              if f[7] == '1' then
+                move(ns, id, 'running', 'cancelled', now)
+                retire(ns, id, now, args[3])
+                cancelled = cancelled + 1
+              elseif attempts < max then
+                enqueue(ns, id, f[5], tonumber(f[6]))
+                move(ns, id, 'running', 'queued', now)
+                requeued = requeued + 1
+              else
+                move(ns, id, 'running', 'dead', now)
+                retire(ns, id, now, args[3])
+                dead = dead + 1
+              end
+            end
+          end
+          return {requeued, dead, cancelled, promote_due(ns, now, limit)}
+        end)
+
+        -- Appends log lines, keeping the newest `max` and counting the dropped ones.
+        -- args: ns, id, max lines, lines...
+        redis.register_function('mimir_log', function(keys, args)
+          local ns, id, max = args[1], args[2], tonumber(args[3])
+          local job = jobkey(ns, id)
+          if redis.call('EXISTS', job) == 0 then return redis.error_reply('NOTFOUND ' .. id) end
+          local logs = ns .. ':logs:' .. id
+          for i = 4, #args do redis.call('RPUSH', logs, args[i]) end
+          local length = redis.call('LLEN', logs)
+          if length > max then
+            redis.call('LTRIM', logs, length - max, -1)
+            redis.call('HINCRBY', job, 'logs_dropped', length - max)
+          end
+          local ttl = redis.call('TTL', job)
+          if ttl > 0 then redis.call('EXPIRE', logs, ttl) end
+          return math.min(length, max)
+        end)
+
+        -- Newest first. args: ns, status ('' for all), type ('' for all), cursor ('' for the
+        -- start), limit. Returns up to limit + 1 {id, score} pairs, flattened; entries whose job
+        -- has expired are removed from the index on the way.
+        redis.register_function('mimir_list', function(keys, args)
+          local ns, status, jtype, limit = args[1], args[2], args[3], tonumber(args[5])
+          local index = ns .. ':jobs'
+          if status ~= '' then index = ns .. ':status:' .. status end
+          local upper = '+inf'
+          if args[4] ~= '' then upper = '(' .. args[4] end
+          local out, scanned = {}, 0
+          while #out < 2 * (limit + 1) and scanned < 20000 do
+            local batch = redis.call('ZREVRANGEBYSCORE', index, upper, '-inf', 'WITHSCORES', 'LIMIT', 0, 200)
+            if #batch == 0 then break end
+            for i = 1, #batch, 2 do
+              local id, score = batch[i], batch[i + 1]
+              upper = '(' .. score
+              scanned = scanned + 1
+              local t = redis.call('HGET', jobkey(ns, id), 'type')
+              if not t then
+                redis.call('ZREM', index, id)
+              elseif jtype == '' or t == jtype then
+                table.insert(out, id)
+                table.insert(out, score)
+                if #out >= 2 * (limit + 1) then break end
+              end
+            end
+          end
+          return out
+        end)
+
+        -- Queue depth per type and priority, and job counts per status.
+        -- Returns {{type, total, depth at priority 0, ..., depth at priority 9}...}, {status, count}...,
+        -- delayed count, in-flight count.
+        redis.register_function('mimir_stats', function(keys, args)
+          local ns = args[1]
+          local depths = {}
+          for _, t in ipairs(redis.call('SMEMBERS', ns .. ':types')) do
+            local queue = ns .. ':queue:' .. t
+            local row = {t, redis.call('ZCARD', queue)}
+            for p = 0, 9 do
+              table.insert(row, redis.call('ZCOUNT', queue, num((9 - p) * 1e13), '(' .. num((10 - p) * 1e13)))
+            end
+            table.insert(depths, row)
+          end
+          local counts = {}
+          for _, s in ipairs(STATUSES) do
+            table.insert(counts, s)
+            table.insert(counts, redis.call('ZCARD', ns .. ':status:' .. s))
+          end
+          return {depths, counts, redis.call('ZCARD', ns .. ':delayed'), redis.call('ZCARD', ns .. ':inflight')}
+        end)
+        """#
+}
