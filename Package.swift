@@ -36,7 +36,9 @@ let package = Package(
         // MARK: C interfaces
         .target(name: "PluginABI", path: "Sources/PluginABI"),
         .systemLibrary(
-            name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
+            // No pkgConfig: hiredis' .pc file adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses
+            // with a warning; the header and library are in the default search paths.
+            name: "CHiredis", path: "Sources/CHiredis",
             providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
@@ -132,6 +134,21 @@ let package = Package(
             name: "MimirCoreTests", dependencies: ["MimirCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "MimirJSONSchemaTests", dependencies: ["MimirJSONSchema", "MimirCore"],
+            swiftSettings: strictSettings),
+        .target(name: "MimirTestSupport", path: "Tests/MimirTestSupport", swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirRedisTests",
+            dependencies: ["MimirRedis", "MimirTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirQueueTests",
+            dependencies: [
+                "MimirQueue", "MimirRedis", "MimirCore", "MimirTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirHTTPClientTests", dependencies: ["MimirHTTPClient", "MimirCore"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "MimirPluginHostTests",

@@ -1,3 +1,5 @@
+import MimirCore
 import MimirWorkerCommands
 
+SignalMask.unblockAll()
 WorkerCommand.main()

@@ -51,6 +51,13 @@ public struct ReapReport: Sendable, Hashable {
     public var dead: Int
     public var cancelled: Int
     public var promoted: Int
+
+    public init(requeued: Int, dead: Int, cancelled: Int, promoted: Int) {
+        self.requeued = requeued
+        self.dead = dead
+        self.cancelled = cancelled
+        self.promoted = promoted
+    }
 }
 
 public struct LogLine: Sendable, Hashable {

@@ -145,7 +145,7 @@ final class ConnectionPool: Sendable {
 
     private func checkIn(_ pooled: Pooled) {
         guard pooled.connection.isReusable else {
-            discard(pooled, serverWentAway: pooled.connection.isBroken)
+            discard(pooled, serverWentAway: pooled.connection.brokenBy == .connection)
             return
         }
         let stale: Pooled? = state.withLock { state in

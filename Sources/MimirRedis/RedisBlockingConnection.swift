@@ -11,7 +11,8 @@ import Synchronization
 /// ```swift
 /// let jobs = RedisBlockingConnection(configuration: configuration)
 /// while !Task.isCancelled {
-///     let reply = try await jobs.execute(["BLMOVE", "queue", "processing", "RIGHT", "LEFT", "2"], blockingFor: .seconds(2))
+///     let reply = try await jobs.execute(
+///         ["BLMOVE", "queue", "processing", "RIGHT", "LEFT", "2"], blockingFor: .seconds(2))
 ///     ...
 /// }
 /// await jobs.shutdown()
@@ -24,8 +25,13 @@ import Synchronization
 public final class RedisBlockingConnection: Sendable {
     public let configuration: RedisConfiguration
     private let thread = NIOThreadPool(numberOfThreads: 1)
-    /// Only ever touched on `thread`; the mutex is there to make that provable to the compiler.
-    private let connection = Mutex<ConnectionPool.Pooled?>(nil)
+    private struct State {
+        /// Only ever used on `thread`; the mutex makes that provable to the compiler.
+        var connection: ConnectionPool.Pooled?
+        var isShutDown = false
+    }
+
+    private let state = Mutex(State())
     private let logger: Logger
 
     public init(configuration: RedisConfiguration, logger: Logger = Logger(label: "mimir.redis.blocking")) {
@@ -55,20 +61,24 @@ public final class RedisBlockingConnection: Sendable {
         } catch let error as RedisError {
             throw error
         } catch {
+            // NIO reports both a cancelled task and a shut-down thread as CancellationError.
+            let isShutDown = state.withLock { $0.isShutDown }
             throw RedisError(
-                kind: .cancelled, server: configuration.serverName, command: name,
-                reason: "cancelled or shut down before the command was sent")
+                kind: isShutDown ? .connection : .cancelled, server: configuration.serverName, command: name,
+                reason: isShutDown
+                    ? "the blocking connection has been shut down"
+                    : "the calling task was cancelled before the command was sent")
         }
     }
 
     /// The open connection, or a new one when there is none or it broke. Runs on `thread` only.
     private func currentConnection(command: String) throws(RedisError) -> RedisConnection {
-        if let existing = connection.withLock({ $0 }), !existing.connection.isBroken {
+        if let existing = state.withLock({ $0.connection }), !existing.connection.isBroken {
             return existing.connection
         }
         do throws(RedisError) {
             let fresh = try RedisConnection(configuration: configuration)
-            connection.withLock { $0 = ConnectionPool.Pooled(connection: fresh, generation: 0) }
+            state.withLock { $0.connection = ConnectionPool.Pooled(connection: fresh, generation: 0) }
             return fresh
         } catch {
             logger.debug("Cannot connect to Redis", metadata: ["redis.error": "\(error)"])
@@ -78,11 +88,12 @@ public final class RedisBlockingConnection: Sendable {
 
     /// Waits for a command in flight (at most its block time), then closes the connection.
     public func shutdown() async {
+        state.withLock { $0.isShutDown = true }
         try? await thread.shutdownGracefully()
-        let closing = connection.withLock { connection in
-            defer { connection = nil }
-            return connection
+        let closing = state.withLock { state in
+            defer { state.connection = nil }
+            return state.connection
         }
-        _ = closing
+        _ = closing  // Closed here, outside the lock.
     }
 }

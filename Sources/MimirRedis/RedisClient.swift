@@ -44,9 +44,9 @@ public final class RedisClient: Sendable {
     public func execute(_ command: [String], retryOnStaleConnection: Bool = false) async throws(RedisError)
         -> RedisReply
     {
-        let arguments = command
-        return try await run(command: Self.commandName(command.first), retryOnStaleConnection: retryOnStaleConnection) {
-            connection throws(RedisError) in try connection.send(arguments)
+        let name = Self.commandName(command.first)
+        return try await run(command: name, retryOnStaleConnection: retryOnStaleConnection) {
+            connection throws(RedisError) in try connection.send(command)
         }
     }
 
@@ -54,10 +54,9 @@ public final class RedisClient: Sendable {
     public func execute(_ command: [[UInt8]], retryOnStaleConnection: Bool = false) async throws(RedisError)
         -> RedisReply
     {
-        let arguments = command
         let name = Self.commandName(command.first.map { String(decoding: $0.prefix(32), as: UTF8.self) })
         return try await run(command: name, retryOnStaleConnection: retryOnStaleConnection) {
-            connection throws(RedisError) in try connection.send(arguments)
+            connection throws(RedisError) in try connection.send(command)
         }
     }
 
@@ -66,10 +65,10 @@ public final class RedisClient: Sendable {
     public func pipeline(_ commands: [[String]], retryOnStaleConnection: Bool = false) async throws(RedisError)
         -> [RedisReply]
     {
-        let arguments = commands
-        return try await run(
-            command: Self.commandName(commands.first?.first), retryOnStaleConnection: retryOnStaleConnection
-        ) { connection throws(RedisError) in try connection.pipeline(arguments) }
+        let name = Self.commandName(commands.first?.first)
+        return try await run(command: name, retryOnStaleConnection: retryOnStaleConnection) {
+            connection throws(RedisError) in try connection.pipeline(commands)
+        }
     }
 
     /// Runs `body` on a pool thread with a connection no one else uses meanwhile: for MULTI/EXEC,

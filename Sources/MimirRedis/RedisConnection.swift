@@ -24,6 +24,10 @@ public final class RedisConnection {
     private let context: UnsafeMutablePointer<redisContext>
     private var session = RedisSessionState()
 
+    /// What broke the connection: the pool treats a dead socket (`.connection`) as a sign that the
+    /// server went away, but a timeout as one slow command.
+    private(set) var brokenBy: RedisError.Kind?
+
     /// Whether the pool may hand this connection to the next caller as it is.
     var isReusable: Bool { !isBroken && session.isPristine }
 
@@ -54,6 +58,9 @@ public final class RedisConnection {
         self.commandTimeout = configuration.commandTimeout
         // From here on, a throw still runs deinit, which frees the context.
 
+        // hiredis 0.14 opens its socket without close-on-exec: a child process the server spawns
+        // would inherit it and keep the connection open after this side closes it.
+        _ = fcntl(context.pointee.fd, F_SETFD, fcntl(context.pointee.fd, F_GETFD) | FD_CLOEXEC)
         try setCommandTimeout(configuration.commandTimeout)
         if redisEnableKeepAlive(context) != REDIS_OK {
             // Without keepalive a half-open connection (a vanished host) would go unnoticed in the pool.
@@ -137,7 +144,9 @@ public final class RedisConnection {
         }
         let reply = try decodeAndFree(raw, command: arguments.name)
         if case .error(let message) = reply {
-            throw RedisError(kind: .server, server: configuration.serverName, command: arguments.name, reason: message)
+            throw RedisError(
+                kind: .server, server: configuration.serverName, command: arguments.name,
+                reason: Self.withoutArguments(message))
         }
         return reply
     }
@@ -172,6 +181,13 @@ public final class RedisConnection {
             replies.append(try decodeAndFree(raw, command: label))
         }
         return replies
+    }
+
+    /// Redis quotes the start of the arguments in "unknown command" errors; they stay out of
+    /// errors for the same reason commands are named by their first word only.
+    private static func withoutArguments(_ message: String) -> String {
+        guard let quoted = message.firstRange(of: ", with args beginning with:") else { return message }
+        return String(message[..<quoted.lowerBound])
     }
 
     private func ensureUsable(command: String) throws(RedisError) {
@@ -214,6 +230,7 @@ public final class RedisConnection {
         -> RedisError
     {
         isBroken = true
+        brokenBy = brokenBy ?? kind
         return RedisError(kind: kind, server: configuration.serverName, command: command, reason: reason)
     }
 }

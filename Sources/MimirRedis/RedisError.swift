@@ -41,9 +41,9 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
 
     /// The error code of a server error reply ("WRONGTYPE", "NOSCRIPT", "BUSYGROUP"), for callers that
     /// react to one (e.g. EVALSHA → NOSCRIPT → EVAL).
-    public var serverErrorCode: Substring? {
+    public var serverErrorCode: String? {
         guard kind == .server else { return nil }
-        return reason.split(separator: " ", maxSplits: 1).first
+        return reason.split(separator: " ", maxSplits: 1).first.map(String.init)
     }
 
     /// The reason with its context: "Redis 127.0.0.1:6379, GET: WRONGTYPE Operation against …".

@@ -2,7 +2,7 @@ extension RedisConfiguration {
     /// Parses `redis://[[username]:password@]host[:port][/db]`, the form `REDIS_URL`-style settings
     /// use, keeping the other settings at their defaults.
     ///
-    /// User name and password are percent-decoded, so a password may hold any byte (`%40` for `@`).
+    /// User name and password are percent-decoded, so a password may hold any character (`%40` for `@`).
     /// Errors name the part that is wrong but never repeat the URL's text: a malformed URL may have
     /// its password where the host or port should be.
     public init(url: String) throws(RedisError) {
@@ -29,19 +29,20 @@ enum RedisURL {
         case "unix", "redis+unix", "redis-socket":
             throw invalid("Unix sockets are not supported; use redis://host:port")
         default:
-            let shown = scheme.count <= 12 && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            // Named only when it looks like a scheme (http, tcp): a password never reaches this
+            // message even from a URL such as "hunter2://".
+            let shown = scheme.count <= 8 && scheme.allSatisfy { $0.isASCII && $0.isLetter }
             throw invalid("unsupported scheme\(shown ? " '\(scheme)'" : ""); only redis:// is supported")
         }
 
+        // The last "@" ends the credentials, so an unencoded "@", "/" or "?" in a password still parses.
         var rest = text[schemeEnd.upperBound...]
-        if rest.contains("?") || rest.contains("#") {
-            throw invalid("query parameters and fragments are not supported (expected \(form))")
-        }
-
-        // The last "@" ends the credentials, so an unencoded "@" or "/" in a password still parses.
         if let at = rest.lastIndex(of: "@") {
             try parseCredentials(rest[..<at], into: &configuration)
             rest = rest[rest.index(after: at)...]
+        }
+        if rest.contains("?") || rest.contains("#") {
+            throw invalid("query parameters and fragments are not supported (expected \(form))")
         }
 
         let authority: Substring

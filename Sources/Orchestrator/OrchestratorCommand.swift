@@ -45,6 +45,7 @@ struct Serve: AsyncParsableCommand {
         String?
 
     func run() async throws {
+        SignalMask.unblockAll()
         var sources = ConfigurationSources()
         var settings = OrchestratorConfiguration()
         settings.host = sources.string(host, "HOST", settings.host)

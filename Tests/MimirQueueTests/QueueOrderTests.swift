@@ -1,0 +1,108 @@
+import MimirCore
+import MimirQueue
+import Testing
+
+@Suite("Queue order, submission and idempotency")
+struct QueueOrderTests {
+    @Test("higher priority runs first; within a priority, first in first out")
+    func priorityThenFIFO() async throws {
+        let harness = try await QueueHarness.make()
+        let low1 = try await harness.submit(priority: 1)
+        let high1 = try await harness.submit(priority: 9)
+        let mid = try await harness.submit(priority: 5)
+        let high2 = try await harness.submit(priority: 9)
+        let low2 = try await harness.submit(priority: 1)
+        var taken: [String] = []
+        while let job = try await harness.queue.take(workerID: "w", types: ["ml_training"]) { taken.append(job.id) }
+        #expect(taken == [high1.id, high2.id, mid.id, low1.id, low2.id])
+    }
+
+    @Test("a worker only gets jobs of the types it asks for, the most urgent across them")
+    func takeByType() async throws {
+        let harness = try await QueueHarness.make()
+        let training = try await harness.submit("ml_training", priority: 3)
+        let pipeline = try await harness.submit("pipeline_execution", priority: 8)
+        #expect(try await harness.queue.take(workerID: "w", types: ["ml_inference"]) == nil)
+        #expect(
+            try await harness.queue.take(workerID: "w", types: ["ml_training", "pipeline_execution"])?.id == pipeline.id
+        )
+        let next = try #require(try await harness.queue.take(workerID: "w", types: ["ml_training"]))
+        #expect(next.id == training.id)
+        #expect(next.status == .running && next.attempts == 1 && next.workerID == "w")
+        #expect(next.leaseExpiresAt == harness.clock.nowMilliseconds() + 10_000)
+    }
+
+    @Test("the same Idempotency-Key and request return the same job; a different request is refused")
+    func idempotency() async throws {
+        let harness = try await QueueHarness.make()
+        let first = try await harness.queue.submit(
+            NewJob(type: "ml_training", maxAttempts: 3, spec: ["a": 1]), idempotencyKey: "k1")
+        let again = try await harness.queue.submit(
+            NewJob(type: "ml_training", maxAttempts: 3, spec: ["a": 1]), idempotencyKey: "k1")
+        guard case .created(let created) = first, case .existing(let existing) = again else {
+            Issue.record("expected created then existing, got \(first) and \(again)")
+            return
+        }
+        #expect(created.id == existing.id)
+        let conflict = await queueError {
+            _ = try await harness.queue.submit(
+                NewJob(type: "ml_training", maxAttempts: 3, spec: ["a": 2]), idempotencyKey: "k1")
+        }
+        #expect(
+            conflict?.description
+                == "Idempotency-Key \"k1\" was already used for a different request (job \(created.id))")
+        #expect(try await harness.queue.stats().counts[.queued] == 1)
+    }
+
+    @Test("100 concurrent submitters: every job stored once, none lost or duplicated")
+    func concurrentSubmitters() async throws {
+        let harness = try await QueueHarness.make()
+        let ids = try await withThrowingTaskGroup(of: [String].self) { group in
+            for submitter in 0..<100 {
+                group.addTask {
+                    var ids: [String] = []
+                    for job in 0..<5 {
+                        ids.append(
+                            try await harness.submit(spec: [
+                                "submitter": .integer(Int64(submitter)), "job": .integer(Int64(job)),
+                            ]).id)
+                    }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        #expect(ids.count == 500)
+        #expect(Set(ids).count == 500)
+        var taken = Set<String>()
+        while let job = try await harness.queue.take(workerID: "w", types: ["ml_training"]) { taken.insert(job.id) }
+        #expect(taken == Set(ids))
+    }
+
+    @Test("listing pages newest first without gaps or repeats, filtered by status and type")
+    func listing() async throws {
+        let harness = try await QueueHarness.make()
+        var submitted: [String] = []
+        for index in 0..<25 {
+            harness.clock.advance(by: .milliseconds(1))
+            submitted.append(
+                try await harness.submit(index.isMultiple(of: 5) ? "pipeline_execution" : "ml_training").id)
+        }
+        var seen: [String] = []
+        var cursor: String?
+        repeat {
+            let page = try await harness.queue.list(cursor: cursor, limit: 10)
+            seen += page.jobs.map(\.id)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen == submitted.reversed())
+
+        _ = try await harness.queue.take(workerID: "w", types: ["pipeline_execution"])
+        #expect(try await harness.queue.list(status: .running).jobs.map(\.id) == [submitted[0]])
+        #expect(try await harness.queue.list(type: "pipeline_execution").jobs.count == 5)
+        #expect(try await harness.queue.list(status: .queued, type: "pipeline_execution").jobs.count == 4)
+        let stats = try await harness.queue.stats()
+        #expect(stats.counts[.queued] == 24 && stats.counts[.running] == 1 && stats.inFlight == 1)
+        #expect(stats.depths.first { $0.type == "ml_training" }?.byPriority[5] == 20)
+    }
+}
