@@ -151,6 +151,13 @@ let package = Package(
             name: "MimirHTTPClientTests", dependencies: ["MimirHTTPClient", "MimirCore"],
             swiftSettings: strictSettings),
         .testTarget(
+            name: "MimirOrchestratorTests",
+            dependencies: [
+                "MimirQueue", "MimirRedis", "MimirCore", "MimirHTTPClient", "MimirJSONSchema", "MimirTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .testTarget(
             name: "MimirPluginHostTests",
             dependencies: ["MimirPluginHost", "MimirCore", "PluginABI"],
             // The plugins are built by `swift build`/`swift test`; the tests dlopen the results.

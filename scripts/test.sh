@@ -9,6 +9,14 @@ scripts/install-deps.sh
 echo "== swift format lint"
 swift format lint --strict --recursive Package.swift Sources Plugins Tests bench
 
+echo "== OpenAPI document: generated from scripts/generate-openapi.py and valid OpenAPI 3.1"
+python3 scripts/generate-openapi.py | diff -q - Sources/MimirOrchestrator/Resources/openapi.json >/dev/null || {
+    echo "error: openapi.json is stale: run python3 scripts/generate-openapi.py > Sources/MimirOrchestrator/Resources/openapi.json" >&2
+    exit 1
+}
+python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install --quiet openapi-spec-validator
+python3 -c "import json, openapi_spec_validator as v; v.validate(json.load(open('Sources/MimirOrchestrator/Resources/openapi.json')))"
+
 echo "== swift build (warnings are errors)"
 # Warnings-as-errors on our own targets only: dependencies may warn without failing us.
 build_log=$(mktemp)

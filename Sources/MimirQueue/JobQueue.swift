@@ -183,7 +183,7 @@ public final class JobQueue: Sendable {
             .heartbeat,
             [
                 jobID, workerID, String(clock.nowMilliseconds()), String(configuration.leaseDuration.milliseconds),
-                progress.map { String(min(max($0, 0), 1)) } ?? "", message ?? "",
+                progress.map { String(min(max($0, 0), 1)) } ?? "", message ?? "", message == nil ? "0" : "1",
             ], jobID: jobID, caller: workerID)
         return reply.int == 1
     }
@@ -221,10 +221,12 @@ public final class JobQueue: Sendable {
         return next
     }
 
-    public func appendLogs(jobID: String, lines: [LogLine]) async throws(QueueError) {
+    /// Appends log lines. With `workerID`, only while that worker holds the running job.
+    public func appendLogs(jobID: String, lines: [LogLine], workerID: String? = nil) async throws(QueueError) {
         guard !lines.isEmpty else { return }
         _ = try await call(
-            .appendLogs, [jobID, String(configuration.logLinesPerJob)] + lines.map(\.stored), jobID: jobID)
+            .appendLogs, [jobID, String(configuration.logLinesPerJob), workerID ?? ""] + lines.map(\.stored),
+            jobID: jobID, caller: workerID ?? "")
     }
 
     // MARK: Maintenance

@@ -144,26 +144,31 @@ enum QueueFunctions {
             redis.call('HSET', job, 'last_error', previous)
             redis.call('HDEL', job, 'error', 'error_kind')
           end
+          -- The taker chooses the lease length; renewals keep it, whoever relays them.
           redis.call('HSET', job, 'worker_id', worker, 'started_at', num(now), 'lease_expires_at', num(now + lease),
-            'progress', '0', 'progress_message', '')
+            'lease_ms', num(lease), 'progress', '0', 'progress_message', '')
           redis.call('HDEL', job, 'run_after')
           redis.call('ZADD', ns .. ':inflight', num(now + lease), best_id)
           move(ns, best_id, 'queued', 'running', now)
           return redis.call('HGETALL', job)
         end)
 
-        -- Renews a lease and records progress. args: ns, id, worker, now, lease ms,
-        -- progress ('' for none), progress message. Returns 1 when cancellation was requested.
+        -- Renews a lease (by the length it was taken with; args[5] only for jobs taken before
+        -- that was recorded) and records progress. args: ns, id, worker, now, lease ms,
+        -- progress ('' for none), progress message, whether a message was given (1|0).
+        -- Returns 1 when cancellation was requested.
         redis.register_function('mimir_heartbeat', function(keys, args)
           local ns, id, worker, now, lease = args[1], args[2], args[3], tonumber(args[4]), tonumber(args[5])
           local job = jobkey(ns, id)
-          local f = redis.call('HMGET', job, 'status', 'worker_id', 'cancel_requested')
+          local f = redis.call('HMGET', job, 'status', 'worker_id', 'cancel_requested', 'lease_ms')
           if not f[1] then return redis.error_reply('NOTFOUND ' .. id) end
           if f[1] ~= 'running' then return illegal(f[1], 'running') end
           if f[2] ~= worker then return redis.error_reply('NOTOWNER ' .. tostring(f[2])) end
+          if f[4] then lease = tonumber(f[4]) end
           redis.call('ZADD', ns .. ':inflight', 'XX', num(now + lease), id)
           redis.call('HSET', job, 'lease_expires_at', num(now + lease))
-          if args[6] ~= '' then redis.call('HSET', job, 'progress', args[6], 'progress_message', args[7]) end
+          if args[6] ~= '' then redis.call('HSET', job, 'progress', args[6]) end
+          if args[8] == '1' then redis.call('HSET', job, 'progress_message', args[7]) end
           if f[3] == '1' then return 1 end
           return 0
         end)
@@ -174,7 +179,7 @@ enum QueueFunctions {
         redis.register_function('mimir_finish', function(keys, args)
           local ns, id, worker, now, outcome = args[1], args[2], args[3], tonumber(args[4]), args[5]
           local job = jobkey(ns, id)
-          local f = redis.call('HMGET', job, 'status', 'worker_id', 'attempts', 'max_attempts')
+          local f = redis.call('HMGET', job, 'status', 'worker_id', 'attempts', 'max_attempts', 'cancel_requested')
           if not f[1] then return redis.error_reply('NOTFOUND ' .. id) end
           if f[1] ~= 'running' then return illegal(f[1], outcome) end
           if f[2] ~= worker then return redis.error_reply('NOTOWNER ' .. tostring(f[2])) end
@@ -188,6 +193,11 @@ enum QueueFunctions {
             else
               to = 'dead'
             end
+          end
+          -- A job whose cancellation was requested is not run again, whatever the attempt said.
+          if f[5] == '1' and to == 'queued' then
+            to, run_after = 'cancelled', nil
+            args[7], args[8] = 'cancelled while it ran (its last attempt failed: ' .. args[7] .. ')', 'cancelled'
           end
           if not TRANSITIONS['running'][to] then return illegal('running', to) end
           redis.call('ZREM', ns .. ':inflight', id)
@@ -278,17 +288,29 @@ enum QueueFunctions {
               end
             end
           end
+          -- Finished jobs expire after the retention; their index entries go with them, so the
+          -- counts per status stay true. (Index scores are update times × 1000.)
+          local horizon = num((now - tonumber(args[3]) * 1000) * 1000)
+          for status, _ in pairs(FINAL) do
+            redis.call('ZREMRANGEBYSCORE', ns .. ':status:' .. status, '-inf', '(' .. horizon)
+          end
           return {requeued, dead, cancelled, promote_due(ns, now, limit)}
         end)
 
-        -- Appends log lines, keeping the newest `max` and counting the dropped ones.
-        -- args: ns, id, max lines, lines...
+        -- Appends log lines, keeping the newest `max` and counting the dropped ones. With a
+        -- worker id, only that worker may append, and only while it holds the running job.
+        -- args: ns, id, max lines, worker id ('' for any), lines...
         redis.register_function('mimir_log', function(keys, args)
-          local ns, id, max = args[1], args[2], tonumber(args[3])
+          local ns, id, max, worker = args[1], args[2], tonumber(args[3]), args[4]
           local job = jobkey(ns, id)
-          if redis.call('EXISTS', job) == 0 then return redis.error_reply('NOTFOUND ' .. id) end
+          local f = redis.call('HMGET', job, 'status', 'worker_id')
+          if not f[1] then return redis.error_reply('NOTFOUND ' .. id) end
+          if worker ~= '' then
+            if f[1] ~= 'running' then return illegal(f[1], 'running') end
+            if f[2] ~= worker then return redis.error_reply('NOTOWNER ' .. tostring(f[2])) end
+          end
           local logs = ns .. ':logs:' .. id
-          for i = 4, #args do redis.call('RPUSH', logs, args[i]) end
+          for i = 5, #args do redis.call('RPUSH', logs, args[i]) end
           local length = redis.call('LLEN', logs)
           if length > max then
             redis.call('LTRIM', logs, length - max, -1)

@@ -220,3 +220,37 @@ struct QueueOutageTests {
         await server.stop()
     }
 }
+
+@Suite("Lease length")
+struct LeaseLengthTests {
+    @Test("renewals keep the lease length the job was taken with, whoever relays them")
+    func renewalKeepsTakersLease() async throws {
+        let worker = try await QueueHarness.make { $0.leaseDuration = .seconds(60) }
+        let job = try await worker.submit()
+        _ = try await worker.queue.take(workerID: "w", types: ["ml_training"])
+        // The orchestrator relays the heartbeat with its own (shorter) default.
+        let relay = JobQueue(
+            redis: worker.redis,
+            configuration: QueueConfiguration(
+                namespace: worker.queue.configuration.namespace, leaseDuration: .seconds(5)),
+            clock: worker.clock, logger: quietLogger)
+        worker.clock.advance(by: .seconds(30))
+        _ = try await relay.heartbeat(jobID: job.id, workerID: "w")
+        #expect(try await worker.queue.job(job.id).leaseExpiresAt == worker.clock.nowMilliseconds() + 60_000)
+    }
+}
+
+@Suite("Index upkeep")
+struct IndexUpkeepTests {
+    @Test("finished jobs leave the status counts once their retention has passed")
+    func countsForgetExpiredJobs() async throws {
+        let harness = try await QueueHarness.make { $0.retention = .seconds(60) }
+        let job = try await harness.submit()
+        _ = try await harness.queue.take(workerID: "w", types: ["ml_training"])
+        try await harness.queue.finish(jobID: job.id, workerID: "w", outcome: .succeeded(result: nil))
+        #expect(try await harness.queue.stats().counts[.succeeded] == 1)
+        harness.clock.advance(by: .seconds(61))
+        _ = try await harness.queue.reap()
+        #expect(try await harness.queue.stats().counts[.succeeded] == 0)
+    }
+}

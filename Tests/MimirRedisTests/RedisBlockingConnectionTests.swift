@@ -1,5 +1,6 @@
 import MimirRedis
 import MimirTestSupport
+import Synchronization
 import Testing
 
 @Suite("RedisBlockingConnection")
@@ -8,20 +9,21 @@ struct RedisBlockingConnectionTests {
         let server = try await RedisServer.start()
         let blocking = RedisBlockingConnection(configuration: try configuration(for: server), logger: quietLogger)
         try await withClient(server, poolSize: 1) { client in
-            async let moved = timed {
-                try await blocking.execute(
-                    ["BLMOVE", "queue", "processing", "RIGHT", "LEFT", "2"], blockingFor: .seconds(2))
-            }
+            // Ordering, not timing: the PINGs must finish while BLMOVE still waits. If BLMOVE held
+            // the pool's only thread, they could finish only after it gave up (30 s), empty-handed.
+            let moveFinished = Atomic<Bool>(false)
+            async let moved = {
+                defer { moveFinished.store(true, ordering: .sequentiallyConsistent) }
+                return try await blocking.execute(
+                    ["BLMOVE", "queue", "processing", "RIGHT", "LEFT", "30"], blockingFor: .seconds(30))
+            }()
             try await Task.sleep(for: .milliseconds(100))
-            // The pool's only thread stays free while BLMOVE waits.
-            let others = try await timed {
-                for _ in 0..<10 { _ = try await client.execute(["PING"]) }
-            }
-            #expect(others.duration < .seconds(1), "PINGs waited \(others.duration) behind BLMOVE")
+            for _ in 0..<10 { _ = try await client.execute(["PING"]) }
+            let movedAlready = moveFinished.load(ordering: .sequentiallyConsistent)
+            #expect(!movedAlready, "the PINGs waited for BLMOVE")
             _ = try await client.execute(["LPUSH", "queue", "job-1"])
             let result = try await moved
-            #expect(result.result.string == "job-1")
-            #expect(result.duration < .seconds(1))
+            #expect(result.string == "job-1")
             let processing = try await client.execute(["LRANGE", "processing", "0", "-1"])
             #expect(processing == .array([.bulk(Array("job-1".utf8))]))
         }

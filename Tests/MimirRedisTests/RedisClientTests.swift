@@ -1,5 +1,6 @@
 import MimirRedis
 import MimirTestSupport
+import Synchronization
 import Testing
 
 @Suite("RedisClient pool")
@@ -45,16 +46,18 @@ struct RedisClientTests {
         let server = try await RedisServer.start()
         try await withClient(server, poolSize: 4) { client in
             _ = try await client.execute(["SET", "k", "v"])
-            async let slow = timed { try await client.execute(["BLPOP", "nothing-here", "1"]) }
+            // Ordering, not timing: the GETs must all finish while BLPOP still waits for its list.
+            let slowFinished = Atomic<Bool>(false)
+            async let slow = {
+                defer { slowFinished.store(true, ordering: .sequentiallyConsistent) }
+                return try await client.execute(["BLPOP", "nothing-here", "30"])
+            }()
             try await Task.sleep(for: .milliseconds(50))
-            let others = try await timed {
-                for _ in 0..<20 { _ = try await client.execute(["GET", "k"]) }
-            }
-            // Milliseconds when idle; the bound leaves room for a loaded two-core machine.
-            #expect(others.duration < .milliseconds(600), "other calls waited \(others.duration)")
-            let blocked = try await slow
-            #expect(blocked.result.isNull)
-            #expect(blocked.duration >= .milliseconds(950))
+            for _ in 0..<20 { _ = try await client.execute(["GET", "k"]) }
+            let slowAlready = slowFinished.load(ordering: .sequentiallyConsistent)
+            #expect(!slowAlready, "the GETs waited behind BLPOP")
+            _ = try await client.execute(["RPUSH", "nothing-here", "x"])
+            #expect(try await slow.array?.last?.string == "x")
         }
     }
 

@@ -66,7 +66,7 @@ struct RedisResilienceTests {
     @Test func connectFailuresAreRememberedForFailFastInterval() async throws {
         let port = try FreePort.find()  // Nothing listens there.
         let client = RedisClient(
-            configuration: RedisConfiguration(port: port, failFastInterval: .seconds(2)), poolSize: 2,
+            configuration: RedisConfiguration(port: port, failFastInterval: .seconds(5)), poolSize: 2,
             logger: quietLogger)
         let first = await #expect(throws: RedisError.self) { try await client.execute(["GET", "k"]) }
         #expect(first?.kind == .connection)
@@ -76,14 +76,23 @@ struct RedisResilienceTests {
         #expect(second?.kind == .connection)
         #expect(second?.description.contains("SET: cannot connect: Connection refused (not retried") == true)
 
-        let burst = await timed {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<200 { group.addTask { _ = try? await client.execute(["GET", "k"]) } }
+        // Within the interval no call tries to connect: each fails at once from the remembered failure.
+        let burst = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<200 {
+                group.addTask {
+                    do {
+                        _ = try await client.execute(["GET", "k"])
+                        return "succeeded"
+                    } catch {
+                        return "\(error)"
+                    }
+                }
             }
+            return await group.reduce(into: [String]()) { $0.append($1) }
         }
-        #expect(burst.duration < .seconds(1), "200 calls took \(burst.duration)")
+        #expect(burst.allSatisfy { $0.contains("(not retried") }, "\(Set(burst))")
 
-        try await Task.sleep(for: .milliseconds(2100))
+        try await Task.sleep(for: .milliseconds(5100))
         let later = await #expect(throws: RedisError.self) { try await client.execute(["GET", "k"]) }
         #expect(later?.description.contains("not retried") == false, "tried again after the interval")
         await client.shutdown()
@@ -111,7 +120,9 @@ struct RedisResilienceTests {
         }
         #expect(results.count == 10)
         #expect(results.allSatisfy { $0.0 == .timeout }, "\(results)")
-        #expect(results.allSatisfy { $0.1 < .seconds(1) }, "\(results.map(\.1))")
+        // Bounded, not fast: a stalled connect would otherwise hang for as long as the peer does.
+        // The bound is loose because the whole suite shares two cores.
+        #expect(results.allSatisfy { $0.1 < .seconds(5) }, "\(results.map(\.1))")
         #expect(results.contains { $0.1 >= .milliseconds(250) }, "somebody waited for the connect timeout")
         await client.shutdown()
     }

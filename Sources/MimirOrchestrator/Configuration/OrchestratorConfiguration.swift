@@ -28,7 +28,7 @@ public struct OrchestratorConfiguration: Sendable {
     /// Problems that make the configuration unusable, each naming its setting.
     public func problems() -> [String] {
         var problems: [String] = []
-        if !(1...65535).contains(port) { problems.append("PORT must be 1–65535, got \(port)") }
+        if !(0...65535).contains(port) { problems.append("PORT must be 0–65535 (0: any free port), got \(port)") }
         if minWorkers < 0 { problems.append("MIN_WORKERS must be ≥ 0, got \(minWorkers)") }
         if maxWorkers < max(minWorkers, 1) {
             problems.append("MAX_WORKERS (\(maxWorkers)) must be ≥ 1 and ≥ MIN_WORKERS (\(minWorkers))")

@@ -20,6 +20,8 @@ struct APIError: Error, HTTPResponseError {
     var problems: [Problem] = []
     var extra: [String: JSONValue] = [:]
     var headers: HTTPFields = [:]
+    /// Logged with the request, never sent.
+    var logDetail: String? = nil
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: JSONValue] = [
@@ -60,7 +62,10 @@ struct APIError: Error, HTTPResponseError {
                 status: .serviceUnavailable, code: "redis_unavailable", message: error.description,
                 headers: [.retryAfter: "1"])
         case .corrupt:
-            return APIError(status: .internalServerError, code: "internal", message: error.description)
+            // The details (Redis' own words, addresses) go to the log, not to the client.
+            return APIError(
+                status: .internalServerError, code: "internal", message: "internal error; see the orchestrator's log",
+                logDetail: error.description)
         }
     }
 }
@@ -85,6 +90,10 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
+            if let detail = error.logDetail {
+                context.logger.error(
+                    "\(error.message)", metadata: ["detail": "\(detail)", "path": "\(request.uri.path)"])
+            }
             throw error
         } catch let error as any HTTPResponseError {
             let message =

@@ -97,7 +97,8 @@ struct JobRoutes: Sendable {
             limit = value
         }
         let cursor = query.get("cursor")
-        if let cursor, cursor.isEmpty || !cursor.allSatisfy({ $0.isNumber || $0 == "." || $0 == "e" || $0 == "+" }) {
+        // Cursors are index scores this API handed out: whole numbers written in ASCII digits.
+        if let cursor, cursor.isEmpty || cursor.utf8.count > 20 || !cursor.utf8.allSatisfy({ (48...57).contains($0) }) {
             throw APIError.badRequest("invalid_query", "cursor: not a cursor returned by this API")
         }
         let page = try await run { () async throws(QueueError) in
@@ -127,8 +128,11 @@ struct JobRoutes: Sendable {
         let offset = try Self.integer(query.get("offset"), name: "offset", range: 0...Int(Int32.max), default: 0)
         let limit = try Self.integer(query.get("limit"), name: "limit", range: 1...10_000, default: 1000)
         let record = try await run { () async throws(QueueError) in try await queue.job(id) }
+        // Offsets count every line the job ever logged, so they stay valid while old lines are
+        // dropped: the oldest kept line has offset `dropped`.
+        let start = max(offset, record.logsDropped)
         let lines = try await run { () async throws(QueueError) in
-            try await queue.logs(id, offset: offset, limit: limit)
+            try await queue.logs(id, offset: start - record.logsDropped, limit: limit)
         }
         return JSONResponse.make(
             .ok,
@@ -142,7 +146,8 @@ struct JobRoutes: Sendable {
                         ]
                     }),
                 "dropped": .integer(Int64(record.logsDropped)),
-                "next_offset": .integer(Int64(offset + lines.count)),
+                "first_offset": .integer(Int64(start)),
+                "next_offset": .integer(Int64(start + lines.count)),
             ])
     }
 

@@ -14,31 +14,27 @@ extension JobRoutes {
     func update(_ request: Request, id: String) async throws -> Response {
         let body = try await JSONBody.read(request, limit: maxBodyBytes)
         let report = try WorkerReport(body)
+        // Logs first, so they precede the outcome; only the lease holder may write them.
         if !report.logs.isEmpty {
-            try await run { () async throws(QueueError) in try await queue.appendLogs(jobID: id, lines: report.logs) }
+            try await run { () async throws(QueueError) in
+                try await queue.appendLogs(jobID: id, lines: report.logs, workerID: report.workerID)
+            }
         }
-        var cancelRequested = false
-        switch report.status {
-        case "running":
-            cancelRequested = try await run { () async throws(QueueError) in
+        if report.status == "running" {
+            _ = try await run { () async throws(QueueError) in
                 try await queue.heartbeat(
                     jobID: id, workerID: report.workerID, progress: report.progress, message: report.message)
             }
-        default:
-            let outcome = report.outcome
-            let status = try await run { () async throws(QueueError) in
-                try await queue.finish(jobID: id, workerID: report.workerID, outcome: outcome)
-            }
             let record = try await run { () async throws(QueueError) in try await queue.job(id) }
-            metrics.attemptEnded(type: record.type, status: status)
+            return JSONResponse.make(.ok, JobRepresentation.json(record))
+        }
+        let outcome = report.outcome
+        let status = try await run { () async throws(QueueError) in
+            try await queue.finish(jobID: id, workerID: report.workerID, outcome: outcome)
         }
         let record = try await run { () async throws(QueueError) in try await queue.job(id) }
-        var json = JobRepresentation.json(record)
-        if case .object(var fields) = json {
-            fields["cancel_requested"] = .bool(cancelRequested || record.cancelRequested)
-            json = .object(fields)
-        }
-        return JSONResponse.make(.ok, json)
+        metrics.attemptEnded(type: record.type, status: status)
+        return JSONResponse.make(.ok, JobRepresentation.json(record))
     }
 }
 
@@ -78,7 +74,10 @@ struct WorkerReport {
         }
         message = fields["message"].flatMap { problems.string($0, at: "message", nonEmpty: false) }
         result = fields["result"]
-        error = fields["error"].flatMap { problems.string($0, at: "error", nonEmpty: false) }
+        // An empty reason is no reason: the defaults below then say so.
+        error = fields["error"].flatMap { problems.string($0, at: "error", nonEmpty: false) }.flatMap {
+            $0.isEmpty ? nil : $0
+        }
         if let value = fields["error_kind"], let text = problems.string(value, at: "error_kind", nonEmpty: true) {
             errorKind = JobErrorKind(rawValue: text)
             if errorKind == nil { problems.add("error_kind", "unknown error kind \"\(text)\"") }
@@ -96,17 +95,23 @@ struct WorkerReport {
             if let lines = value.arrayValue {
                 let now = SystemQueueClock().nowMilliseconds()
                 for (index, line) in lines.enumerated() {
-                    guard let message = line["message"]?.stringValue else {
-                        problems.add("logs[\(index)].message", "required string")
-                        continue
+                    if let parsed = Self.logLine(line, at: "logs[\(index)]", now: now, &problems) {
+                        logs.append(parsed)
                     }
-                    let level = line["level"]?.stringValue ?? "info"
-                    let time = line["time_ms"]?.int64Value ?? now
-                    logs.append(LogLine(time: time, level: level, message: message))
                 }
             } else {
-                problems.add("logs", "must be an array of {level, message}, got \(value.typeName)")
+                problems.add("logs", "must be an array of {level, message, time_ms}, got \(value.typeName)")
             }
+        }
+        // A worker may not claim what only the server decides, nor contradict itself.
+        if let kind = errorKind {
+            if kind == .leaseExpired {
+                problems.add("error_kind", "lease_expired is set by the orchestrator, not reported")
+            }
+            if kind == .retryableFailure, fields["retryable"]?.boolValue == false {
+                problems.add("retryable", "false contradicts error_kind retryable_failure")
+            }
+            if kind == .retryableFailure { retryable = true }
         }
         if !problems.isEmpty {
             var error = problems.error
@@ -114,6 +119,38 @@ struct WorkerReport {
                 status: error.status, code: "invalid_report", message: error.message, problems: error.problems)
             throw error
         }
+    }
+
+    static let logLevels = ["debug", "info", "warning", "error"]
+    /// Timestamps from 1970 up to the year 9999, the range RFC 3339 can write.
+    static let logTimeRange: ClosedRange<Int64> = 0...253_402_300_799_999
+
+    static func logLine(_ line: JSONValue, at field: String, now: Int64, _ problems: inout Problems) -> LogLine? {
+        guard let object = problems.object(line, at: field) else { return nil }
+        problems.refuseUnknown(object, allowed: ["level", "message", "time_ms"], at: field)
+        guard let message = object["message"].flatMap({ problems.string($0, at: "\(field).message", nonEmpty: false) })
+        else {
+            if object["message"] == nil { problems.add("\(field).message", "required string") }
+            return nil
+        }
+        var level = "info"
+        if let value = object["level"], let text = problems.string(value, at: "\(field).level", nonEmpty: true) {
+            if logLevels.contains(text) {
+                level = text
+            } else {
+                problems.add("\(field).level", "must be one of \(logLevels.joined(separator: ", ")), got \"\(text)\"")
+            }
+        }
+        var time = now
+        if let value = object["time_ms"] {
+            if let milliseconds = value.int64Value, logTimeRange.contains(milliseconds) {
+                time = milliseconds
+            } else {
+                problems.add(
+                    "\(field).time_ms", "must be milliseconds since 1970 up to the year 9999, got \(value.jsonText())")
+            }
+        }
+        return LogLine(time: time, level: level, message: message)
     }
 
     var outcome: AttemptOutcome {

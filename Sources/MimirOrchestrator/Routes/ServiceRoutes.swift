@@ -33,7 +33,8 @@ struct ServiceRoutes: Sendable {
             guard reply.string == "PONG" else {
                 return JSONResponse.make(
                     .serviceUnavailable,
-                    ["status": "unavailable", "reason": .string("Redis answered PING with \(reply)")])
+                    ["status": "unavailable", "reason": .string("Redis answered PING with \(reply)")],
+                    headers: [.retryAfter: "1"])
             }
             metrics.redisReachable(true)
             return JSONResponse.make(.ok, ["status": "ready"])

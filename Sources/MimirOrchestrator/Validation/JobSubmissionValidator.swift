@@ -47,6 +47,9 @@ struct JobSubmissionValidator: Sendable {
 
         if let type, !knownTypes.contains(type), !problems.isEmpty {
             problems.add("type", "unknown job type \"\(type)\"; known types: \(knownTypes.joined(separator: ", "))")
+            var error = problems.error
+            error.extra["known_types"] = .array(knownTypes.map(JSONValue.string))
+            throw error
         }
         if let type, !knownTypes.contains(type), problems.isEmpty {
             throw APIError(

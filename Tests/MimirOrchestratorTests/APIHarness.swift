@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import MimirCore
+import MimirHTTPClient
+import MimirQueue
+import MimirRedis
+import MimirTestSupport
+import Testing
+
+/// One real Redis for the suite; each harness gets its own key namespace on it.
+enum SharedRedis {
+    static let server = Task { try await RedisServer.start() }
+}
+
+struct APIResponse {
+    let status: Int
+    let json: JSONValue?
+    let raw: HTTPResponse
+
+    func header(_ name: String) -> String? { raw.header(name) }
+}
+
+/// A running orchestrator, its OpenAPI contract, and a queue on the same namespace through which
+/// a test plays the worker.
+struct APIHarness {
+    let orchestrator: OrchestratorProcess
+    let contract: OpenAPIContract
+    let queue: JobQueue
+    let client = HTTPClient()
+
+    static func start(_ arguments: [String] = [], redisURL: String? = nil, workerLease: Duration = .seconds(15))
+        async throws
+        -> APIHarness
+    {
+        let url: String
+        if let redisURL { url = redisURL } else { url = try await SharedRedis.server.value.url }
+        let namespace = "api-\(UUID().uuidString.prefix(8))"
+        let orchestrator = try await OrchestratorProcess.start(
+            redisURL: url, namespace: namespace, arguments: arguments)
+        let document = try await HTTPClient().send(HTTPRequest(url: "\(orchestrator.baseURL)/openapi.json")).json()
+        var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        logger.logLevel = .critical
+        let redis = RedisClient(configuration: try RedisConfiguration(url: url), poolSize: 2, logger: logger)
+        let queue = JobQueue(
+            redis: redis, configuration: QueueConfiguration(namespace: namespace, leaseDuration: workerLease),
+            clock: SystemQueueClock(), logger: logger)
+        return APIHarness(orchestrator: orchestrator, contract: OpenAPIContract(document: document), queue: queue)
+    }
+
+    /// Sends a request and checks the response against the OpenAPI document.
+    @discardableResult
+    func call(
+        _ method: HTTPMethod, _ path: String, template: String? = nil, json: JSONValue? = nil, body: [UInt8]? = nil,
+        contentType: String? = "application/json", headers: [(String, String)] = [],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> APIResponse {
+        var allHeaders = headers
+        if let contentType, json != nil || body != nil { allHeaders.append(("Content-Type", contentType)) }
+        let payload = body ?? json.map { Array($0.jsonText().utf8) }
+        let response = try await client.send(
+            HTTPRequest(method: method, url: orchestrator.baseURL + path, headers: allHeaders, body: payload))
+        let parsed = response.body.isEmpty ? nil : try? response.json()
+        let pathOnly = String(path.split(separator: "?", maxSplits: 1).first ?? "")
+        for problem in contract.check(
+            method: method.rawValue, path: template ?? pathOnly, status: response.status,
+            body: response.header("Content-Type")?.hasPrefix("application/json") == true ? parsed : nil)
+        {
+            Issue.record(
+                "response breaks the OpenAPI document: \(problem)\nbody: \(response.text)",
+                sourceLocation: sourceLocation)
+        }
+        return APIResponse(status: response.status, json: parsed, raw: response)
+    }
+
+    /// Submits a job and returns its id.
+    func submit(_ job: JSONValue = ["type": "ml_training"], sourceLocation: SourceLocation = #_sourceLocation)
+        async throws
+        -> String
+    {
+        let response = try await call(.post, "/api/jobs", json: job, sourceLocation: sourceLocation)
+        #expect(response.status == 201, "\(response.raw.text)", sourceLocation: sourceLocation)
+        return try #require(response.json?["id"]?.stringValue, sourceLocation: sourceLocation)
+    }
+
+    func stop() async {
+        _ = await orchestrator.stop()
+    }
+}

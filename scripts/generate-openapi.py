@@ -1,0 +1,1074 @@
+#!/usr/bin/env python3
+"""Generates the orchestrator's OpenAPI document (written by hand as Python for readability)."""
+import json
+import sys
+
+S = "#/components/schemas/"
+R = "#/components/responses/"
+PARAM = "#/components/parameters/"
+H = "#/components/headers/"
+
+
+def ref(name, prefix=S):
+    return {"$ref": prefix + name}
+
+
+def nullable_ref(name, description=None):
+    schema = {"anyOf": [ref(name), {"type": "null"}]}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"
+JOB_TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+PROJECT_ID_PATTERN = r"^[A-Za-z0-9_.-]{1,128}$"
+QUANTITY_PATTERN = (
+    r"^\+?(?=[0-9.]*[1-9])(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+    r"(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?0*(?:1[0-8]|[0-9]))?$"
+)
+CURSOR_PATTERN = r"^[0-9.e+]+$"
+STATUSES = ["queued", "running", "succeeded", "failed", "cancelled", "dead"]
+ERROR_KINDS = ["retryable_failure", "permanent_failure", "invalid_input", "timed_out", "lease_expired", "cancelled"]
+
+
+def ts(description):
+    return {"type": ["string", "null"], "format": "date-time", "pattern": TIMESTAMP_PATTERN, "description": description}
+
+
+LIFECYCLE = """\
+A job moves only along these transitions (anything else is refused with 409 `illegal_transition`):
+
+| from | to | how |
+|---|---|---|
+| queued | running | a worker takes the job (`attempts` + 1, a lease of LEASE_SECONDS, default 15 s) |
+| queued | cancelled | `POST /api/jobs/{id}/cancel` (answers 200) |
+| running | succeeded | the worker reports `succeeded` (`progress` becomes 1) |
+| running | failed | the worker reports `failed` without `retryable: true` |
+| running | queued | the worker reports a retryable failure with attempts left (the job waits until `run_after`: a random delay between half and all of min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS × 2^(attempts−1))), or its lease expires with attempts left (re-queued at once) |
+| running | dead | a retryable failure, or an expired lease, on the last attempt (the dead letter) |
+| running | cancelled | the worker reports `cancelled` (normally after `cancel_requested` became true through `POST /api/jobs/{id}/cancel`, which answers 202), or the lease of a job whose cancellation was requested expires |
+| failed, dead | queued | `POST /api/jobs/{id}/retry`: `attempts` back to 0, `manual_retries` + 1 |
+
+`succeeded`, `failed`, `cancelled` and `dead` are final: the job and its logs are kept for JOB_RETENTION_SECONDS \
+(default 7 days), then it is gone (404), unless it is retried first."""
+
+INFO_DESCRIPTION = f"""\
+The REST API of the Mimir AIP orchestrator: clients submit jobs, follow them, cancel and retry them; workers \
+report on the jobs they hold. The queue lives in Redis; every state change is atomic there.
+
+## Job lifecycle
+
+{LIFECYCLE}
+
+## Idempotent submission
+
+`POST /api/jobs` takes an optional `Idempotency-Key` header (1 to 255 visible ASCII characters). The key is \
+remembered for 24 hours. Repeating the same request (same type, priority, project, max_attempts and normalised \
+spec, defaults included) with the same key creates nothing: the answer is 200 with the original job as it is now \
+and `Idempotent-Replayed: true`. The same key with a different request is refused with 422 \
+`idempotency_key_reused`.
+
+## Errors
+
+Every error is JSON: `{{"error": {{"status", "code", "message", ...}}}}` (schema `Error`). Validation errors list \
+every problem at once in `problems`, each naming its field (`task_spec.timeout_seconds`, `logs[2].message`); \
+some codes add keys: `from`/`to` (`illegal_transition`), `line`/`column`/`position` (`malformed_json`), \
+`known_types` (`unknown_job_type`). Unknown fields are refused, never ignored. A request to a path or method \
+that does not exist answers 404 `not_found` ("no route for METHOD PATH"; there is no 405). 500 `internal` is \
+only for unexpected failures.
+
+## Retries
+
+A 503 `redis_unavailable` (with `Retry-After: 1`) means the queue's Redis cannot be reached: nothing was \
+changed, the request can be repeated after the delay; submissions should carry an `Idempotency-Key` so that \
+repeating them is safe. Other 4xx answers will not succeed unchanged.
+
+Timestamps are RFC 3339 UTC with milliseconds (`2026-11-29T13:54:37.376Z`), or `null` when not set. Request \
+bodies must be sent with `Content-Type: application/json` (or another `application/*+json` type), at most \
+MAX_BODY_BYTES (default 1 MiB).
+"""
+
+# ---------------------------------------------------------------- schemas
+
+schemas = {}
+
+schemas["JobStatus"] = {
+    "type": "string",
+    "enum": STATUSES,
+    "description": "A job's status.\n\n" + LIFECYCLE,
+}
+
+schemas["JobErrorKind"] = {
+    "type": "string",
+    "enum": ERROR_KINDS,
+    "description": (
+        "Why an attempt ended as it did: `retryable_failure` and `permanent_failure` (the defaults of a failed "
+        "report, by `retryable`), `invalid_input` and `timed_out` (reported by workers), `lease_expired` (the "
+        "worker stopped renewing its lease), `cancelled` (cancelled while queued, or confirmed by the worker)."
+    ),
+}
+
+schemas["JobType"] = {
+    "type": "string",
+    "pattern": JOB_TYPE_PATTERN,
+    "description": (
+        "A job type: 1 to 64 characters of [a-z0-9_] starting with a letter. Submissions must use one of the "
+        "types the orchestrator accepts (JOB_TYPES; by default pipeline_execution, ml_training, ml_inference, "
+        "digital_twin_update)."
+    ),
+    "examples": ["ml_training"],
+}
+
+schemas["Timestamp"] = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": TIMESTAMP_PATTERN,
+    "description": "RFC 3339 UTC timestamp with milliseconds.",
+    "examples": ["2026-11-29T13:54:37.376Z"],
+}
+
+schemas["KubernetesQuantity"] = {
+    "type": "string",
+    "pattern": QUANTITY_PATTERN,
+    "description": (
+        "A Kubernetes resource quantity greater than zero: a decimal number with an optional suffix, a binary "
+        "one (Ki, Mi, Gi, Ti, Pi, Ei), a decimal one (n, u, m, k, M, G, T, P, E) or an exponent (e3, E-6; "
+        "-18 to 18)."
+    ),
+    "examples": ["500m", "2", "512Mi", "1Gi"],
+}
+
+quantity_in = {
+    "anyOf": [
+        ref("KubernetesQuantity"),
+        {
+            "type": "number",
+            "minimum": 1e-18,
+            "exclusiveMaximum": 1e19,
+            "description": "A JSON number is accepted too and stored as its text (2 → \"2\", 0.5 → \"0.5\").",
+        },
+    ]
+}
+
+schemas["TaskSpec"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": (
+        "What to run. Every field is optional; `parameters` defaults to {} (a stored job always has it)."
+    ),
+    "properties": {
+        "pipeline_id": {"type": "string", "minLength": 1},
+        "model_id": {"type": "string", "minLength": 1},
+        "parameters": {
+            "type": "object",
+            "description": "Free-form parameters for the executor.",
+            "default": {},
+        },
+        "executor_version": {"type": "string", "minLength": 1},
+        "timeout_seconds": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 604800,
+            "description": "Greater than 0 and at most 7 days; stored as sent.",
+        },
+    },
+}
+
+schemas["ResourceRequirements"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Resources the job needs, as in a Kubernetes Pod spec.",
+    "properties": {
+        "cpu": {**quantity_in, "description": "CPU cores, e.g. \"500m\" or \"2\"."},
+        "memory": {**quantity_in, "description": "Memory in bytes, e.g. \"512Mi\" or \"1Gi\"."},
+        "gpu": {"type": "boolean"},
+    },
+}
+
+schemas["JobResourceRequirements"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "The submitted resource requirements, with `cpu` and `memory` always as strings.",
+    "properties": {
+        "cpu": ref("KubernetesQuantity"),
+        "memory": ref("KubernetesQuantity"),
+        "gpu": {"type": "boolean"},
+    },
+}
+
+schemas["DataAccess"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Where the job reads and writes its data.",
+    "properties": {
+        "input_datasets": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "output_location": {"type": "string", "minLength": 1},
+    },
+}
+
+schemas["JobSubmission"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["type"],
+    "description": (
+        "A job to submit. Unknown fields are refused at every level (except inside `task_spec.parameters`); "
+        "every problem is reported at once (422 `invalid_job`). A well-formed job of a type the orchestrator "
+        "does not accept is refused with 422 `unknown_job_type`, listing `known_types`."
+    ),
+    "properties": {
+        "type": ref("JobType"),
+        "priority": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 9,
+            "default": 5,
+            "description": "0 (lowest) to 9 (highest). Within a priority, jobs run in submission order.",
+        },
+        "project_id": {
+            "type": "string",
+            "pattern": PROJECT_ID_PATTERN,
+            "description": "1 to 128 characters of [A-Za-z0-9_.-].",
+        },
+        "max_attempts": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100,
+            "description": "Attempts before a retryable failure becomes dead; default MAX_ATTEMPTS (3).",
+        },
+        "task_spec": ref("TaskSpec"),
+        "resource_requirements": ref("ResourceRequirements"),
+        "data_access": ref("DataAccess"),
+    },
+    "examples": [
+        {
+            "type": "ml_training",
+            "priority": 7,
+            "project_id": "churn-model",
+            "task_spec": {"model_id": "xgb-v2", "parameters": {"epochs": 10}, "timeout_seconds": 3600},
+            "resource_requirements": {"cpu": "2", "memory": "4Gi", "gpu": False},
+            "data_access": {"input_datasets": ["s3://bucket/train.parquet"], "output_location": "s3://bucket/out/"},
+        }
+    ],
+}
+
+schemas["Job"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "A job as the orchestrator tracks it. Every field is always present; unset ones are null.",
+    "required": [
+        "id", "type", "status", "priority", "project_id", "task_spec", "resource_requirements", "data_access",
+        "attempts", "max_attempts", "created_at", "updated_at", "started_at", "finished_at", "run_after",
+        "lease_expires_at", "worker_id", "progress", "progress_message", "result", "error", "error_kind",
+        "last_error", "cancel_requested", "logs_dropped", "manual_retries", "idempotency_key",
+    ],
+    "properties": {
+        "id": {"type": "string", "minLength": 1, "description": "Assigned by the server (a lowercase UUID)."},
+        "type": ref("JobType"),
+        "status": ref("JobStatus"),
+        "priority": {"type": "integer", "minimum": 0, "maximum": 9},
+        "project_id": {
+            "type": ["string", "null"],
+            "pattern": PROJECT_ID_PATTERN,
+            "description": "null when the submission had none.",
+        },
+        "task_spec": {"allOf": [ref("TaskSpec")], "description": "The submitted task_spec, with its defaults."},
+        "resource_requirements": nullable_ref(
+            "JobResourceRequirements", "The submitted resource requirements; null when none were submitted."
+        ),
+        "data_access": nullable_ref("DataAccess", "The submitted data access; null when none was submitted."),
+        "attempts": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Attempts started so far (counted when a worker takes the job; reset by a retry).",
+        },
+        "max_attempts": {"type": "integer", "minimum": 1, "maximum": 100},
+        "created_at": {"allOf": [ref("Timestamp")], "description": "When the job was submitted."},
+        "updated_at": {"allOf": [ref("Timestamp")], "description": "The last status change or cancellation request (else the submission)."},
+        "started_at": ts("When the latest attempt started; null before the first one."),
+        "finished_at": ts("When the job reached a final status; null otherwise."),
+        "run_after": ts("While queued after a retryable failure: when the backoff ends; null otherwise."),
+        "lease_expires_at": ts("While running: when the worker's lease runs out unless renewed; null otherwise."),
+        "worker_id": {
+            "type": ["string", "null"],
+            "description": "The worker holding (or that last held) the job; null before the first attempt and after a retry.",
+        },
+        "progress": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "0 to 1 as last reported by the worker; 1 once succeeded; back to 0 when an attempt starts.",
+        },
+        "progress_message": {"type": ["string", "null"], "description": "The message of the last progress report."},
+        "result": {"description": "Any JSON value a worker reported as the result; null when none."},
+        "error": {"type": ["string", "null"], "description": "Why the latest attempt failed or the job was cancelled."},
+        "error_kind": {
+            "anyOf": [ref("JobErrorKind"), {"type": "null"}],
+            "description": "The kind of `error`; null when there is none.",
+        },
+        "last_error": {
+            "type": ["string", "null"],
+            "description": "The error of the previous attempt, kept while the job is retried.",
+        },
+        "cancel_requested": {
+            "type": "boolean",
+            "description": "Cancellation was requested while the job was running; its worker should stop and report `cancelled`.",
+        },
+        "logs_dropped": {"type": "integer", "minimum": 0, "description": "Log lines dropped to keep LOG_LINES_PER_JOB."},
+        "manual_retries": {"type": "integer", "minimum": 0, "description": "Times the job was retried through the API."},
+        "idempotency_key": {"type": ["string", "null"], "description": "The Idempotency-Key it was submitted with."},
+    },
+    "examples": [
+        {
+            "id": "8d391258-1000-4ee1-a31f-4d9733c2a22a",
+            "type": "ml_training",
+            "status": "running",
+            "priority": 7,
+            "project_id": "churn-model",
+            "task_spec": {"model_id": "xgb-v2", "parameters": {"epochs": 10}, "timeout_seconds": 3600},
+            "resource_requirements": {"cpu": "2", "memory": "4Gi", "gpu": False},
+            "data_access": None,
+            "attempts": 1,
+            "max_attempts": 3,
+            "created_at": "2026-11-29T13:54:37.376Z",
+            "updated_at": "2026-11-29T13:54:38.002Z",
+            "started_at": "2026-11-29T13:54:38.002Z",
+            "finished_at": None,
+            "run_after": None,
+            "lease_expires_at": "2026-11-29T13:54:53.002Z",
+            "worker_id": "worker-7f9c",
+            "progress": 0.25,
+            "progress_message": "epoch 3 of 10",
+            "result": None,
+            "error": None,
+            "error_kind": None,
+            "last_error": None,
+            "cancel_requested": False,
+            "logs_dropped": 0,
+            "manual_retries": 0,
+            "idempotency_key": None,
+        }
+    ],
+}
+
+schemas["WorkerReportResult"] = {
+    "allOf": [ref("Job")],
+    "description": (
+        "The job after the report. `cancel_requested` tells the worker to stop and report `cancelled`."
+    ),
+}
+
+schemas["WorkerLogLine"] = {
+    "type": "object",
+    "required": ["message"],
+    "description": (
+        "A log line from a worker. Only `message` is checked: a non-string `level` becomes \"info\", a "
+        "non-integer `time_ms` the server's clock, and other keys are ignored."
+    ),
+    "properties": {
+        "level": {"type": "string", "default": "info", "description": "Free text, e.g. debug, info, warning, error."},
+        "message": {"type": "string"},
+        "time_ms": {"type": "integer", "description": "Milliseconds since the epoch; default the time of the report."},
+    },
+}
+
+schemas["WorkerReport"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["worker_id"],
+    "description": (
+        "A worker's report on the job it holds. `running` (the default) renews the lease and records progress; "
+        "`succeeded`, `failed` and `cancelled` end the attempt. Log lines are appended first, whatever the rest "
+        "of the report does. Every problem is reported at once (422 `invalid_report`)."
+    ),
+    "properties": {
+        "worker_id": {"type": "string", "minLength": 1, "description": "The worker holding the job's lease."},
+        "status": {
+            "type": "string",
+            "enum": ["running", "succeeded", "failed", "cancelled"],
+            "default": "running",
+        },
+        "progress": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "With `running`: the progress so far.",
+        },
+        "message": {
+            "type": "string",
+            "description": (
+                "With `running`: a progress message, stored as `progress_message` (only together with `progress`)."
+            ),
+        },
+        "result": {"description": "With `succeeded` or `failed`: any JSON value, stored as the job's `result`."},
+        "error": {
+            "type": "string",
+            "description": (
+                "With `failed` or `cancelled`: why (default \"failed without a reason\" / \"cancelled\"). An empty "
+                "string records no error and no error kind."
+            ),
+        },
+        "error_kind": {
+            "allOf": [ref("JobErrorKind")],
+            "description": (
+                "With `failed`: the kind of failure; default `retryable_failure` when `retryable` is true, else "
+                "`permanent_failure`. `cancelled` reports always record `cancelled`."
+            ),
+        },
+        "retryable": {
+            "type": "boolean",
+            "default": False,
+            "description": (
+                "With `failed`: true puts the job back in the queue after a backoff while attempts are left "
+                "(dead on the last attempt); false fails it for good. Independent of `error_kind`."
+            ),
+        },
+        "logs": {"type": "array", "items": ref("WorkerLogLine")},
+    },
+    "examples": [
+        {"worker_id": "worker-7f9c", "progress": 0.25, "message": "epoch 3 of 10",
+         "logs": [{"level": "info", "message": "epoch 3 started"}]},
+        {"worker_id": "worker-7f9c", "status": "failed", "error": "CUDA out of memory", "retryable": True},
+    ],
+}
+
+schemas["TypeDepth"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["ready", "by_priority"],
+    "properties": {
+        "ready": {"type": "integer", "minimum": 0, "description": "Jobs of this type ready to run (not counting delayed ones)."},
+        "by_priority": {
+            "type": "object",
+            "description": "Ready jobs by priority (\"0\" to \"9\"); priorities without ready jobs are left out.",
+            "patternProperties": {"^[0-9]$": {"type": "integer", "minimum": 1}},
+            "additionalProperties": False,
+        },
+    },
+}
+
+schemas["QueueStats"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["depth", "counts", "delayed", "in_flight"],
+    "properties": {
+        "depth": {
+            "type": "object",
+            "description": "Per job type ever submitted: the ready jobs.",
+            "patternProperties": {JOB_TYPE_PATTERN: ref("TypeDepth")},
+            "additionalProperties": False,
+        },
+        "counts": {
+            "type": "object",
+            "description": "Jobs per status (finished jobs count until their index entries are cleaned up).",
+            "additionalProperties": False,
+            "required": STATUSES,
+            "properties": {s: {"type": "integer", "minimum": 0} for s in STATUSES},
+        },
+        "delayed": {"type": "integer", "minimum": 0, "description": "Queued jobs waiting out a retry backoff."},
+        "in_flight": {"type": "integer", "minimum": 0, "description": "Running jobs holding a lease."},
+    },
+}
+
+schemas["JobPage"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["queue", "jobs", "next_cursor"],
+    "properties": {
+        "queue": ref("QueueStats"),
+        "jobs": {"type": "array", "items": ref("Job"), "description": "Newest first."},
+        "next_cursor": {
+            "type": ["string", "null"],
+            "pattern": CURSOR_PATTERN,
+            "description": "Pass as `cursor` to get the next page; null on the last page.",
+        },
+    },
+}
+
+schemas["LogLine"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["time", "level", "message"],
+    "properties": {
+        "time": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the line was logged (the worker's `time_ms`, else when it was reported), RFC 3339 UTC.",
+        },
+        "level": {"type": "string"},
+        "message": {"type": "string"},
+    },
+}
+
+schemas["LogPage"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["job_id", "lines", "dropped", "first_offset", "next_offset"],
+    "properties": {
+        "job_id": {"type": "string"},
+        "lines": {"type": "array", "items": ref("LogLine"), "description": "Oldest first."},
+        "dropped": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Lines dropped so far because the job exceeded LOG_LINES_PER_JOB (the job's `logs_dropped`).",
+        },
+        "first_offset": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Offset of the first line returned. Offsets count every line the job ever logged, so "
+            "they stay valid while old lines are dropped; a request for an offset already dropped starts at the "
+            "oldest kept line.",
+        },
+        "next_offset": {"type": "integer", "minimum": 0, "description": "`first_offset` plus the number of lines returned."},
+    },
+}
+
+schemas["Problem"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["field", "message"],
+    "properties": {
+        "field": {"type": "string", "description": "The field concerned, as a path: `priority`, `task_spec.timeout_seconds`, `logs[0].message`."},
+        "message": {"type": "string"},
+    },
+}
+
+ERROR_CODES = {
+    "invalid_id": "400: the job id in the path is longer than 128 bytes.",
+    "invalid_query": "400: a query parameter is invalid.",
+    "invalid_idempotency_key": "400: the Idempotency-Key header is not 1 to 255 visible ASCII characters.",
+    "malformed_json": "400: the body is not valid JSON (adds line, column, position).",
+    "unreadable_body": "400: the body could not be read.",
+    "not_found": "404: no such job (it never existed or expired), or no such route.",
+    "illegal_transition": "409: the job's status does not allow this (adds from, to).",
+    "not_lease_owner": "409: another worker (or none) holds the job's lease.",
+    "body_too_large": "413: the body is larger than MAX_BODY_BYTES.",
+    "unsupported_media_type": "415: the body is not sent as JSON.",
+    "invalid_job": "422: the submission is invalid (problems lists every one).",
+    "unknown_job_type": "422: the job type is not accepted (adds known_types).",
+    "idempotency_key_reused": "422: the Idempotency-Key was used for a different request.",
+    "invalid_report": "422: the worker report is invalid.",
+    "internal": "500: an unexpected error.",
+    "redis_unavailable": "503: the queue's Redis is unreachable (Retry-After: 1).",
+    "http_error": "Another HTTP-level error, named by its status.",
+}
+
+schemas["ErrorBody"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["status", "code", "message"],
+    "properties": {
+        "status": {"type": "integer", "minimum": 400, "maximum": 599, "description": "The HTTP status, repeated."},
+        "code": {
+            "type": "string",
+            "enum": list(ERROR_CODES),
+            "description": "What went wrong, for programs:\n\n" + "\n".join(f"- `{k}`: {v}" for k, v in ERROR_CODES.items()),
+        },
+        "message": {"type": "string", "description": "What went wrong, for people."},
+        "problems": {"type": "array", "minItems": 1, "items": ref("Problem"), "description": "Every problem found, each naming its field."},
+        "from": {"allOf": [ref("JobStatus")], "description": "illegal_transition: the job's status."},
+        "to": {"allOf": [ref("JobStatus")], "description": "illegal_transition: the status asked for."},
+        "line": {"type": "integer", "minimum": -1, "description": "malformed_json: line of the error (1-based)."},
+        "column": {"type": "integer", "minimum": -1, "description": "malformed_json: column of the error."},
+        "position": {"type": "integer", "minimum": 0, "description": "malformed_json: byte offset of the error."},
+        "known_types": {
+            "type": "array",
+            "items": ref("JobType"),
+            "description": "unknown_job_type: the job types the orchestrator accepts.",
+        },
+    },
+    "allOf": [
+        {
+            "if": {"properties": {"code": {"const": "illegal_transition"}}},
+            "then": {"required": ["from", "to"]},
+            "else": {"not": {"anyOf": [{"required": ["from"]}, {"required": ["to"]}]}},
+        },
+        {
+            "if": {"properties": {"code": {"const": "malformed_json"}}},
+            "then": {"required": ["line", "column", "position"]},
+            "else": {"not": {"anyOf": [{"required": ["line"]}, {"required": ["column"]}, {"required": ["position"]}]}},
+        },
+        {
+            "if": {"properties": {"code": {"const": "unknown_job_type"}}},
+            "then": {"required": ["known_types", "problems"]},
+            "else": {
+                "if": {"properties": {"code": {"const": "invalid_job"}}},
+                "then": True,
+                "else": {"not": {"required": ["known_types"]}},
+            },
+        },
+    ],
+}
+
+schemas["Error"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["error"],
+    "description": "The body of every error answer.",
+    "properties": {"error": ref("ErrorBody")},
+    "examples": [
+        {
+            "error": {
+                "status": 422,
+                "code": "invalid_job",
+                "message": "priority: must be an integer from 0 to 9, got 12",
+                "problems": [{"field": "priority", "message": "must be an integer from 0 to 9, got 12"}],
+            }
+        },
+        {
+            "error": {
+                "status": 409,
+                "code": "illegal_transition",
+                "message": "job 8d391258-1000-4ee1-a31f-4d9733c2a22a cannot move from succeeded to cancelled",
+                "from": "succeeded",
+                "to": "cancelled",
+            }
+        },
+    ],
+}
+
+schemas["Health"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["status", "version"],
+    "properties": {
+        "status": {"const": "ok"},
+        "version": {"type": "string", "description": "The orchestrator's version.", "examples": ["0.1.0"]},
+    },
+}
+
+schemas["Readiness"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["status"],
+    "properties": {
+        "status": {"type": "string", "enum": ["ready", "unavailable"]},
+        "reason": {"type": "string", "description": "Why the orchestrator is not ready (only with `unavailable`)."},
+    },
+    "if": {"properties": {"status": {"const": "ready"}}},
+    "then": {"not": {"required": ["reason"]}},
+    "else": {"required": ["reason"]},
+}
+
+# ---------------------------------------------------------------- shared pieces
+
+parameters = {
+    "JobId": {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "description": "The job's id, 1 to 128 bytes (longer: 400 `invalid_id`).",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+    },
+}
+
+headers = {
+    "Location": {
+        "description": "The job's URL: /api/jobs/{id}.",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^/api/jobs/[^/]+$"},
+    },
+    "IdempotentReplayed": {
+        "description": "The submission repeated an earlier one with the same Idempotency-Key; nothing was created.",
+        "required": True,
+        "schema": {"type": "string", "const": "true"},
+    },
+    "RetryAfter": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "integer", "const": 1},
+    },
+}
+
+
+def json_content(schema_name_or_schema):
+    schema = ref(schema_name_or_schema) if isinstance(schema_name_or_schema, str) else schema_name_or_schema
+    return {"application/json": {"schema": schema}}
+
+
+def error_schema(status, codes):
+    return {
+        "allOf": [
+            ref("Error"),
+            {
+                "properties": {
+                    "error": {"properties": {"status": {"const": status}, "code": {"enum": codes}}}
+                }
+            },
+        ]
+    }
+
+
+responses = {
+    "BadRequest": {
+        "description": "The request is malformed: see `error.code` (`invalid_id`, `invalid_query`, `invalid_idempotency_key`, `malformed_json`, `unreadable_body`).",
+        "content": json_content(
+            error_schema(400, ["invalid_id", "invalid_query", "invalid_idempotency_key", "malformed_json", "unreadable_body"])
+        ),
+    },
+    "NotFound": {
+        "description": "No such job: it never existed or expired after its retention (`not_found`).",
+        "content": json_content(error_schema(404, ["not_found"])),
+    },
+    "Conflict": {
+        "description": "The job's status does not allow this (`illegal_transition`, with `from` and `to`), or another worker holds its lease (`not_lease_owner`).",
+        "content": json_content(error_schema(409, ["illegal_transition", "not_lease_owner"])),
+    },
+    "ContentTooLarge": {
+        "description": "The body is larger than MAX_BODY_BYTES, default 1 MiB (`body_too_large`).",
+        "content": json_content(error_schema(413, ["body_too_large"])),
+    },
+    "UnsupportedMediaType": {
+        "description": "The body was not sent as JSON: Content-Type must be application/json or application/*+json (`unsupported_media_type`).",
+        "content": json_content(error_schema(415, ["unsupported_media_type"])),
+    },
+    "InvalidJob": {
+        "description": (
+            "The submission is invalid (`invalid_job`, with every problem in `problems`), names a job type the "
+            "orchestrator does not accept (`unknown_job_type`, with `known_types`), or reuses an Idempotency-Key "
+            "for a different request (`idempotency_key_reused`)."
+        ),
+        "content": json_content(error_schema(422, ["invalid_job", "unknown_job_type", "idempotency_key_reused"])),
+    },
+    "InvalidReport": {
+        "description": "The report is invalid (`invalid_report`, with every problem in `problems` unless the body is not an object).",
+        "content": json_content(error_schema(422, ["invalid_report"])),
+    },
+    "InternalError": {
+        "description": "An unexpected error, e.g. Redis answered something the queue cannot make sense of (`internal`).",
+        "content": json_content(error_schema(500, ["internal"])),
+    },
+    "ServiceUnavailable": {
+        "description": "The queue's Redis is unreachable; nothing was changed. Try again after Retry-After (`redis_unavailable`).",
+        "headers": {"Retry-After": ref("RetryAfter", H)},
+        "content": json_content(error_schema(503, ["redis_unavailable"])),
+    },
+}
+
+
+def r(name, description=None):
+    out = ref(name, R)
+    if description:
+        out["description"] = description
+    return out
+
+
+job_body_content = {
+    "application/json": {"schema": ref("JobSubmission")},
+    "application/*+json": {"schema": ref("JobSubmission")},
+}
+report_body_content = {
+    "application/json": {"schema": ref("WorkerReport")},
+    "application/*+json": {"schema": ref("WorkerReport")},
+}
+ID = ref("JobId", PARAM)
+
+paths = {
+    "/api/jobs": {
+        "post": {
+            "operationId": "submitJob",
+            "tags": ["jobs"],
+            "summary": "Submit a job",
+            "description": (
+                "Validates the job and adds it to its type's queue (status `queued`); it is acknowledged only once "
+                "Redis has it. With an `Idempotency-Key`, repeating the same request returns the original job (200, "
+                "`Idempotent-Replayed: true`) instead of creating another one. Checked in this order: the "
+                "Idempotency-Key header (400), the content type (415), the size (413), the JSON (400), the job (422)."
+            ),
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": (
+                        "Makes the submission safe to repeat for 24 hours: 1 to 255 visible ASCII characters, no "
+                        "spaces (else 400 `invalid_idempotency_key`)."
+                    ),
+                    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
+                }
+            ],
+            "requestBody": {"required": True, "content": job_body_content},
+            "responses": {
+                "201": {
+                    "description": "Created: the new job, queued.",
+                    "headers": {"Location": ref("Location", H)},
+                    "content": json_content("Job"),
+                },
+                "200": {
+                    "description": "A repeat of an earlier submission with the same Idempotency-Key: the original job as it is now; nothing was created.",
+                    "headers": {"Location": ref("Location", H), "Idempotent-Replayed": ref("IdempotentReplayed", H)},
+                    "content": json_content("Job"),
+                },
+                "400": r("BadRequest", "The Idempotency-Key header is invalid (`invalid_idempotency_key`), or the body is not valid JSON (`malformed_json`, with `line`, `column`, `position`) or unreadable (`unreadable_body`)."),
+                "404": r("NotFound", "A repeat with the same Idempotency-Key whose original job has already expired (possible only when JOB_RETENTION_SECONDS is under 24 hours)."),
+                "413": r("ContentTooLarge"),
+                "415": r("UnsupportedMediaType"),
+                "422": r("InvalidJob"),
+                "500": r("InternalError"),
+                "503": r("ServiceUnavailable"),
+            },
+        },
+        "get": {
+            "operationId": "listJobs",
+            "tags": ["jobs"],
+            "summary": "List jobs and queue statistics",
+            "description": (
+                "Jobs newest first (with `status`: most recently moved to that status first), filtered by status "
+                "and type, a page at a time, together with the queue's statistics. Follow `next_cursor` for the "
+                "next page. Jobs that expired after their retention are not listed."
+            ),
+            "parameters": [
+                {
+                    "name": "status",
+                    "in": "query",
+                    "required": False,
+                    "description": "Only jobs in this status (else 400 `invalid_query`).",
+                    "schema": ref("JobStatus"),
+                },
+                {
+                    "name": "type",
+                    "in": "query",
+                    "required": False,
+                    "description": "Only jobs of this type: 1 to 64 characters of [a-z0-9_] starting with a letter (else 400 `invalid_query`).",
+                    "schema": ref("JobType"),
+                },
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "description": "Jobs per page, 1 to 500 (else 400 `invalid_query`).",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+                },
+                {
+                    "name": "cursor",
+                    "in": "query",
+                    "required": False,
+                    "description": "The `next_cursor` of the previous page (else 400 `invalid_query`).",
+                    "schema": {"type": "string", "minLength": 1, "pattern": CURSOR_PATTERN},
+                },
+            ],
+            "responses": {
+                "200": {"description": "A page of jobs and the queue's statistics.", "content": json_content("JobPage")},
+                "400": r("BadRequest", "A query parameter is invalid (`invalid_query`)."),
+                "500": r("InternalError"),
+                "503": r("ServiceUnavailable"),
+            },
+        },
+    },
+    "/api/jobs/{id}": {
+        "parameters": [ID],
+        "get": {
+            "operationId": "getJob",
+            "tags": ["jobs"],
+            "summary": "Get a job",
+            "description": "The job with its status, progress, result or error.",
+            "responses": {
+                "200": {"description": "The job.", "content": json_content("Job")},
+                "400": r("BadRequest", "The id is longer than 128 bytes (`invalid_id`)."),
+                "404": r("NotFound"),
+                "500": r("InternalError"),
+                "503": r("ServiceUnavailable"),
+            },
+        },
+        "post": {
+            "operationId": "reportJob",
+            "tags": ["workers"],
+            "summary": "Report on a job (workers)",
+            "description": (
+                "For the worker holding the job. Log lines in `logs` are appended first. Then `status: running` "
+                "(the default) renews the worker's lease and records `progress` (with `message`); a worker must "
+                "report at least once per lease (LEASE_SECONDS) or the job is taken back. `succeeded`, `failed` "
+                "and `cancelled` end the attempt: see the job lifecycle. The job must be running (else 409 "
+                "`illegal_transition`) and leased by `worker_id` (else 409 `not_lease_owner`). The answer's "
+                "`cancel_requested` tells the worker to stop and report `cancelled`."
+            ),
+            "requestBody": {"required": True, "content": report_body_content},
+            "responses": {
+                "200": {"description": "The report was recorded: the job as it is now.", "content": json_content("WorkerReportResult")},
+                "400": r("BadRequest", "The id is longer than 128 bytes (`invalid_id`), or the body is not valid JSON (`malformed_json`) or unreadable (`unreadable_body`)."),
+                "404": r("NotFound"),
+                "409": r("Conflict", "The job is not running (`illegal_transition`: `from` its status, `to` the reported one), or `worker_id` does not hold its lease (`not_lease_owner`)."),
+                "413": r("ContentTooLarge"),
+                "415": r("UnsupportedMediaType"),
+                "422": r("InvalidReport"),
+                "500": r("InternalError"),
+                "503": r("ServiceUnavailable"),
+            },
+        },
+    },
+    "/api/jobs/{id}/cancel": {
+        "parameters": [ID],
+        "post": {
+            "operationId": "cancelJob",
+            "tags": ["jobs"],
+            "summary": "Cancel a job",
+            "description": (
+                "A queued job is cancelled at once (200). For a running job, cancellation is requested (202): "
+                "`cancel_requested` becomes true, the worker learns of it on its next report and confirms with "
+                "`cancelled`; if it stops renewing its lease instead, the job is cancelled when the lease expires. "
+                "Requesting again for a running job answers 202 again. A job in a final status cannot be cancelled "
+                "(409). No request body is read."
+            ),
+            "responses": {
+                "200": {"description": "The job was queued and is now cancelled.", "content": json_content("Job")},
+                "202": {"description": "The job is running: cancellation was requested (`cancel_requested` is true, the status still `running`).", "content": json_content("Job")},
+                "400": r("BadRequest", "The id is longer than 128 bytes (`invalid_id`)."),
+                "404": r("NotFound"),
+                "409": r("Conflict", "The job is already final (`illegal_transition`, `to` is `cancelled`)."),
+                "500": r("InternalError"),
+                "503": r("ServiceUnavailable"),
+            },
+        },
+    },
+    "/api/jobs/{id}/retry": {
+        "parameters": [ID],
+        "post": {
+            "operationId": "retryJob",
+            "tags": ["jobs"],
+            "summary": "Retry a failed or dead job",
+            "description": (
+                "Puts a `failed` or `dead` job back in its queue at once with fresh attempts: `attempts` back to 0, "
+                "`manual_retries` + 1, `error` moved to `last_error`, `result` and `finished_at` cleared; the job no "
+                "longer expires. Any other status answers 409. No request body is read."
+            ),
+            "responses": {
+                "200": {"description": "The job, queued again.", "content": json_content("Job")},
+                "400": r("BadRequest", "The id is longer than 128 bytes (`invalid_id`)."),
+                "404": r("NotFound"),
+                "409": r("Conflict", "The job is not failed or dead (`illegal_transition`, `to` is `queued`)."),
+                "500": r("InternalError"),
+                "503": r("ServiceUnavailable"),
+            },
+        },
+    },
+    "/api/jobs/{id}/logs": {
+        "parameters": [ID],
+        "get": {
+            "operationId": "getJobLogs",
+            "tags": ["jobs"],
+            "summary": "Get a job's log lines",
+            "description": (
+                "The log lines workers reported for the job, oldest first, from `offset`. Only the newest "
+                "LOG_LINES_PER_JOB lines (default 1000) are kept; `dropped` counts the others."
+            ),
+            "parameters": [
+                {
+                    "name": "offset",
+                    "in": "query",
+                    "required": False,
+                    "description": "Index of the first line, among the lines kept (else 400 `invalid_query`).",
+                    "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647, "default": 0},
+                },
+                {
+                    "name": "limit",
+                    "in": "query",
+                    "required": False,
+                    "description": "Most lines to return, 1 to 10000 (else 400 `invalid_query`).",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1000},
+                },
+            ],
+            "responses": {
+                "200": {"description": "A page of log lines.", "content": json_content("LogPage")},
+                "400": r("BadRequest", "The id is longer than 128 bytes (`invalid_id`), or a query parameter is invalid (`invalid_query`)."),
+                "404": r("NotFound"),
+                "500": r("InternalError"),
+                "503": r("ServiceUnavailable"),
+            },
+        },
+    },
+    "/health": {
+        "get": {
+            "operationId": "getHealth",
+            "tags": ["service"],
+            "summary": "Liveness",
+            "description": "Answers while the process runs. No dependency is checked, so a Redis outage never gets the orchestrator restarted.",
+            "responses": {"200": {"description": "The process is alive.", "content": json_content("Health")}},
+        }
+    },
+    "/ready": {
+        "get": {
+            "operationId": "getReadiness",
+            "tags": ["service"],
+            "summary": "Readiness",
+            "description": "Ready when Redis answers PING.",
+            "responses": {
+                "200": {
+                    "description": "Ready to serve.",
+                    "content": json_content(
+                        {"allOf": [ref("Readiness")], "properties": {"status": {"const": "ready"}}}
+                    ),
+                },
+                "503": {
+                    "description": "Redis is unreachable (with `Retry-After: 1`) or answered PING with something else (without Retry-After).",
+                    "headers": {
+                        "Retry-After": {
+                            "description": "Seconds to wait; sent when Redis is unreachable.",
+                            "required": False,
+                            "schema": {"type": "integer", "const": 1},
+                        }
+                    },
+                    "content": json_content(
+                        {"allOf": [ref("Readiness")], "properties": {"status": {"const": "unavailable"}}}
+                    ),
+                },
+            },
+        }
+    },
+    "/metrics": {
+        "get": {
+            "operationId": "getMetrics",
+            "tags": ["service"],
+            "summary": "Prometheus metrics",
+            "description": (
+                "Metrics in the Prometheus text exposition format 0.0.4 (Content-Type: text/plain; version=0.0.4; "
+                "charset=utf-8): jobs submitted and attempts finished by type and status, queue depth, jobs per "
+                "status, delayed and in-flight jobs, expired leases, Redis reachability and HTTP request metrics."
+            ),
+            "responses": {
+                "200": {
+                    "description": "The metrics.",
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                }
+            },
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "operationId": "getOpenAPIDocument",
+            "tags": ["service"],
+            "summary": "This API description",
+            "description": "This OpenAPI 3.1 document.",
+            "responses": {
+                "200": {
+                    "description": "The OpenAPI document.",
+                    "content": {"application/json": {"schema": {"type": "object", "required": ["openapi", "info", "paths"]}}},
+                }
+            },
+        }
+    },
+}
+
+document = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Mimir AIP orchestrator API",
+        "version": "0.1.0",
+        "description": INFO_DESCRIPTION,
+    },
+    "servers": [{"url": "/"}],
+    "tags": [
+        {"name": "jobs", "description": "Submit, follow, cancel and retry jobs."},
+        {"name": "workers", "description": "Reports from the workers that run jobs."},
+        {"name": "service", "description": "Health, readiness, metrics and this document."},
+    ],
+    "paths": paths,
+    "components": {
+        "schemas": schemas,
+        "parameters": parameters,
+        "headers": headers,
+        "responses": responses,
+    },
+}
+
+json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+sys.stdout.write("\n")
