@@ -16,23 +16,23 @@ final class OpenAPIContract: Sendable {
 
     /// Problems with one response; empty when it matches the document.
     func check(method: String, path template: String, status: Int, body: JSONValue?) -> [String] {
-        let where_ = "\(method.uppercased()) \(template) → \(status)"
+        let operationName = "\(method.uppercased()) \(template) → \(status)"
         guard let operation = document["paths"]?[template]?[method.lowercased()] else {
-            return ["\(where_): the operation is not in the OpenAPI document"]
+            return ["\(operationName): the operation is not in the OpenAPI document"]
         }
         guard var response = operation["responses"]?[String(status)] ?? operation["responses"]?["default"] else {
-            return ["\(where_): status \(status) is not documented for the operation"]
+            return ["\(operationName): status \(status) is not documented for the operation"]
         }
         if let reference = response["$ref"]?.stringValue {
-            guard let resolved = resolve(reference) else { return ["\(where_): unresolvable \(reference)"] }
+            guard let resolved = resolve(reference) else { return ["\(operationName): unresolvable \(reference)"] }
             response = resolved
         }
         guard let content = response["content"]?.objectValue else {
-            return body == nil ? [] : ["\(where_): the document says no body, but the server sent one"]
+            return body == nil ? [] : ["\(operationName): the document says no body, but the server sent one"]
         }
         guard let schema = content["application/json"]?["schema"] else { return [] }
-        guard let body else { return ["\(where_): the document describes a JSON body, but there was none"] }
-        let key = "\(where_)"
+        guard let body else { return ["\(operationName): the document describes a JSON body, but there was none"] }
+        let key = "\(operationName)"
         let validator: JSONSchema
         if let cached = compiled.withLock({ $0[key] }) {
             validator = cached
@@ -44,11 +44,11 @@ final class OpenAPIContract: Sendable {
             do {
                 validator = try JSONSchema(root)
             } catch {
-                return ["\(where_): the documented schema does not compile: \(error)"]
+                return ["\(operationName): the documented schema does not compile: \(error)"]
             }
             compiled.withLock { $0[key] = validator }
         }
-        return validator.validate(body).map { "\(where_): \($0)" }
+        return validator.validate(body).map { "\(operationName): \($0)" }
     }
 
     /// Rewrites "#/components/schemas/X" references to "#/$defs/X".
