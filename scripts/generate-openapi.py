@@ -80,9 +80,10 @@ only for unexpected failures.
 
 ## Retries
 
-A 503 `redis_unavailable` (with `Retry-After: 1`) means the queue's Redis cannot be reached: nothing was \
-changed, the request can be repeated after the delay; submissions should carry an `Idempotency-Key` so that \
-repeating them is safe. Other 4xx answers will not succeed unchanged.
+A 503 `redis_unavailable` (with `Retry-After: 1`) means the queue's Redis could not be reached or did not \
+answer in time. Usually nothing was changed, but a call that timed out may have taken effect: repeat it after \
+the delay, and give submissions an `Idempotency-Key` so that repeating them can never create a second job. \
+Other 4xx answers will not succeed unchanged.
 
 Timestamps are RFC 3339 UTC with milliseconds (`2026-11-29T13:54:37.376Z`), or `null` when not set. Request \
 bodies must be sent with `Content-Type: application/json` (or another `application/*+json` type), at most \
@@ -739,7 +740,8 @@ responses = {
         "content": json_content(error_schema(500, ["internal"])),
     },
     "ServiceUnavailable": {
-        "description": "The queue's Redis is unreachable; nothing was changed. Try again after Retry-After (`redis_unavailable`).",
+        "description": "The queue's Redis is unreachable or did not answer in time. Try again after Retry-After, with the same "
+        "Idempotency-Key for submissions (`redis_unavailable`).",
         "headers": {"Retry-After": ref("RetryAfter", H)},
         "content": json_content(error_schema(503, ["redis_unavailable"])),
     },

@@ -5,6 +5,11 @@ import MimirRedis
 import NIOCore
 import ServiceLifecycle
 
+/// Why the orchestrator could not start.
+public struct StartupError: Error, CustomStringConvertible {
+    public let description: String
+}
+
 /// The orchestrator process: the REST API, the queue in Redis and its maintenance, wired
 /// together and run until SIGTERM or SIGINT.
 public struct OrchestratorApp: Sendable {
@@ -28,9 +33,16 @@ public struct OrchestratorApp: Sendable {
         let queue = JobQueue(redis: redis, configuration: configuration.queue, clock: clock, logger: logger)
         do {
             try await queue.prepare()
-        } catch {
+        } catch QueueError.unavailable(let error) {
             // Not fatal: the API answers 503 until Redis is back, and functions load on first use.
-            logger.warning("Redis not ready at start; serving 503 until it is", metadata: ["error": "\(error)"])
+            logger.warning("Redis not reachable at start; serving 503 until it is", metadata: ["error": "\(error)"])
+        } catch {
+            // Redis answered, but cannot run the queue (older than 7, wrong credentials, ...):
+            // no amount of waiting fixes that, so say so and stop.
+            await redis.shutdown()
+            throw StartupError(
+                description: "cannot use Redis at \(redisConfiguration.serverName) for the queue: \(error) "
+                    + "(Mimir needs Redis 7 or newer, for functions, and the right credentials in REDIS_URL)")
         }
         let metrics = OrchestratorMetrics()
         let router = Router(context: BasicRequestContext.self)

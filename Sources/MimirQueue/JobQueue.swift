@@ -70,14 +70,17 @@ public final class JobQueue: Sendable {
                 job.projectID, job.spec.jsonText(), idempotencyKey ?? "", idempotencyKey == nil ? "" : job.fingerprint,
                 String(configuration.idempotencyKeyLifetime.wholeSeconds),
             ], jobID: id)
-        guard let parts = reply.array?.compactMap(\.string), parts.count == 2 else {
+        guard let parts = reply.array, parts.count == 3, let outcome = parts[0].string, let jobID = parts[1].string
+        else {
             throw .corrupt("mimir_submit answered \(reply)")
         }
-        switch parts[0] {
-        case "created": return .created(try await self.job(parts[1]))
-        case "existing": return .existing(try await self.job(parts[1]))
-        default: throw .idempotencyConflict(key: idempotencyKey ?? "", existingJobID: parts[1])
+        if outcome == "conflict" { throw .idempotencyConflict(key: idempotencyKey ?? "", existingJobID: jobID) }
+        guard let fields = Self.fields(parts[2]), !fields.isEmpty else {
+            // The key outlived its job (a retention shorter than the key's lifetime).
+            throw .notFound(jobID: jobID)
         }
+        guard let record = JobRecord(fields: fields) else { throw .corrupt("job \(jobID) lacks required fields") }
+        return outcome == "created" ? .created(record) : .existing(record)
     }
 
     public func job(_ id: String) async throws(QueueError) -> JobRecord {

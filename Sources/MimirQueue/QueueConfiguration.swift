@@ -1,5 +1,6 @@
-/// How the queue behaves; every value is documented in docs/queue.md and settable on the
-/// orchestrator's command line or environment.
+/// How the queue behaves; documented in docs/queue.md. The orchestrator sets most values from its
+/// command line or environment (docs/operations.md); the idempotency key lifetime, the reap batch
+/// and the jitter source keep their defaults there.
 public struct QueueConfiguration: Sendable {
     /// Prefix of every Redis key, so several deployments can share one Redis.
     public var namespace: String

@@ -95,7 +95,8 @@ enum QueueFunctions {
         end
 
         -- args: ns, id, now, type, priority, max_attempts, project_id, spec,
-        --       idempotency key ('' for none), request fingerprint, key ttl seconds
+        --       idempotency key ('' for none), request fingerprint, key ttl seconds.
+        -- Returns {outcome, job id, job fields}: created, existing (the key's job) or conflict.
         redis.register_function('mimir_submit', function(keys, args)
           local ns, id, now, jtype, priority = args[1], args[2], tonumber(args[3]), args[4], tonumber(args[5])
           local idem_key, idem_request = args[9], args[10]
@@ -104,8 +105,10 @@ enum QueueFunctions {
             if existing then
               local cut = string.find(existing, '\n', 1, true)
               local existing_id = string.sub(existing, 1, cut - 1)
-              if string.sub(existing, cut + 1) == idem_request then return {'existing', existing_id} end
-              return {'conflict', existing_id}
+              if string.sub(existing, cut + 1) == idem_request then
+                return {'existing', existing_id, redis.call('HGETALL', jobkey(ns, existing_id))}
+              end
+              return {'conflict', existing_id, {}}
             end
           end
           local job = jobkey(ns, id)
@@ -121,7 +124,8 @@ enum QueueFunctions {
           if idem_key ~= '' then
             redis.call('SET', ns .. ':idem:' .. idem_key, id .. '\n' .. idem_request, 'EX', args[11])
           end
-          return {'created', id}
+          -- The stored job comes back with the answer: one round trip per submission.
+          return {'created', id, redis.call('HGETALL', job)}
         end)
 
         -- args: ns, worker id, now, lease ms, job types... Returns the job's fields, or nil.

@@ -47,6 +47,7 @@ public struct OrchestratorConfiguration: Sendable {
             problems.append("BACKOFF_MAX_SECONDS must be ≥ BACKOFF_BASE_SECONDS")
         }
         if queue.logLinesPerJob < 1 { problems.append("LOG_LINES_PER_JOB must be ≥ 1") }
+        if reaperInterval < .milliseconds(10) { problems.append("REAPER_INTERVAL_SECONDS must be ≥ 0.01") }
         if queue.namespace.isEmpty || queue.namespace.contains(" ") {
             problems.append("REDIS_NAMESPACE must be non-empty without spaces")
         }

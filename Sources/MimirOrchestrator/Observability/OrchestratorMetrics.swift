@@ -4,7 +4,7 @@ import Prometheus
 import Synchronization
 
 /// The orchestrator's metrics, exported in Prometheus text format at `/metrics`. Job counters
-/// are counted where jobs change hands; queue gauges are sampled from Redis by `QueueSampler`;
+/// are counted where jobs change hands; queue gauges are sampled from Redis by `QueueMaintenance`;
 /// HTTP request latency histograms come from Hummingbird's `MetricsMiddleware`.
 final class OrchestratorMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
