@@ -61,9 +61,15 @@ let package = Package(
             name: "MimirPluginSDK", dependencies: ["PluginABI", "MimirCore"],
             swiftSettings: strictSettings),
         .target(
+            name: "MimirWorker",
+            dependencies: [
+                "MimirPluginHost", "MimirQueue", "MimirCore", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
+        .target(
             name: "MimirWorkerCommands",
             dependencies: [
-                "MimirPluginHost", "MimirCore",
+                "MimirPluginHost", "MimirCore", "MimirWorker", "MimirQueue", "MimirRedis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,7 +104,9 @@ let package = Package(
 
         // MARK: Executables (thin)
         .executableTarget(
-            name: "Host", dependencies: ["MimirWorkerCommands"], swiftSettings: strictSettings),
+            name: "Host",
+            dependencies: ["MimirWorkerCommands", "MimirCore"],
+            swiftSettings: strictSettings),
         .executableTarget(
             name: "Orchestrator",
             dependencies: [

@@ -32,12 +32,14 @@ enum HostSetup {
             dataDirectory: dataDirectory, pluginConfiguration: try pluginSettings(options.pluginConfig))
     }
 
-    static func registry(_ directory: PluginDirectoryOption, _ options: HostOptions, logger: Logger) throws
-        -> ExecutorRegistry
-    {
+    static func registry(
+        _ directory: PluginDirectoryOption, _ options: HostOptions, configuration: PluginHostConfiguration? = nil,
+        logger: Logger
+    ) throws -> ExecutorRegistry {
         let path = try directory.resolved()
         do {
-            return try ExecutorRegistry.load(directory: path, configuration: try configuration(options), logger: logger)
+            return try ExecutorRegistry.load(
+                directory: path, configuration: try configuration ?? Self.configuration(options), logger: logger)
         } catch let error as ExecutorRegistry.DirectoryError {
             throw WorkerFailure(description: error.description)
         }

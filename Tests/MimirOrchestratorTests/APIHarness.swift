@@ -24,6 +24,7 @@ struct APIResponse {
 /// a test plays the worker.
 struct APIHarness {
     let orchestrator: OrchestratorProcess
+    let redisURL: String
     let contract: OpenAPIContract
     let queue: JobQueue
     let client = HTTPClient()
@@ -44,7 +45,8 @@ struct APIHarness {
         let queue = JobQueue(
             redis: redis, configuration: QueueConfiguration(namespace: namespace, leaseDuration: workerLease),
             clock: SystemQueueClock(), logger: logger)
-        return APIHarness(orchestrator: orchestrator, contract: OpenAPIContract(document: document), queue: queue)
+        return APIHarness(
+            orchestrator: orchestrator, redisURL: url, contract: OpenAPIContract(document: document), queue: queue)
     }
 
     /// Sends a request and checks the response against the OpenAPI document.

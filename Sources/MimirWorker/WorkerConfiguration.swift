@@ -1,0 +1,28 @@
+/// How a worker takes and runs jobs.
+public struct WorkerConfiguration: Sendable {
+    public var workerID: String
+    /// Jobs run at once.
+    public var slots: Int
+    /// How long the worker holds a job between renewals; the reaper requeues it after that.
+    public var leaseDuration: Duration
+    /// How often a running job's lease is renewed, its progress and logs sent, and a cancel
+    /// request looked for (at most 1 s, so a cancel reaches the executor within a second).
+    public var reportInterval: Duration
+    /// Longest pause between two looks at an empty queue.
+    public var maximumPollInterval: Duration
+    /// On SIGTERM: how long running jobs may take to finish before they are stopped and handed back.
+    public var drainGrace: Duration
+
+    public init(
+        workerID: String, slots: Int = 1, leaseDuration: Duration = .seconds(15),
+        reportInterval: Duration = .milliseconds(500),
+        maximumPollInterval: Duration = .milliseconds(200), drainGrace: Duration = .seconds(30)
+    ) {
+        self.workerID = workerID
+        self.slots = slots
+        self.leaseDuration = leaseDuration
+        self.reportInterval = min(reportInterval, .seconds(1))
+        self.maximumPollInterval = maximumPollInterval
+        self.drainGrace = drainGrace
+    }
+}

@@ -1,0 +1,85 @@
+import Logging
+import MimirPluginHost
+import MimirQueue
+import Synchronization
+
+/// Takes jobs from the queue — only of the types its plugins serve — while it has a free slot,
+/// and runs each as a `JobAttempt`. `drain()` stops taking work, waits for running jobs up to the
+/// grace period, then stops the rest and hands them back to the queue.
+public final class WorkerRuntime: Sendable {
+    public let configuration: WorkerConfiguration
+    private let registry: ExecutorRegistry
+    private let queue: JobQueue
+    private let logger: Logger
+    private let running = Mutex(0)
+    private let draining = CancellationToken()
+    /// Cancels running executors when the drain grace period is over.
+    private let stopping = CancellationToken()
+
+    public init(configuration: WorkerConfiguration, registry: ExecutorRegistry, queue: JobQueue, logger: Logger) {
+        self.configuration = configuration
+        self.registry = registry
+        self.queue = queue
+        self.logger = logger
+    }
+
+    /// Jobs running now.
+    public var runningJobs: Int { running.withLock { $0 } }
+
+    /// Takes and runs jobs until `drain()` is called and running jobs are done.
+    public func run() async {
+        let types = registry.jobTypes
+        logger.notice(
+            "worker taking jobs",
+            metadata: [
+                "worker": "\(configuration.workerID)", "types": "\(types.joined(separator: ","))",
+                "slots": "\(configuration.slots)",
+            ])
+        await withDiscardingTaskGroup { group in
+            var idle = Duration.milliseconds(5)
+            while !draining.isCancelled {
+                guard running.withLock({ $0 }) < configuration.slots else {
+                    try? await Task.sleep(for: .milliseconds(5))
+                    continue
+                }
+                let job: JobRecord?
+                do {
+                    job = try await queue.take(workerID: configuration.workerID, types: types)
+                } catch {
+                    logger.warning("cannot take jobs", metadata: ["error": "\(error)"])
+                    job = nil
+                }
+                guard let job, let executor = registry.executor(for: job.type) else {
+                    try? await Task.sleep(for: idle)
+                    idle = min(idle * 2, configuration.maximumPollInterval)
+                    continue
+                }
+                idle = .milliseconds(5)
+                running.withLock { $0 += 1 }
+                let attempt = JobAttempt(
+                    job: job, executor: executor, queue: queue, configuration: configuration, logger: logger,
+                    stopping: stopping)
+                group.addTask {
+                    await attempt.run()
+                    self.running.withLock { $0 -= 1 }
+                }
+            }
+        }
+        logger.notice("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    /// Stops taking jobs; after the grace period, stops running ones and hands them back.
+    public func drain() {
+        guard !draining.isCancelled else { return }
+        logger.notice(
+            "draining: no new jobs; running ones may finish",
+            metadata: ["running": "\(runningJobs)", "grace": "\(configuration.drainGrace)"])
+        draining.cancel()
+        let grace = configuration.drainGrace
+        let stopping = stopping
+        Task {
+            try? await Task.sleep(for: grace)
+            stopping.cancel()
+        }
+    }
+}

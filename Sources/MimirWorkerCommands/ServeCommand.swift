@@ -1,0 +1,107 @@
+import ArgumentParser
+import Dispatch
+import Logging
+import MimirCore
+import MimirPluginHost
+import MimirQueue
+import MimirRedis
+import MimirWorker
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `mimir-worker serve`: takes jobs from the queue in Redis and runs them. Status, progress, logs
+/// and results go straight to Redis through the queue's atomic functions — one call each, with
+/// no extra hop through the orchestrator's HTTP server (docs/queue.md).
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Take jobs from the queue and run them until SIGTERM or SIGINT.")
+
+    @OptionGroup var directory: PluginDirectoryOption
+    @OptionGroup var options: HostOptions
+
+    @Option(help: "redis://[[user]:password@]host[:port][/db]. Default: $REDIS_URL, else redis://127.0.0.1:6379/0.")
+    var redisURL: String?
+    @Option(help: "Prefix of the queue's Redis keys. Default: $REDIS_NAMESPACE, else mimir.") var redisNamespace:
+        String?
+    @Option(help: "Worker id. Default: $MIMIR_WORKER_ID, else host-pid.") var workerID: String?
+    @Option(help: "Jobs run at once. Default: $MIMIR_WORKER_SLOTS, else 1.") var slots: Int?
+    @Option(help: "Lease in seconds, renewed while a job runs. Default: $LEASE_SECONDS, else 15.") var leaseSeconds:
+        Double?
+    @Option(help: "On SIGTERM, seconds running jobs may take before they are handed back. Default 30.")
+    var drainSeconds: Double = 30
+
+    /// Blocks the main thread (never a thread of the concurrency pool) until the worker stops.
+    func run() throws {
+        let failure = Mutex<(any Error)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await serve()
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    private func serve() async throws {
+        let logger = try HostSetup.logger(level: options.logLevel, default: "info")
+        let slotCount = slots ?? Environment.value("MIMIR_WORKER_SLOTS").flatMap { Int($0) } ?? 1
+        guard slotCount >= 1 else { throw ValidationError("--slots must be at least 1, got \(slotCount)") }
+        let lease = leaseSeconds ?? Environment.value("LEASE_SECONDS").flatMap { Double($0) } ?? 15
+        guard lease >= 1 else { throw ValidationError("--lease-seconds must be at least 1, got \(lease)") }
+        guard drainSeconds >= 0 else { throw ValidationError("--drain-seconds must be ≥ 0, got \(drainSeconds)") }
+        let url =
+            redisURL ?? Environment.value("REDIS_URL").flatMap { $0.isEmpty ? nil : $0 } ?? "redis://127.0.0.1:6379/0"
+        let namespace =
+            redisNamespace ?? Environment.value("REDIS_NAMESPACE").flatMap { $0.isEmpty ? nil : $0 } ?? "mimir"
+        let id =
+            workerID ?? Environment.value("MIMIR_WORKER_ID").flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultWorkerID()
+
+        var host = try HostSetup.configuration(options)
+        host.workerSlots = UInt32(slotCount)
+        let registry = try HostSetup.registry(directory, options, configuration: host, logger: logger)
+        defer { registry.shutdown() }
+        guard !registry.jobTypes.isEmpty else {
+            throw WorkerFailure(description: "no executors loaded from the plugin directory: nothing to serve")
+        }
+        let redisConfiguration: RedisConfiguration
+        do {
+            redisConfiguration = try RedisConfiguration(url: url)
+        } catch {
+            throw ValidationError("REDIS_URL: \(error)")
+        }
+        let redis = RedisClient(configuration: redisConfiguration, poolSize: max(2, slotCount + 1), logger: logger)
+        let queue = JobQueue(
+            redis: redis,
+            configuration: QueueConfiguration(namespace: namespace, leaseDuration: .milliseconds(Int64(lease * 1000))),
+            clock: SystemQueueClock(), logger: logger)
+        let runtime = WorkerRuntime(
+            configuration: WorkerConfiguration(
+                workerID: id, slots: slotCount, leaseDuration: .milliseconds(Int64(lease * 1000)),
+                drainGrace: .milliseconds(Int64(drainSeconds * 1000))),
+            registry: registry, queue: queue, logger: logger)
+        let signals = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { runtime.drain() }
+            source.resume()
+            return source
+        }
+        await runtime.run()
+        for source in signals { source.cancel() }
+        await redis.shutdown()
+    }
+
+    static func defaultWorkerID() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, name.count)
+        let host = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return "\(host.isEmpty ? "worker" : host)-\(getpid())"
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import MimirTestSupport
+
+/// A real `mimir-worker serve` process taking jobs from a harness's queue.
+final class WorkerProcess: Sendable {
+    let process: SpawnedProcess
+    let id: String
+    let logPath: String
+
+    /// The test fixture plugins, built once per run by their script (it skips up-to-date files).
+    static let fixtures: Result<String, any Error> = {
+        let directory = BuildProducts.path("test-fixtures")
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        return Result {
+            let build = Process()
+            build.executableURL = URL(fileURLWithPath: "/bin/bash")
+            build.arguments = ["\(repository)/Tests/Fixtures/plugins/build-fixtures.sh", directory]
+            try build.run()
+            build.waitUntilExit()
+            guard build.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+            // A plugin folder holding only the good fixture: executors fixture_echo and fixture_serial.
+            let plugins = "\(directory)/worker-plugins"
+            try? FileManager.default.createDirectory(atPath: plugins, withIntermediateDirectories: true)
+            let link = "\(plugins)/libfixture_good.so"
+            if !FileManager.default.fileExists(atPath: link) {
+                try? FileManager.default.createSymbolicLink(
+                    atPath: link, withDestinationPath: "\(directory)/libfixture_good.so")
+            }
+            return plugins
+        }
+    }()
+
+    static let jobTypes = ["--job-types", "fixture_echo,fixture_serial,ml_training"]
+
+    init(for api: APIHarness, id: String, leaseSeconds: Int = 2, slots: Int = 2) throws {
+        let plugins = try Self.fixtures.get()
+        logPath = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log").path
+        self.id = id
+        process = try SpawnedProcess(
+            executable: BuildProducts.path("mimir-worker"),
+            arguments: [
+                "serve", "--plugin-dir", plugins, "--redis-url", api.redisURL, "--redis-namespace",
+                api.queue.configuration.namespace, "--worker-id", id, "--lease-seconds", String(leaseSeconds),
+                "--slots", String(slots), "--log-level", "info",
+            ],
+            outputPath: logPath)
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    deinit {
+        process.signal(SIGKILL)
+    }
+}
