@@ -63,7 +63,8 @@ let package = Package(
         .target(
             name: "MimirWorker",
             dependencies: [
-                "MimirPluginHost", "MimirQueue", "MimirCore", .product(name: "Logging", package: "swift-log"),
+                "MimirPluginHost", "MimirQueue", "MimirCore", "MimirHTTPClient",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
         .target(

@@ -540,7 +540,7 @@ ERROR_CODES = {
     "invalid_idempotency_key": "400: the Idempotency-Key header is not 1 to 255 visible ASCII characters.",
     "malformed_json": "400: the body is not valid JSON (adds line, column, position).",
     "unreadable_body": "400: the body could not be read.",
-    "not_found": "404: no such job (it never existed or expired), or no such route.",
+    "not_found": "404: no such job (it never existed or expired) or worker, or no such route.",
     "illegal_transition": "409: the job's status does not allow this (adds from, to).",
     "not_lease_owner": "409: another worker (or none) holds the job's lease.",
     "body_too_large": "413: the body is larger than MAX_BODY_BYTES.",
@@ -549,6 +549,7 @@ ERROR_CODES = {
     "unknown_job_type": "422: the job type is not accepted (adds known_types).",
     "idempotency_key_reused": "422: the Idempotency-Key was used for a different request.",
     "invalid_report": "422: the worker report is invalid.",
+    "invalid_worker": "422: the worker registration or heartbeat is invalid.",
     "internal": "500: an unexpected error.",
     "redis_unavailable": "503: the queue's Redis is unreachable (Retry-After: 1).",
     "http_error": "Another HTTP-level error, named by its status.",
@@ -1047,6 +1048,222 @@ paths = {
                 }
             },
         }
+    },
+}
+
+
+# Workers and capabilities ------------------------------------------------------------------------
+
+schemas["Capability"] = {
+    "type": "object",
+    "description": "One executor a worker's plugins provide.",
+    "required": ["job_type", "executor_version"],
+    "additionalProperties": False,
+    "properties": {
+        "job_type": ref("JobType"),
+        "plugin": {"type": "string"},
+        "plugin_version": {"type": "string"},
+        "executor_version": {"type": "string", "description": "Semantic version."},
+        "abi": {"type": "string", "description": "Plugin ABI version, MAJOR.MINOR."},
+        "parameters_schema": {"description": "JSON Schema of task_spec.parameters."},
+        "needs_gpu": {"type": "boolean"},
+        "concurrent": {"type": "boolean"},
+        "memory_hint_bytes": {"type": "integer", "minimum": 0},
+    },
+}
+schemas["WorkerRegistration"] = {
+    "type": "object",
+    "description": "What a worker sends when it starts (mimir-worker serve --orchestrator-url).",
+    "required": ["id", "image", "capabilities"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[!-.0-~]+$"},
+        "image": {"type": "string", "minLength": 1, "description": "The worker image (MIMIR_WORKER_IMAGE)."},
+        "host": {"type": "string"},
+        "slots": {"type": "integer", "minimum": 1, "maximum": 1024},
+        "version": {"type": "string"},
+        "resources": {
+            "type": "object",
+            "description": "What the worker offers: cpu and memory as Kubernetes quantities, gpu as a count.",
+        },
+        "capabilities": {"type": "array", "items": ref("Capability")},
+    },
+}
+schemas["WorkerHeartbeat"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "status": {"enum": ["idle", "busy", "draining"]},
+        "running_jobs": {"type": "array", "items": {"type": "string"}},
+    },
+}
+schemas["Worker"] = {
+    "type": "object",
+    "description": "A registered worker: its registration plus what the orchestrator tracks. `lost` means it has "
+    "not sent a heartbeat for 15 s; workers silent for an hour are forgotten.",
+    "required": ["id", "image", "status", "running_jobs", "registered_at", "last_heartbeat", "heartbeat_age_seconds",
+                 "capabilities"],
+    "properties": {
+        "id": {"type": "string"},
+        "image": {"type": "string"},
+        "status": {"enum": ["idle", "busy", "draining", "lost"]},
+        "running_jobs": {"type": "array", "items": {"type": "string"}},
+        "registered_at": ref("Timestamp"),
+        "last_heartbeat": ref("Timestamp"),
+        "heartbeat_age_seconds": {"type": "number", "minimum": 0},
+        "capabilities": {"type": "array", "items": ref("Capability")},
+        "host": {"type": "string"},
+        "slots": {"type": "integer"},
+        "version": {"type": "string"},
+        "resources": {"type": "object"},
+    },
+}
+schemas["WorkerList"] = {
+    "type": "object",
+    "required": ["workers"],
+    "additionalProperties": False,
+    "properties": {"workers": {"type": "array", "items": ref("Worker")}},
+}
+schemas["Capabilities"] = {
+    "type": "object",
+    "description": "Per job type: whether the orchestrator is configured for it, whether a live worker serves it, "
+    "and each live executor (newest first) with the images and workers that provide it.",
+    "required": ["job_types"],
+    "additionalProperties": False,
+    "properties": {
+        "job_types": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["configured", "available", "executors"],
+                "additionalProperties": False,
+                "properties": {
+                    "configured": {"type": "boolean"},
+                    "available": {"type": "boolean"},
+                    "executors": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["plugin", "plugin_version", "executor_version", "needs_gpu",
+                                         "parameters_schema", "images", "workers"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "plugin": {"type": "string"},
+                                "plugin_version": {"type": "string"},
+                                "executor_version": {"type": "string"},
+                                "needs_gpu": {"type": "boolean"},
+                                "parameters_schema": {},
+                                "images": {"type": "array", "items": {"type": "string"}},
+                                "workers": {"type": "array", "items": {"type": "string"}},
+                            },
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
+parameters["WorkerId"] = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "description": "The worker's id, 1 to 128 visible ASCII characters without / (otherwise 400 `invalid_id`).",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+}
+responses["InvalidWorker"] = {
+    "description": "The registration or heartbeat is invalid (`invalid_worker`, with every problem in `problems`).",
+    "content": json_content(error_schema(422, ["invalid_worker"])),
+}
+WORKER_ID = ref("WorkerId", PARAM)
+worker_body = lambda name: {"application/json": {"schema": ref(name)}, "application/*+json": {"schema": ref(name)}}
+paths["/api/workers"] = {
+    "post": {
+        "operationId": "registerWorker",
+        "tags": ["workers"],
+        "summary": "Register a worker",
+        "description": "Called by `mimir-worker serve` when it starts, and again if a heartbeat answers 404. "
+        "Replaces an earlier registration of the same id.",
+        "requestBody": {"required": True, "content": worker_body("WorkerRegistration")},
+        "responses": {
+            "200": {"description": "The worker as registered.", "content": json_content("Worker")},
+            "400": r("BadRequest"),
+            "413": r("ContentTooLarge"),
+            "415": r("UnsupportedMediaType"),
+            "422": r("InvalidWorker"),
+            "500": r("InternalError"),
+            "503": r("ServiceUnavailable"),
+        },
+    },
+    "get": {
+        "operationId": "listWorkers",
+        "tags": ["workers"],
+        "summary": "List the registered workers",
+        "description": "Every registered worker with its image, resources, status, heartbeat age, running jobs and "
+        "capabilities.",
+        "responses": {
+            "200": {"description": "The workers.", "content": json_content("WorkerList")},
+            "500": r("InternalError"),
+            "503": r("ServiceUnavailable"),
+        },
+    },
+}
+paths["/api/workers/{id}"] = {
+    "parameters": [WORKER_ID],
+    "get": {
+        "operationId": "getWorker",
+        "tags": ["workers"],
+        "summary": "Get one worker",
+        "responses": {
+            "200": {"description": "The worker.", "content": json_content("Worker")},
+            "400": r("BadRequest"),
+            "404": r("NotFound"),
+            "500": r("InternalError"),
+            "503": r("ServiceUnavailable"),
+        },
+    },
+    "delete": {
+        "operationId": "deregisterWorker",
+        "tags": ["workers"],
+        "summary": "Deregister a worker",
+        "description": "Called by a worker as it stops. Removing an unknown worker also answers 204.",
+        "responses": {
+            "204": {"description": "Removed."},
+            "400": r("BadRequest"),
+            "500": r("InternalError"),
+            "503": r("ServiceUnavailable"),
+        },
+    },
+}
+paths["/api/workers/{id}/heartbeat"] = {
+    "parameters": [WORKER_ID],
+    "post": {
+        "operationId": "workerHeartbeat",
+        "tags": ["workers"],
+        "summary": "A worker's heartbeat",
+        "description": "Sent every 5 s with the worker's status and running jobs. 404 tells the worker to register "
+        "again.",
+        "requestBody": {"required": True, "content": worker_body("WorkerHeartbeat")},
+        "responses": {
+            "200": {"description": "The worker.", "content": json_content("Worker")},
+            "400": r("BadRequest"),
+            "404": r("NotFound"),
+            "413": r("ContentTooLarge"),
+            "415": r("UnsupportedMediaType"),
+            "422": r("InvalidWorker"),
+            "500": r("InternalError"),
+            "503": r("ServiceUnavailable"),
+        },
+    },
+}
+paths["/api/capabilities"] = {
+    "get": {
+        "operationId": "getCapabilities",
+        "tags": ["workers"],
+        "summary": "What can run where",
+        "description": "Each job type the orchestrator accepts or a live worker serves, with the live executors, "
+        "their parameter schemas, and the images and workers providing them. Submissions of a type with a live "
+        "executor have their parameters checked against the newest executor's schema.",
+        "responses": {"200": {"description": "The capability listing.", "content": json_content("Capabilities")}},
     },
 }
 

@@ -45,6 +45,8 @@ public struct OrchestratorApp: Sendable {
                     + "(Mimir needs Redis 7 or newer, for functions, and the right credentials in REDIS_URL)")
         }
         let metrics = OrchestratorMetrics()
+        let workers = WorkerDirectory(queue: queue)
+        let catalog = CapabilityCatalog()
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(MetricsMiddleware())
@@ -52,8 +54,13 @@ public struct OrchestratorApp: Sendable {
         JobRoutes(
             queue: queue,
             validator: JobSubmissionValidator(
-                knownTypes: configuration.jobTypes, defaultMaxAttempts: configuration.defaultMaxAttempts),
+                configuredTypes: configuration.jobTypes, defaultMaxAttempts: configuration.defaultMaxAttempts,
+                catalog: catalog),
             metrics: metrics, maxBodyBytes: configuration.maxBodyBytes
+        ).register(on: router)
+        WorkerRoutes(
+            directory: workers, catalog: catalog, configuredTypes: configuration.jobTypes,
+            maxBodyBytes: configuration.maxBodyBytes
         ).register(on: router)
         if !configuration.frontendDirectory.isEmpty {
             router.middlewares.add(FileMiddleware(configuration.frontendDirectory, searchForIndexHtml: true))
@@ -66,7 +73,8 @@ public struct OrchestratorApp: Sendable {
             services: [
                 RedisLifecycle { await redis.shutdown() },
                 QueueMaintenance(
-                    queue: queue, metrics: metrics, interval: configuration.reaperInterval, logger: logger),
+                    queue: queue, workers: workers, catalog: catalog, metrics: metrics,
+                    interval: configuration.reaperInterval, logger: logger),
             ],
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? configuration.port)

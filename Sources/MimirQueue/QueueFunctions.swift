@@ -23,6 +23,9 @@ enum QueueFunctions {
         case appendLogs = "mimir_log"
         case list = "mimir_list"
         case stats = "mimir_stats"
+        case registerWorker = "mimir_worker_register"
+        case workerHeartbeat = "mimir_worker_heartbeat"
+        case removeWorker = "mimir_worker_remove"
     }
 
     /// Priorities run 0 (lowest) to 9 (highest). A queue entry's score puts higher priorities
@@ -353,6 +356,40 @@ enum QueueFunctions {
             end
           end
           return out
+        end)
+
+        -- Workers. A worker's registration is a JSON document kept as it was sent; its heartbeat
+        -- time orders the <ns>:workers index. args: ns, worker id, now, document JSON.
+        redis.register_function('mimir_worker_register', function(keys, args)
+          local ns, id, now = args[1], args[2], tonumber(args[3])
+          redis.call('HSET', ns .. ':worker:' .. id, 'document', args[4], 'registered_at', num(now),
+            'heartbeat_at', num(now), 'status', 'idle', 'running_jobs', '[]')
+          redis.call('ZADD', ns .. ':workers', num(now), id)
+          return 1
+        end)
+
+        -- args: ns, worker id, now, status, running jobs JSON. Returns 0 for an unknown worker,
+        -- which then registers again (after a Redis restart, or after being pruned as lost).
+        redis.register_function('mimir_worker_heartbeat', function(keys, args)
+          local ns, id, now = args[1], args[2], tonumber(args[3])
+          local worker = ns .. ':worker:' .. id
+          if redis.call('EXISTS', worker) == 0 then return 0 end
+          redis.call('HSET', worker, 'heartbeat_at', num(now), 'status', args[4], 'running_jobs', args[5])
+          redis.call('ZADD', ns .. ':workers', num(now), id)
+          return 1
+        end)
+
+        -- Removes one worker (args: ns, id, now, '') or, with a horizon (args: ns, '', now,
+        -- horizon ms), every worker silent since before it.
+        redis.register_function('mimir_worker_remove', function(keys, args)
+          local ns, id = args[1], args[2]
+          local ids = {id}
+          if id == '' then ids = redis.call('ZRANGEBYSCORE', ns .. ':workers', '-inf', '(' .. args[4]) end
+          for _, worker in ipairs(ids) do
+            redis.call('DEL', ns .. ':worker:' .. worker)
+            redis.call('ZREM', ns .. ':workers', worker)
+          end
+          return #ids
         end)
 
         -- Queue depth per type and priority, and job counts per status.

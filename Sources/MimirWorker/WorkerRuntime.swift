@@ -11,12 +11,25 @@ public final class WorkerRuntime: Sendable {
     private let registry: ExecutorRegistry
     private let queue: JobQueue
     private let logger: Logger
-    private let running = Mutex(0)
+    /// Ids of the jobs running now.
+    private let running = Mutex<Set<String>>([])
+    private let registration: OrchestratorRegistration?
     private let draining = CancellationToken()
     /// Cancels running executors when the drain grace period is over.
     private let stopping = CancellationToken()
 
-    public init(configuration: WorkerConfiguration, registry: ExecutorRegistry, queue: JobQueue, logger: Logger) {
+    /// With `orchestratorURL`, the worker registers there (as `image`) and heartbeats.
+    public init(
+        configuration: WorkerConfiguration, registry: ExecutorRegistry, queue: JobQueue, logger: Logger,
+        orchestratorURL: String? = nil, image: String = "local"
+    ) {
+        self.registration = orchestratorURL.map { url in
+            OrchestratorRegistration(
+                baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url,
+                document: OrchestratorRegistration.document(
+                    workerID: configuration.workerID, image: image, slots: configuration.slots, registry: registry),
+                workerID: configuration.workerID, interval: .seconds(5), logger: logger)
+        }
         self.configuration = configuration
         self.registry = registry
         self.queue = queue
@@ -24,7 +37,13 @@ public final class WorkerRuntime: Sendable {
     }
 
     /// Jobs running now.
-    public var runningJobs: Int { running.withLock { $0 } }
+    public var runningJobs: Int { running.withLock { $0.count } }
+
+    /// idle, busy or draining, and the running jobs: what heartbeats report.
+    private var state: (String, [String]) {
+        let jobs = running.withLock { $0.sorted() }
+        return (draining.isCancelled ? "draining" : jobs.isEmpty ? "idle" : "busy", jobs)
+    }
 
     /// Takes and runs jobs until `drain()` is called and running jobs are done.
     public func run() async {
@@ -35,10 +54,13 @@ public final class WorkerRuntime: Sendable {
                 "worker": "\(configuration.workerID)", "types": "\(types.joined(separator: ","))",
                 "slots": "\(configuration.slots)",
             ])
+        let heartbeats = registration.map { registration in
+            Task { await registration.run { self.state } }
+        }
         await withDiscardingTaskGroup { group in
             var idle = Duration.milliseconds(5)
             while !draining.isCancelled {
-                guard running.withLock({ $0 }) < configuration.slots else {
+                guard running.withLock({ $0.count }) < configuration.slots else {
                     try? await Task.sleep(for: .milliseconds(5))
                     continue
                 }
@@ -55,16 +77,18 @@ public final class WorkerRuntime: Sendable {
                     continue
                 }
                 idle = .milliseconds(5)
-                running.withLock { $0 += 1 }
+                running.withLock { _ = $0.insert(job.id) }
                 let attempt = JobAttempt(
                     job: job, executor: executor, queue: queue, configuration: configuration, logger: logger,
                     stopping: stopping)
                 group.addTask {
                     await attempt.run()
-                    self.running.withLock { $0 -= 1 }
+                    self.running.withLock { _ = $0.remove(job.id) }
                 }
             }
         }
+        heartbeats?.cancel()
+        await registration?.deregister()
         logger.notice("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
     }
 

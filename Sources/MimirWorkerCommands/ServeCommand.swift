@@ -30,6 +30,13 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Jobs run at once. Default: $MIMIR_WORKER_SLOTS, else 1.") var slots: Int?
     @Option(help: "Lease in seconds, renewed while a job runs. Default: $LEASE_SECONDS, else 15.") var leaseSeconds:
         Double?
+    @Option(
+        help:
+            "Orchestrator to register with (for /api/workers and /api/capabilities). Default: $MIMIR_ORCHESTRATOR_URL, else none."
+    )
+    var orchestratorURL: String?
+    @Option(help: "This worker's image name, reported to the orchestrator. Default: $MIMIR_WORKER_IMAGE, else local.")
+    var image: String?
     @Option(help: "On SIGTERM, seconds running jobs may take before they are handed back. Default 30.")
     var drainSeconds: Double = 30
 
@@ -85,7 +92,10 @@ struct ServeCommand: ParsableCommand {
             configuration: WorkerConfiguration(
                 workerID: id, slots: slotCount, leaseDuration: .milliseconds(Int64(lease * 1000)),
                 drainGrace: .milliseconds(Int64(drainSeconds * 1000))),
-            registry: registry, queue: queue, logger: logger)
+            registry: registry, queue: queue, logger: logger,
+            orchestratorURL: orchestratorURL
+                ?? Environment.value("MIMIR_ORCHESTRATOR_URL").flatMap { $0.isEmpty ? nil : $0 },
+            image: image ?? Environment.value("MIMIR_WORKER_IMAGE").flatMap { $0.isEmpty ? nil : $0 } ?? "local")
         let signals = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

@@ -107,3 +107,69 @@ struct WorkerEndToEndTests {
         #expect(try await api.call(.get, "/api/jobs/\(later)", template: "/api/jobs/{id}").json?["status"] == "queued")
     }
 }
+
+@Suite("Worker registration and capabilities")
+struct WorkerRegistrationTests {
+    @Test("a worker registers with its capabilities, the catalog and schema checks follow it, SIGTERM deregisters it")
+    func registration() async throws {
+        let api = try await APIHarness.start(WorkerProcess.jobTypes + ["--reaper-interval-seconds", "0.2"])
+        defer { Task { await api.stop() } }
+        let worker = try WorkerProcess(for: api, id: "w-reg", register: true)
+        var listed: JSONValue?
+        for _ in 0..<100 where listed == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            let workers = try await api.call(.get, "/api/workers").json?["workers"]?.arrayValue ?? []
+            listed = workers.first { $0["id"] == "w-reg" }
+        }
+        let record = try #require(listed, "\(worker.log)")
+        #expect(record["image"] == "fixture-image" && record["status"] == "idle" && record["slots"] == 2)
+        let types = record["capabilities"]?.arrayValue?.compactMap { $0["job_type"]?.stringValue }
+        #expect(types == ["fixture_echo", "fixture_serial"])
+        #expect(record["capabilities"]?.arrayValue?.first?["plugin"] == "fixture-good")
+        let one = try await api.call(.get, "/api/workers/w-reg", template: "/api/workers/{id}")
+        #expect(one.json?["id"] == "w-reg")
+
+        // The catalog follows on the next maintenance pass.
+        var echo: JSONValue?
+        for _ in 0..<100 where echo?["available"] != true {
+            try await Task.sleep(for: .milliseconds(50))
+            echo = try await api.call(.get, "/api/capabilities").json?["job_types"]?["fixture_echo"]
+        }
+        #expect(echo?["available"] == true && echo?["configured"] == true)
+        let executor = echo?["executors"]?.arrayValue?.first
+        #expect(executor?["executor_version"] == "1.2.3" && executor?["images"] == ["fixture-image"])
+        #expect(executor?["workers"] == ["w-reg"])
+        #expect(try await api.call(.get, "/api/capabilities").json?["job_types"]?["ml_training"]?["available"] == false)
+
+        // Parameters are checked against the live executor's schema before anything is queued.
+        let bad = try await api.call(
+            .post, "/api/jobs",
+            json: ["type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": -1, "colour": 1]]])
+        #expect(bad.status == 422)
+        let fields = Set(bad.json?["error"]?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? [])
+        #expect(fields == ["task_spec.parameters/sleep_ms", "task_spec.parameters"], "\(String(describing: bad.json))")
+
+        worker.process.signal(SIGTERM)
+        await worker.process.waitForExit()
+        let gone = try await api.call(.get, "/api/workers/w-reg", template: "/api/workers/{id}")
+        #expect(gone.status == 404, "\(worker.log)")
+    }
+
+    @Test("bad registrations and heartbeats name their fields; an unknown worker's heartbeat is 404")
+    func badRegistrations() async throws {
+        let api = try await APIHarness.start()
+        defer { Task { await api.stop() } }
+        let bad = try await api.call(
+            .post, "/api/workers",
+            json: ["id": "w/1", "capabilities": [["job_type": "Bad", "executor_version": "1"]], "extra": true])
+        #expect(bad.status == 422 && bad.json?["error"]?["code"] == "invalid_worker")
+        let fields = Set(bad.json?["error"]?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? [])
+        #expect(fields == ["id", "image", "extra", "capabilities[0].job_type", "capabilities[0].executor_version"])
+        let unknown = try await api.call(
+            .post, "/api/workers/nobody/heartbeat", template: "/api/workers/{id}/heartbeat", json: ["status": "idle"])
+        #expect(unknown.status == 404)
+        let invalid = try await api.call(
+            .post, "/api/workers/nobody/heartbeat", template: "/api/workers/{id}/heartbeat", json: ["status": "asleep"])
+        #expect(invalid.status == 422 && invalid.json?["error"]?["code"] == "invalid_worker")
+    }
+}

@@ -7,6 +7,8 @@ import ServiceLifecycle
 /// it at once: each pass is one atomic Redis function call.
 struct QueueMaintenance: Service {
     let queue: JobQueue
+    let workers: WorkerDirectory
+    let catalog: CapabilityCatalog
     let metrics: OrchestratorMetrics
     let interval: Duration
     let logger: Logger
@@ -27,6 +29,9 @@ struct QueueMaintenance: Service {
                             ])
                     }
                     metrics.sampled(try await queue.stats())
+                    // Workers silent for an hour are forgotten; the rest feed the capability catalog.
+                    _ = try await workers.prune(silentFor: .seconds(3600))
+                    catalog.refresh(from: try await workers.all(), now: SystemQueueClock().nowMilliseconds())
                     metrics.redisReachable(true)
                     if redisWasDown { logger.notice("Redis reachable again") }
                     redisWasDown = false

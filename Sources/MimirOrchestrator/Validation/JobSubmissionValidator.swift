@@ -5,8 +5,15 @@ import MimirQueue
 /// is reported at once, each naming its field; unknown fields are refused rather than ignored,
 /// so a typo never silently drops a setting.
 struct JobSubmissionValidator: Sendable {
-    let knownTypes: [String]
+    let configuredTypes: [String]
     let defaultMaxAttempts: Int
+    /// Live executors: their job types are accepted, and their schemas check the parameters.
+    var catalog: CapabilityCatalog? = nil
+
+    /// Configured types first, then types only live workers serve.
+    var knownTypes: [String] {
+        configuredTypes + (catalog?.liveTypes ?? []).subtracting(configuredTypes).sorted()
+    }
 
     static let projectIDRule = "1 to 128 characters of [A-Za-z0-9_.-]"
     static let maximumTimeoutSeconds = 7.0 * 86_400
@@ -25,6 +32,7 @@ struct JobSubmissionValidator: Sendable {
             ],
             at: "")
 
+        let knownTypes = self.knownTypes
         let type = fields["type"].flatMap { problems.string($0, at: "type", nonEmpty: true) }
         if fields["type"] == nil { problems.add("type", "required: one of \(knownTypes.joined(separator: ", "))") }
         let priority =
@@ -41,7 +49,18 @@ struct JobSubmissionValidator: Sendable {
         }
 
         var spec: [String: JSONValue] = [:]
-        spec["task_spec"] = .object(taskSpec(fields["task_spec"], &problems))
+        let task = taskSpec(fields["task_spec"], &problems)
+        spec["task_spec"] = .object(task)
+        if let type, let executor = catalog?.newest(for: type), let schema = executor.schema,
+            let parameters = task["parameters"]
+        {
+            for violation in schema.validate(parameters) {
+                problems.add(
+                    "task_spec.parameters\(violation.instancePath)",
+                    "\(violation.message) (schema of \(type) \(executor.executorVersion), \(executor.plugin) \(executor.pluginVersion))"
+                )
+            }
+        }
         if let value = fields["resource_requirements"] { spec["resource_requirements"] = resources(value, &problems) }
         if let value = fields["data_access"] { spec["data_access"] = dataAccess(value, &problems) }
 
@@ -167,10 +186,12 @@ struct Problems {
         list.append(APIError.Problem(field: field, message: message))
     }
 
-    var error: APIError {
+    var error: APIError { error(code: "invalid_job") }
+
+    func error(code: String) -> APIError {
         let summary = list.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
         return APIError(
-            status: .unprocessableContent, code: "invalid_job",
+            status: .unprocessableContent, code: code,
             message: list.count == 1 ? summary : "\(list.count) problems: \(summary)", problems: list)
     }
 

@@ -1,0 +1,109 @@
+import Logging
+import MimirCore
+import MimirHTTPClient
+import MimirPluginHost
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Keeps the orchestrator told who this worker is and what it can run: registers (retrying until
+/// the orchestrator answers), heartbeats its status and running jobs, registers again when the
+/// orchestrator has forgotten it, and deregisters when the worker stops. The queue does not depend
+/// on it: jobs flow through Redis either way; this feeds `/api/workers` and `/api/capabilities`.
+struct OrchestratorRegistration: Sendable {
+    let baseURL: String
+    let document: JSONValue
+    let workerID: String
+    let interval: Duration
+    let logger: Logger
+    let client = HTTPClient()
+
+    /// The registration document: identity, resources and every executor the plugins provide.
+    static func document(
+        workerID: String, image: String, slots: Int, registry: ExecutorRegistry
+    ) -> JSONValue {
+        let capabilities: [JSONValue] = registry.executors.map { executor in
+            [
+                "job_type": .string(executor.manifest.jobType), "plugin": .string(executor.plugin.name),
+                "plugin_version": .string(executor.plugin.version.description),
+                "executor_version": .string(executor.manifest.version.description),
+                "abi": .string(executor.plugin.abiVersion.description),
+                "parameters_schema": executor.manifest.parametersSchema, "needs_gpu": .bool(executor.manifest.needsGPU),
+                "concurrent": .bool(executor.manifest.concurrent),
+                "memory_hint_bytes": .integer(Int64(clamping: executor.manifest.memoryHintBytes)),
+            ]
+        }
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        let pageSize = sysconf(Int32(_SC_PAGESIZE))
+        let memoryMiB = pages > 0 && pageSize > 0 ? Int64(pages) * Int64(pageSize) / (1 << 20) : 0
+        return [
+            "id": .string(workerID), "image": .string(image), "host": .string(hostName()),
+            "slots": .integer(Int64(slots)),
+            "version": .string(MimirVersion.current),
+            "resources": [
+                "cpu": .string(String(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), "memory": .string("\(memoryMiB)Mi"),
+                "gpu": 0,
+            ],
+            "capabilities": .array(capabilities),
+        ]
+    }
+
+    static func hostName() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        gethostname(&name, name.count)
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Registers, then heartbeats until the task is cancelled.
+    func run(status: @escaping @Sendable () -> (String, [String])) async {
+        var registered = false
+        var backoff = Duration.milliseconds(200)
+        while !Task.isCancelled {
+            if !registered {
+                registered = await register()
+                if !registered {
+                    try? await Task.sleep(for: backoff)
+                    backoff = min(backoff * 2, .seconds(10))
+                    continue
+                }
+                backoff = .milliseconds(200)
+            }
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { return }
+            let (state, jobs) = status()
+            let body: JSONValue = ["status": .string(state), "running_jobs": .array(jobs.map(JSONValue.string))]
+            do {
+                let response = try await client.send(
+                    HTTPRequest.json(
+                        url: "\(baseURL)/api/workers/\(workerID)/heartbeat", body: body, timeout: .seconds(5)))
+                if response.status == 404 { registered = false }
+            } catch {
+                logger.warning("worker heartbeat to the orchestrator failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    private func register() async -> Bool {
+        do {
+            let response = try await client.send(
+                HTTPRequest.json(url: "\(baseURL)/api/workers", body: document, timeout: .seconds(5)))
+            guard response.isSuccess else {
+                logger.error(
+                    "the orchestrator refused the registration",
+                    metadata: ["status": "\(response.status)", "body": "\(response.text)"])
+                return false
+            }
+            logger.notice("registered with the orchestrator", metadata: ["orchestrator": "\(baseURL)"])
+            return true
+        } catch {
+            logger.warning("cannot register with the orchestrator yet", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    func deregister() async {
+        _ = try? await client.send(
+            HTTPRequest(method: .delete, url: "\(baseURL)/api/workers/\(workerID)", timeout: .seconds(3)))
+    }
+}
