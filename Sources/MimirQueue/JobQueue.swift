@@ -69,7 +69,7 @@ public final class JobQueue: Sendable {
                 id, String(clock.nowMilliseconds()), job.type, String(job.priority), String(job.maxAttempts),
                 job.projectID, job.spec.jsonText(), idempotencyKey ?? "", idempotencyKey == nil ? "" : job.fingerprint,
                 String(configuration.idempotencyKeyLifetime.wholeSeconds),
-            ], jobID: id)
+            ] + job.requirements.arguments, jobID: id)
         guard let parts = reply.array, parts.count == 3, let outcome = parts[0].string, let jobID = parts[1].string
         else {
             throw .corrupt("mimir_submit answered \(reply)")
@@ -163,12 +163,34 @@ public final class JobQueue: Sendable {
 
     // MARK: Workers
 
-    /// Leases the most urgent ready job of the given types, or returns `nil`.
+    /// Leases the most urgent ready job of the given types whatever it requires, or returns `nil`.
     public func take(workerID: String, types: [String]) async throws(QueueError) -> JobRecord? {
-        guard !types.isEmpty else { return nil }
+        try await take(
+            workerID: workerID, typeVersions: types.map { ($0, "") }, gpu: true, cpuMillicores: nil, memoryBytes: nil)
+    }
+
+    /// Leases the most urgent ready job this worker can serve: one of its job types, within the
+    /// executor version range the job asks for, and within the GPU, CPU and memory it offers.
+    public func take(workerID: String, offer: WorkerOffer) async throws(QueueError) -> JobRecord? {
+        try await take(
+            workerID: workerID,
+            typeVersions: offer.executorVersions.sorted { $0.key < $1.key }.map {
+                ($0.key, String(VersionRange.number($0.value)))
+            },
+            gpu: offer.gpus > 0, cpuMillicores: offer.cpuMillicores, memoryBytes: offer.memoryBytes)
+    }
+
+    private func take(
+        workerID: String, typeVersions: [(String, String)], gpu: Bool, cpuMillicores: Int64?, memoryBytes: Int64?
+    ) async throws(QueueError) -> JobRecord? {
+        guard !typeVersions.isEmpty else { return nil }
         let reply = try await call(
             .take,
-            [workerID, String(clock.nowMilliseconds()), String(configuration.leaseDuration.milliseconds)] + types,
+            [
+                workerID, String(clock.nowMilliseconds()), String(configuration.leaseDuration.milliseconds),
+                gpu ? "1" : "",
+                cpuMillicores.map(String.init) ?? "", memoryBytes.map(String.init) ?? "",
+            ] + typeVersions.flatMap { [$0.0, $0.1] },
             caller: workerID)
         if reply.isNull { return nil }
         guard let fields = Self.fields(reply), let record = JobRecord(fields: fields) else {

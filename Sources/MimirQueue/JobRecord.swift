@@ -65,6 +65,50 @@ public struct JobRecord: Sendable, Hashable {
     }
 }
 
+/// What a worker must offer to take a job, in numbers Redis compares without parsing.
+public struct JobRequirements: Sendable, Hashable {
+    /// The executor version range as `VersionRange.number` bounds: [minimum, below).
+    public var minimumVersion: Int64?
+    public var belowVersion: Int64?
+    public var gpu: Bool
+    public var cpuMillicores: Int64?
+    public var memoryBytes: Int64?
+
+    public init(
+        minimumVersion: Int64? = nil, belowVersion: Int64? = nil, gpu: Bool = false, cpuMillicores: Int64? = nil,
+        memoryBytes: Int64? = nil
+    ) {
+        self.minimumVersion = minimumVersion
+        self.belowVersion = belowVersion
+        self.gpu = gpu
+        self.cpuMillicores = cpuMillicores
+        self.memoryBytes = memoryBytes
+    }
+
+    var arguments: [String] {
+        [
+            minimumVersion.map(String.init) ?? "", belowVersion.map(String.init) ?? "", gpu ? "1" : "",
+            cpuMillicores.map(String.init) ?? "", memoryBytes.map(String.init) ?? "",
+        ]
+    }
+}
+
+/// What a worker offers when it takes jobs.
+public struct WorkerOffer: Sendable, Hashable {
+    /// Job type → the version of the executor that serves it.
+    public var executorVersions: [String: SemanticVersion]
+    public var gpus: Int
+    public var cpuMillicores: Int64
+    public var memoryBytes: Int64
+
+    public init(executorVersions: [String: SemanticVersion], gpus: Int, cpuMillicores: Int64, memoryBytes: Int64) {
+        self.executorVersions = executorVersions
+        self.gpus = gpus
+        self.cpuMillicores = cpuMillicores
+        self.memoryBytes = memoryBytes
+    }
+}
+
 /// A job to add to the queue, already validated.
 public struct NewJob: Sendable {
     public var type: String
@@ -73,13 +117,18 @@ public struct NewJob: Sendable {
     public var maxAttempts: Int
     /// `task_spec`, `resource_requirements` and `data_access` as one object.
     public var spec: JSONValue
+    public var requirements: JobRequirements
 
-    public init(type: String, priority: Int = 5, projectID: String = "", maxAttempts: Int, spec: JSONValue) {
+    public init(
+        type: String, priority: Int = 5, projectID: String = "", maxAttempts: Int, spec: JSONValue,
+        requirements: JobRequirements = JobRequirements()
+    ) {
         self.type = type
         self.priority = priority
         self.projectID = projectID
         self.maxAttempts = maxAttempts
         self.spec = spec
+        self.requirements = requirements
     }
 
     /// What identifies "the same request" for idempotent submission.

@@ -98,7 +98,9 @@ enum QueueFunctions {
         end
 
         -- args: ns, id, now, type, priority, max_attempts, project_id, spec,
-        --       idempotency key ('' for none), request fingerprint, key ttl seconds.
+        --       idempotency key ('' for none), request fingerprint, key ttl seconds,
+        --       requirements: minimum version, below version, gpu, cpu millicores, memory bytes
+        --       (each '' for none; versions as numbers, see VersionRange.number).
         -- Returns {outcome, job id, job fields}: created, existing (the key's job) or conflict.
         redis.register_function('mimir_submit', function(keys, args)
           local ns, id, now, jtype, priority = args[1], args[2], tonumber(args[3]), args[4], tonumber(args[5])
@@ -118,7 +120,8 @@ enum QueueFunctions {
           if redis.call('EXISTS', job) == 1 then return redis.error_reply('DUPLICATE ' .. id) end
           redis.call('HSET', job, 'id', id, 'type', jtype, 'priority', args[5], 'max_attempts', args[6],
             'project_id', args[7], 'spec', args[8], 'status', 'queued', 'attempts', '0',
-            'created_at', num(now), 'updated_at', num(now), 'idempotency_key', idem_key)
+            'created_at', num(now), 'updated_at', num(now), 'idempotency_key', idem_key,
+            'req_min', args[12], 'req_max', args[13], 'req_gpu', args[14], 'req_cpu', args[15], 'req_mem', args[16])
           enqueue(ns, id, jtype, priority)
           redis.call('SADD', ns .. ':types', jtype)
           local score = stamp(ns, now)
@@ -131,15 +134,41 @@ enum QueueFunctions {
           return {'created', id, redis.call('HGETALL', job)}
         end)
 
-        -- args: ns, worker id, now, lease ms, job types... Returns the job's fields, or nil.
+        -- Whether a worker offering (gpu '1' or '', cpu, memory, executor version number; ''
+        -- for "any") meets a job's requirements.
+        local function servable(job, gpu, cpu, mem, version)
+          local r = redis.call('HMGET', job, 'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem')
+          if r[3] == '1' and gpu ~= '1' then return false end
+          if r[4] and r[4] ~= '' and cpu ~= '' and tonumber(r[4]) > tonumber(cpu) then return false end
+          if r[5] and r[5] ~= '' and mem ~= '' and tonumber(r[5]) > tonumber(mem) then return false end
+          if version ~= '' then
+            local v = tonumber(version)
+            if r[1] and r[1] ~= '' and v < tonumber(r[1]) then return false end
+            if r[2] and r[2] ~= '' and v >= tonumber(r[2]) then return false end
+          end
+          return true
+        end
+
+        -- The most urgent job this worker can serve. Each type's queue is searched from its head,
+        -- at most SCAN_DEPTH entries deep, so jobs that need something this worker lacks do not
+        -- block the ones behind them. args: ns, worker id, now, lease ms, gpu ('1' or ''), cpu
+        -- millicores, memory bytes, then pairs of job type and executor version number ('' for
+        -- any). Returns the job's fields, or nil.
+        local SCAN_DEPTH = 64
         redis.register_function('mimir_take', function(keys, args)
           local ns, worker, now, lease = args[1], args[2], tonumber(args[3]), tonumber(args[4])
+          local gpu, cpu, mem = args[5], args[6], args[7]
           promote_due(ns, now, 100)
           local best_id, best_score, best_type
-          for i = 5, #args do
-            local head = redis.call('ZRANGE', ns .. ':queue:' .. args[i], 0, 0, 'WITHSCORES')
-            if head[1] and (best_score == nil or tonumber(head[2]) < best_score) then
-              best_id, best_score, best_type = head[1], tonumber(head[2]), args[i]
+          for i = 8, #args - 1, 2 do
+            local entries = redis.call('ZRANGE', ns .. ':queue:' .. args[i], 0, SCAN_DEPTH - 1, 'WITHSCORES')
+            for e = 1, #entries, 2 do
+              local score = tonumber(entries[e + 1])
+              if best_score ~= nil and score >= best_score then break end
+              if servable(jobkey(ns, entries[e]), gpu, cpu, mem, args[i + 1]) then
+                best_id, best_score, best_type = entries[e], score, args[i]
+                break
+              end
             end
           end
           if not best_id then return false end

@@ -21,7 +21,7 @@ struct OrchestratorRegistration: Sendable {
 
     /// The registration document: identity, resources and every executor the plugins provide.
     static func document(
-        workerID: String, image: String, slots: Int, registry: ExecutorRegistry
+        workerID: String, image: String, slots: Int, registry: ExecutorRegistry, configuration: WorkerConfiguration
     ) -> JSONValue {
         let capabilities: [JSONValue] = registry.executors.map { executor in
             [
@@ -34,16 +34,14 @@ struct OrchestratorRegistration: Sendable {
                 "memory_hint_bytes": .integer(Int64(clamping: executor.manifest.memoryHintBytes)),
             ]
         }
-        let pages = sysconf(Int32(_SC_PHYS_PAGES))
-        let pageSize = sysconf(Int32(_SC_PAGESIZE))
-        let memoryMiB = pages > 0 && pageSize > 0 ? Int64(pages) * Int64(pageSize) / (1 << 20) : 0
         return [
             "id": .string(workerID), "image": .string(image), "host": .string(hostName()),
             "slots": .integer(Int64(slots)),
             "version": .string(MimirVersion.current),
             "resources": [
-                "cpu": .string(String(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), "memory": .string("\(memoryMiB)Mi"),
-                "gpu": 0,
+                "cpu": .string("\(configuration.cpuMillicores)m"),
+                "memory": .string("\(configuration.memoryBytes / (1 << 20))Mi"),
+                "gpu": .integer(Int64(configuration.gpus)),
             ],
             "capabilities": .array(capabilities),
         ]

@@ -12,12 +12,20 @@ public struct WorkerConfiguration: Sendable {
     public var maximumPollInterval: Duration
     /// On SIGTERM: how long running jobs may take to finish before they are stopped and handed back.
     public var drainGrace: Duration
+    /// What the worker offers jobs: GPUs, CPU and memory (jobs asking for more are left to others).
+    public var gpus: Int
+    public var cpuMillicores: Int64
+    public var memoryBytes: Int64
 
     public init(
         workerID: String, slots: Int = 1, leaseDuration: Duration = .seconds(15),
         reportInterval: Duration = .milliseconds(500),
-        maximumPollInterval: Duration = .milliseconds(200), drainGrace: Duration = .seconds(30)
+        maximumPollInterval: Duration = .milliseconds(200), drainGrace: Duration = .seconds(30), gpus: Int = 0,
+        cpuMillicores: Int64 = 1000, memoryBytes: Int64 = 1 << 30
     ) {
+        self.gpus = gpus
+        self.cpuMillicores = cpuMillicores
+        self.memoryBytes = memoryBytes
         self.workerID = workerID
         self.slots = slots
         self.leaseDuration = leaseDuration

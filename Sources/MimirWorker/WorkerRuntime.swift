@@ -1,4 +1,5 @@
 import Logging
+import MimirCore
 import MimirPluginHost
 import MimirQueue
 import Synchronization
@@ -27,7 +28,8 @@ public final class WorkerRuntime: Sendable {
             OrchestratorRegistration(
                 baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url,
                 document: OrchestratorRegistration.document(
-                    workerID: configuration.workerID, image: image, slots: configuration.slots, registry: registry),
+                    workerID: configuration.workerID, image: image, slots: configuration.slots, registry: registry,
+                    configuration: configuration),
                 workerID: configuration.workerID, interval: .seconds(5), logger: logger)
         }
         self.configuration = configuration
@@ -48,6 +50,11 @@ public final class WorkerRuntime: Sendable {
     /// Takes and runs jobs until `drain()` is called and running jobs are done.
     public func run() async {
         let types = registry.jobTypes
+        var versions: [String: SemanticVersion] = [:]
+        for executor in registry.executors { versions[executor.manifest.jobType] = executor.manifest.version }
+        let offer = WorkerOffer(
+            executorVersions: versions, gpus: configuration.gpus, cpuMillicores: configuration.cpuMillicores,
+            memoryBytes: configuration.memoryBytes)
         logger.notice(
             "worker taking jobs",
             metadata: [
@@ -66,7 +73,7 @@ public final class WorkerRuntime: Sendable {
                 }
                 let job: JobRecord?
                 do {
-                    job = try await queue.take(workerID: configuration.workerID, types: types)
+                    job = try await queue.take(workerID: configuration.workerID, offer: offer)
                 } catch {
                     logger.warning("cannot take jobs", metadata: ["error": "\(error)"])
                     job = nil

@@ -37,6 +37,16 @@ struct ServeCommand: ParsableCommand {
     var orchestratorURL: String?
     @Option(help: "This worker's image name, reported to the orchestrator. Default: $MIMIR_WORKER_IMAGE, else local.")
     var image: String?
+    @Option(help: "GPUs offered to jobs. Default: $MIMIR_WORKER_GPUS, else the /dev/nvidiaN devices present.")
+    var gpus: Int?
+    @Option(
+        help: "CPU offered to jobs, a Kubernetes quantity (2, 500m). Default: $MIMIR_WORKER_CPU, else the online cores."
+    )
+    var cpu: String?
+    @Option(
+        help:
+            "Memory offered to jobs, a Kubernetes quantity (8Gi). Default: $MIMIR_WORKER_MEMORY, else physical memory.")
+    var memory: String?
     @Option(help: "On SIGTERM, seconds running jobs may take before they are handed back. Default 30.")
     var drainSeconds: Double = 30
 
@@ -88,10 +98,12 @@ struct ServeCommand: ParsableCommand {
             redis: redis,
             configuration: QueueConfiguration(namespace: namespace, leaseDuration: .milliseconds(Int64(lease * 1000))),
             clock: SystemQueueClock(), logger: logger)
+        let offered = try Resources.offered(gpus: gpus, cpu: cpu, memory: memory)
         let runtime = WorkerRuntime(
             configuration: WorkerConfiguration(
                 workerID: id, slots: slotCount, leaseDuration: .milliseconds(Int64(lease * 1000)),
-                drainGrace: .milliseconds(Int64(drainSeconds * 1000))),
+                drainGrace: .milliseconds(Int64(drainSeconds * 1000)), gpus: offered.gpus,
+                cpuMillicores: offered.cpuMillicores, memoryBytes: offered.memoryBytes),
             registry: registry, queue: queue, logger: logger,
             orchestratorURL: orchestratorURL
                 ?? Environment.value("MIMIR_ORCHESTRATOR_URL").flatMap { $0.isEmpty ? nil : $0 },

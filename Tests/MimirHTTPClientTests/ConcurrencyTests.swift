@@ -43,7 +43,8 @@ struct ConcurrencyTests {
             // Work on the cooperative pool still runs while those wait (slack: blocking tests
             // running alongside hold its threads for up to a second).
             let quick = await Task { clock.now - start }.value
-            #expect(quick < .seconds(2))
+            // Blocked threads would hold it for the full 3 s.
+            #expect(quick < .milliseconds(2900))
             try await group.waitForAll()
         }
         #expect(clock.now - start < .seconds(8))

@@ -40,7 +40,8 @@ struct FailureTests {
         #expect(error?.kind == .timeout)
         #expect(error?.isTransient == true)
         #expect(elapsed >= .milliseconds(450))
-        #expect(elapsed < .milliseconds(1500))
+        // Well before the 5 s answer: the timeout fired (loose bound: the suite shares two cores).
+        #expect(elapsed < .seconds(4))
     }
 
     @Test("a body over the cap fails with .tooLarge, with or without Content-Length", arguments: [false, true])

@@ -173,3 +173,36 @@ struct WorkerRegistrationTests {
         #expect(invalid.status == 422 && invalid.json?["error"]?["code"] == "invalid_worker")
     }
 }
+
+@Suite("Capability-aware scheduling end to end")
+struct SchedulingEndToEndTests {
+    @Test("GPU jobs go only to the GPU worker; version ranges and bad ranges are handled")
+    func gpuAndVersions() async throws {
+        let api = try await APIHarness.start(WorkerProcess.jobTypes)
+        defer { Task { await api.stop() } }
+        let plainWorker = try WorkerProcess(for: api, id: "w-cpu", extra: ["--gpus", "0"])
+        let gpuWorker = try WorkerProcess(for: api, id: "w-gpu", extra: ["--gpus", "1"])
+        var gpuJobs: [String] = []
+        var plainJobs: [String] = []
+        for _ in 0..<4 {
+            gpuJobs.append(try await api.submit(["type": "fixture_echo", "resource_requirements": ["gpu": true]]))
+            plainJobs.append(try await api.submit(["type": "fixture_echo", "task_spec": ["executor_version": "^1.2"]]))
+        }
+        let tooNew = try await api.submit(["type": "fixture_echo", "task_spec": ["executor_version": ">=2"]])
+        for id in gpuJobs + plainJobs {
+            var job: JSONValue = .null
+            for _ in 0..<200 where job["status"] != "succeeded" {
+                try await Task.sleep(for: .milliseconds(50))
+                job = try await api.call(.get, "/api/jobs/\(id)", template: "/api/jobs/{id}").json ?? .null
+            }
+            #expect(job["status"] == "succeeded", "\(job)\n\(gpuWorker.log)\n\(plainWorker.log)")
+            if gpuJobs.contains(id) { #expect(job["worker_id"] == "w-gpu") }
+        }
+        // No worker runs executor 2.x: the job waits rather than run on the wrong version.
+        #expect(try await api.call(.get, "/api/jobs/\(tooNew)", template: "/api/jobs/{id}").json?["status"] == "queued")
+        let bad = try await api.call(
+            .post, "/api/jobs", json: ["type": "fixture_echo", "task_spec": ["executor_version": "^x"]])
+        #expect(bad.status == 422)
+        #expect(bad.json?["error"]?["problems"]?.arrayValue?.first?["field"] == "task_spec.executor_version")
+    }
+}

@@ -33,7 +33,10 @@ final class WorkerProcess: Sendable {
 
     static let jobTypes = ["--job-types", "fixture_echo,fixture_serial,ml_training"]
 
-    init(for api: APIHarness, id: String, leaseSeconds: Int = 2, slots: Int = 2, register: Bool = false) throws {
+    init(
+        for api: APIHarness, id: String, leaseSeconds: Int = 2, slots: Int = 2, register: Bool = false,
+        extra: [String] = []
+    ) throws {
         let plugins = try Self.fixtures.get()
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log").path
         self.id = id
@@ -43,7 +46,7 @@ final class WorkerProcess: Sendable {
                 "serve", "--plugin-dir", plugins, "--redis-url", api.redisURL, "--redis-namespace",
                 api.queue.configuration.namespace, "--worker-id", id, "--lease-seconds", String(leaseSeconds),
                 "--slots", String(slots), "--log-level", "info",
-            ] + (register ? ["--orchestrator-url", api.orchestrator.baseURL, "--image", "fixture-image"] : []),
+            ] + (register ? ["--orchestrator-url", api.orchestrator.baseURL, "--image", "fixture-image"] : []) + extra,
             outputPath: logPath)
     }
 

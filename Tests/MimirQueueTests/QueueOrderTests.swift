@@ -106,3 +106,58 @@ struct QueueOrderTests {
         #expect(stats.depths.first { $0.type == "ml_training" }?.byPriority[5] == 20)
     }
 }
+
+@Suite("Taking only what a worker can serve")
+struct CapabilityTakeTests {
+    func offer(version: String = "1.2.3", gpus: Int = 0, cpu: Int64 = 2000, memory: Int64 = 4 << 30) throws
+        -> WorkerOffer
+    {
+        WorkerOffer(
+            executorVersions: ["ml_training": try #require(SemanticVersion(version))], gpus: gpus, cpuMillicores: cpu,
+            memoryBytes: memory)
+    }
+
+    func submit(_ harness: QueueHarness, priority: Int = 5, _ requirements: JobRequirements) async throws -> String {
+        let job = NewJob(type: "ml_training", priority: priority, maxAttempts: 3, spec: [:], requirements: requirements)
+        guard case .created(let record) = try await harness.queue.submit(job) else { throw CancellationError() }
+        return record.id
+    }
+
+    @Test("a GPU job is never taken by a worker without a GPU, and does not block the jobs behind it")
+    func gpu() async throws {
+        let harness = try await QueueHarness.make()
+        let gpuJob = try await submit(harness, priority: 9, JobRequirements(gpu: true))
+        let plain = try await submit(harness, priority: 1, JobRequirements())
+        #expect(try await harness.queue.take(workerID: "cpu-only", offer: try offer())?.id == plain)
+        #expect(try await harness.queue.take(workerID: "cpu-only", offer: try offer()) == nil)
+        #expect(try await harness.queue.take(workerID: "gpu", offer: try offer(gpus: 1))?.id == gpuJob)
+    }
+
+    @Test("a requested executor version range is honoured")
+    func versionRange() async throws {
+        let harness = try await QueueHarness.make()
+        let range = try VersionRange("^2.1")
+        let job = try await submit(
+            harness,
+            JobRequirements(
+                minimumVersion: range.lower.map(VersionRange.number), belowVersion: range.upper.map(VersionRange.number)
+            ))
+        for version in ["1.9.9", "2.0.5", "3.0.0"] {
+            #expect(
+                try await harness.queue.take(workerID: "w-\(version)", offer: try offer(version: version)) == nil,
+                "\(version)")
+        }
+        #expect(try await harness.queue.take(workerID: "w-2.4.0", offer: try offer(version: "2.4.0"))?.id == job)
+    }
+
+    @Test("CPU and memory requests must fit what the worker declared")
+    func resources() async throws {
+        let harness = try await QueueHarness.make()
+        let big = try await submit(harness, JobRequirements(cpuMillicores: 4000, memoryBytes: 1 << 30))
+        let hungry = try await submit(harness, JobRequirements(cpuMillicores: 500, memoryBytes: 16 << 30))
+        #expect(try await harness.queue.take(workerID: "small", offer: try offer(cpu: 2000, memory: 8 << 30)) == nil)
+        #expect(try await harness.queue.take(workerID: "wide", offer: try offer(cpu: 8000, memory: 8 << 30))?.id == big)
+        #expect(
+            try await harness.queue.take(workerID: "tall", offer: try offer(cpu: 1000, memory: 32 << 30))?.id == hungry)
+    }
+}

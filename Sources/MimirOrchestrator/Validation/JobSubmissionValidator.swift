@@ -79,7 +79,23 @@ struct JobSubmissionValidator: Sendable {
         }
         guard problems.isEmpty, let type else { throw problems.error }
         return NewJob(
-            type: type, priority: priority, projectID: projectID, maxAttempts: maxAttempts, spec: .object(spec))
+            type: type, priority: priority, projectID: projectID, maxAttempts: maxAttempts, spec: .object(spec),
+            requirements: Self.requirements(of: .object(spec)))
+    }
+
+    /// What a worker must offer, from the validated spec: the version range's bounds, a GPU,
+    /// CPU in millicores and memory in bytes.
+    static func requirements(of spec: JSONValue) -> JobRequirements {
+        let range = spec["task_spec"]?["executor_version"]?.stringValue.flatMap { try? VersionRange($0) }
+        let resources = spec["resource_requirements"]
+        func quantity(_ key: String) -> Double? {
+            resources?[key]?.stringValue.flatMap(KubernetesQuantity.init).map(\.value)
+        }
+        return JobRequirements(
+            minimumVersion: range?.lower.map(VersionRange.number), belowVersion: range?.upper.map(VersionRange.number),
+            gpu: resources?["gpu"]?.boolValue == true,
+            cpuMillicores: quantity("cpu").map { Int64(($0 * 1000).rounded(.up)) },
+            memoryBytes: quantity("memory").map { Int64($0.rounded(.up)) })
     }
 
     static func isValidProjectID(_ text: String) -> Bool {
@@ -101,6 +117,13 @@ struct JobSubmissionValidator: Sendable {
         for key in ["pipeline_id", "model_id", "executor_version"] {
             if let field = fields[key], let text = problems.string(field, at: "task_spec.\(key)", nonEmpty: true) {
                 spec[key] = .string(text)
+            }
+        }
+        if let range = spec["executor_version"]?.stringValue {
+            do {
+                _ = try VersionRange(range)
+            } catch {
+                problems.add("task_spec.executor_version", "\(error)")
             }
         }
         if let parameters = fields["parameters"], problems.object(parameters, at: "task_spec.parameters") != nil {

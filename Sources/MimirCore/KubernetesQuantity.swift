@@ -1,9 +1,9 @@
 /// A Kubernetes resource quantity ("500m", "2", "1.5", "512Mi", "1Gi", "1e3"), parsed the way the
 /// Kubernetes API parses them, so a job that validates here also validates in a Pod spec.
-struct KubernetesQuantity: Sendable, Hashable {
+public struct KubernetesQuantity: Sendable, Hashable {
     /// The quantity in base units: cores for CPU, bytes for memory.
-    let value: Double
-    let text: String
+    public let value: Double
+    public let text: String
 
     private static let binarySuffixes: [String: Double] = [
         "Ki": 1024, "Mi": 1_048_576, "Gi": 1_073_741_824, "Ti": 1_099_511_627_776,
@@ -14,7 +14,7 @@ struct KubernetesQuantity: Sendable, Hashable {
     ]
 
     /// `nil` when `text` is not a quantity.
-    init?(_ text: String) {
+    public init?(_ text: String) {
         let scalars = Array(text.unicodeScalars)
         var index = 0
         var sign = 1.0
