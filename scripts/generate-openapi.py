@@ -318,6 +318,12 @@ schemas["Job"] = {
         "logs_dropped": {"type": "integer", "minimum": 0, "description": "Log lines dropped to keep LOG_LINES_PER_JOB."},
         "manual_retries": {"type": "integer", "minimum": 0, "description": "Times the job was retried through the API."},
         "idempotency_key": {"type": ["string", "null"], "description": "The Idempotency-Key it was submitted with."},
+        "waiting_reason": {
+            "type": ["string", "null"],
+            "description": "For a queued job no live worker can take: why (no live worker serves the type, or none "
+            "runs an executor within the requested version range, or none offers a GPU). Null otherwise, and "
+            "null while no worker has registered, since workers may be started for the job.",
+        },
     },
     "examples": [
         {

@@ -180,8 +180,8 @@ struct SchedulingEndToEndTests {
     func gpuAndVersions() async throws {
         let api = try await APIHarness.start(WorkerProcess.jobTypes)
         defer { Task { await api.stop() } }
-        let plainWorker = try WorkerProcess(for: api, id: "w-cpu", extra: ["--gpus", "0"])
-        let gpuWorker = try WorkerProcess(for: api, id: "w-gpu", extra: ["--gpus", "1"])
+        let plainWorker = try WorkerProcess(for: api, id: "w-cpu", register: true, extra: ["--gpus", "0"])
+        let gpuWorker = try WorkerProcess(for: api, id: "w-gpu", register: true, extra: ["--gpus", "1"])
         var gpuJobs: [String] = []
         var plainJobs: [String] = []
         for _ in 0..<4 {
@@ -198,8 +198,20 @@ struct SchedulingEndToEndTests {
             #expect(job["status"] == "succeeded", "\(job)\n\(gpuWorker.log)\n\(plainWorker.log)")
             if gpuJobs.contains(id) { #expect(job["worker_id"] == "w-gpu") }
         }
-        // No worker runs executor 2.x: the job waits rather than run on the wrong version.
-        #expect(try await api.call(.get, "/api/jobs/\(tooNew)", template: "/api/jobs/{id}").json?["status"] == "queued")
+        // No worker runs executor 2.x: the job waits rather than run on the wrong version, and says why
+        // once the workers' registrations are in the catalog.
+        let unserved = try await api.submit(["type": "ml_training"])
+        var waiting: JSONValue = .null
+        var reasonless: JSONValue = .null
+        for _ in 0..<100
+        where waiting["waiting_reason"]?.stringValue == nil || reasonless["waiting_reason"]?.stringValue == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            waiting = try await api.call(.get, "/api/jobs/\(tooNew)", template: "/api/jobs/{id}").json ?? .null
+            reasonless = try await api.call(.get, "/api/jobs/\(unserved)", template: "/api/jobs/{id}").json ?? .null
+        }
+        #expect(waiting["status"] == "queued")
+        #expect(waiting["waiting_reason"] == "no live worker runs a fixture_echo executor within >=2 (live: 1.2.3)")
+        #expect(reasonless["waiting_reason"] == "no live worker serves job type ml_training")
         let bad = try await api.call(
             .post, "/api/jobs", json: ["type": "fixture_echo", "task_spec": ["executor_version": "^x"]])
         #expect(bad.status == 422)

@@ -3,7 +3,7 @@ import MimirQueue
 
 /// A job as the REST API shows it (the `Job` schema of the OpenAPI document).
 enum JobRepresentation {
-    static func json(_ job: JobRecord) -> JSONValue {
+    static func json(_ job: JobRecord, waitingReason: String? = nil) -> JSONValue {
         func time(_ value: Int64?) -> JSONValue { value.map { .string(Timestamps.format(milliseconds: $0)) } ?? .null }
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return .object([
@@ -34,6 +34,7 @@ enum JobRepresentation {
             "logs_dropped": .integer(Int64(job.logsDropped)),
             "manual_retries": .integer(Int64(job.manualRetries)),
             "idempotency_key": text(job.idempotencyKey),
+            "waiting_reason": text(waitingReason),
         ])
     }
 

@@ -19,7 +19,7 @@ struct JobRoutes: Sendable {
         router.get("/api/jobs/:id") { _, context in
             let jobID = try id(context)
             return JSONResponse.make(
-                .ok, JobRepresentation.json(try await run { () async throws(QueueError) in try await queue.job(jobID) })
+                .ok, present(try await run { () async throws(QueueError) in try await queue.job(jobID) })
             )
         }
         router.post("/api/jobs/:id") { request, context in try await update(request, id: try id(context)) }
@@ -28,9 +28,14 @@ struct JobRoutes: Sendable {
             let jobID = try id(context)
             return JSONResponse.make(
                 .ok,
-                JobRepresentation.json(try await run { () async throws(QueueError) in try await queue.retry(jobID) }))
+                present(try await run { () async throws(QueueError) in try await queue.retry(jobID) }))
         }
         router.get("/api/jobs/:id/logs") { request, context in try await logs(request, id: try id(context)) }
+    }
+
+    /// A job as the API shows it, with why it waits when no live worker can take it.
+    func present(_ record: JobRecord) -> JSONValue {
+        JobRepresentation.json(record, waitingReason: validator.catalog?.waitingReason(for: record))
     }
 
     private func id(_ context: BasicRequestContext) throws(APIError) -> String {
@@ -63,10 +68,10 @@ struct JobRoutes: Sendable {
         case .created(let record):
             metrics.submitted(type: record.type)
             return JSONResponse.make(
-                .created, JobRepresentation.json(record), headers: [.location: "/api/jobs/\(record.id)"])
+                .created, present(record), headers: [.location: "/api/jobs/\(record.id)"])
         case .existing(let record):
             return JSONResponse.make(
-                .ok, JobRepresentation.json(record),
+                .ok, present(record),
                 headers: [.location: "/api/jobs/\(record.id)", Self.idempotentReplayed: "true"])
         }
     }
@@ -108,7 +113,7 @@ struct JobRoutes: Sendable {
         return JSONResponse.make(
             .ok,
             [
-                "queue": JobRepresentation.json(stats), "jobs": .array(page.jobs.map(JobRepresentation.json)),
+                "queue": JobRepresentation.json(stats), "jobs": .array(page.jobs.map(present)),
                 "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null,
             ])
     }
@@ -116,10 +121,10 @@ struct JobRoutes: Sendable {
     private func cancel(_ id: String) async throws -> Response {
         switch try await run({ () async throws(QueueError) in try await queue.cancel(id) }) {
         case .cancelled(let record):
-            return JSONResponse.make(.ok, JobRepresentation.json(record))
+            return JSONResponse.make(.ok, present(record))
         case .requested(let record):
             // Accepted: the worker running it stops it and confirms.
-            return JSONResponse.make(.accepted, JobRepresentation.json(record))
+            return JSONResponse.make(.accepted, present(record))
         }
     }
 

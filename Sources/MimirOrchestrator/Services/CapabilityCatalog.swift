@@ -53,7 +53,12 @@ final class CapabilityCatalog: Sendable {
             }
         }
         for type in catalog.keys { catalog[type]?.sort { $0.executorVersion > $1.executorVersion } }
+        let live = workers.filter { now - $0.heartbeatAt <= Self.lostAfter.milliseconds }
         executors.withLock { $0 = catalog }
+        gpuWorkers.withLock {
+            $0 = Set(live.filter { ($0.document["resources"]?["gpu"]?.int64Value ?? 0) > 0 }.map(\.id))
+        }
+        anyWorker.withLock { $0 = !live.isEmpty }
     }
 
     /// Job types some live worker serves.
@@ -65,4 +70,32 @@ final class CapabilityCatalog: Sendable {
     }
 
     var all: [String: [Executor]] { executors.withLock { $0 } }
+
+    /// Live workers that offer a GPU, by the `resources.gpu` of their registration.
+    private let gpuWorkers = Mutex<Set<String>>([])
+    /// Whether any worker is live: with none, nothing can be said about what will serve a job.
+    private let anyWorker = Mutex(false)
+
+    /// Why a queued job cannot be taken by any live worker, or `nil` when some live worker could.
+    func waitingReason(for job: JobRecord) -> String? {
+        guard job.status == .queued, anyWorker.withLock({ $0 }) else { return nil }
+        guard let executors = executors.withLock({ $0[job.type] }), !executors.isEmpty else {
+            return "no live worker serves job type \(job.type)"
+        }
+        var candidates = executors
+        if let text = job.spec["task_spec"]?["executor_version"]?.stringValue, let range = try? VersionRange(text) {
+            candidates = candidates.filter { range.contains($0.executorVersion) }
+            if candidates.isEmpty {
+                let versions = executors.map(\.executorVersion.description).joined(separator: ", ")
+                return "no live worker runs a \(job.type) executor within \(text) (live: \(versions))"
+            }
+        }
+        if job.spec["resource_requirements"]?["gpu"]?.boolValue == true {
+            let withGPU = gpuWorkers.withLock { $0 }
+            if !candidates.contains(where: { !Set($0.workers).isDisjoint(with: withGPU) }) {
+                return "no live worker that serves \(job.type) offers a GPU"
+            }
+        }
+        return nil
+    }
 }
