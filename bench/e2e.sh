@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Usage: bench/e2e.sh [JOBS] [WORKERS] [SLOTS] [RUNS]
+# End to end: JOBS no-op jobs submitted over REST (8 client threads) and run by WORKERS local
+# `mimir-worker serve` processes with SLOTS slots each, in a release build, Redis without
+# persistence, all on this machine. Prints one JSON line per run: jobs/s over the whole span
+# (first submission to last completion) and submit→start, submit→done p50/p99 in milliseconds.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+jobs=${1:-2000}
+workers=${2:-2}
+slots=${3:-4}
+runs=${4:-3}
+scratch=.build-release
+for product in mimir-orchestrator mimir-worker MimirNoop; do
+    swift build -c release --scratch-path "$scratch" --product "$product" >/dev/null
+done
+bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+
+for ((run = 1; run <= runs; run++)); do
+    work=$(mktemp -d)
+    mkdir "$work/plugins"
+    cp "$bin/libMimirNoop.so" "$work/plugins/"
+    redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" --daemonize yes \
+        --logfile "$work/redis.log" --pidfile "$work/redis.pid"
+    "$bin/mimir-orchestrator" serve --host 127.0.0.1 --port 0 --redis-url "redis://127.0.0.1:$redis_port" \
+        --job-types noop --log-level warning >"$work/orchestrator.log" 2>&1 &
+    pids=($!)
+    for _ in $(seq 100); do
+        port=$(sed -n 's/^mimir-orchestrator listening on port //p' "$work/orchestrator.log")
+        [ -n "$port" ] && break
+        sleep 0.1
+    done
+    for ((w = 0; w < workers; w++)); do
+        "$bin/mimir-worker" serve --plugin-dir "$work/plugins" --redis-url "redis://127.0.0.1:$redis_port" \
+            --worker-id "bench-$w" --slots "$slots" --log-level warning >"$work/worker-$w.log" 2>&1 &
+        pids+=($!)
+    done
+    sleep 1
+    python3 bench/e2e/measure.py 127.0.0.1 "$port" "$jobs" 8
+    kill "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+    kill "$(cat "$work/redis.pid")" 2>/dev/null || true
+    rm -rf "$work"
+done
