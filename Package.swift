@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "mimir-worker", targets: ["Host"]),
         .executable(name: "mimir-orchestrator", targets: ["Orchestrator"]),
+        .executable(name: "mimirctl", targets: ["Control"]),
         .executable(name: "mimir-bench-abi", targets: ["ABICallBenchmark"]),
         // Each executor plugin is its own dynamic library, versioned on its own.
         .library(name: "PipelineExecution", type: .dynamic, targets: ["PipelineExecution"]),
@@ -103,11 +104,19 @@ let package = Package(
             resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: strictSettings),
 
+        .target(
+            name: "MimirControl",
+            dependencies: [
+                "MimirHTTPClient", "MimirCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings),
+
         // MARK: Executables (thin)
         .executableTarget(
             name: "Host",
             dependencies: ["MimirWorkerCommands", "MimirCore"],
             swiftSettings: strictSettings),
+        .executableTarget(name: "Control", dependencies: ["MimirControl"], swiftSettings: strictSettings),
         .executableTarget(
             name: "Orchestrator",
             dependencies: [

@@ -1,0 +1,3 @@
+import MimirControl
+
+ControlCommand.main()

@@ -1,0 +1,64 @@
+import Foundation
+import MimirCore
+import MimirTestSupport
+import Testing
+
+/// The real `mimirctl` binary against a real orchestrator and worker.
+@Suite("mimirctl")
+struct ControlCLITests {
+    /// Runs mimirctl; returns its exit code, standard output and standard error.
+    func mimirctl(_ api: APIHarness, _ arguments: [String]) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuildProducts.path("mimirctl"))
+        process.arguments = arguments + ["--url", api.orchestrator.baseURL]
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test("submit, watch, get, logs, list, workers and capabilities; errors exit 1 with the API's reason")
+    func commands() async throws {
+        let api = try await APIHarness.start(WorkerProcess.jobTypes)
+        defer { Task { await api.stop() } }
+        let worker = try WorkerProcess(for: api, id: "w-ctl", register: true)
+        let (submitted, idText, submitError) = try mimirctl(
+            api, ["submit", "--type", "fixture_echo", "--param", "message=hi", "--param", "progress_steps=2"])
+        #expect(submitted == 0, "\(submitError)")
+        let id = idText.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (watched, _, watchError) = try mimirctl(api, ["watch", id])
+        #expect(watched == 0, "\(watchError)\n\(worker.log)")
+        let (_, job, _) = try mimirctl(api, ["get", id])
+        #expect(try JSONValue.parse(job)["result"]?["echo"] == "hi")
+        let (_, logs, _) = try mimirctl(api, ["logs", id])
+        #expect(logs.contains("info echo: hi"))
+        let (_, list, _) = try mimirctl(api, ["list", "--status", "succeeded"])
+        #expect(list.contains(id) && list.contains("succeeded"))
+        var workers = ""
+        for _ in 0..<100 where !workers.contains("w-ctl") {
+            try await Task.sleep(for: .milliseconds(50))
+            workers = try mimirctl(api, ["workers"]).1
+        }
+        #expect(workers.contains("fixture-image") && workers.contains("fixture_echo,fixture_serial"))
+        var capabilities = ""
+        for _ in 0..<100 where !capabilities.contains("1.2.3") {
+            try await Task.sleep(for: .milliseconds(50))
+            capabilities = try mimirctl(api, ["capabilities"]).1
+        }
+        #expect(capabilities.contains("1.2.3"))
+
+        let (failed, _, reason) = try mimirctl(api, ["submit", "--type", "fixture_echo", "--param", "sleep_ms=-1"])
+        #expect(failed == 1)
+        #expect(reason.contains("422") && reason.contains("task_spec.parameters/sleep_ms"), "\(reason)")
+        let (missing, _, notFound) = try mimirctl(api, ["get", "no-such-job"])
+        #expect(missing == 1 && notFound.contains("404"))
+        let (failing, _, failure) = try mimirctl(
+            api, ["submit", "--type", "fixture_echo", "--param", "fail=\"permanent\""])
+        #expect(failing == 0, "\(failure)")
+    }
+}
