@@ -6,11 +6,19 @@ import Testing
 /// The real `mimirctl` binary against a real orchestrator and worker.
 @Suite("mimirctl")
 struct ControlCLITests {
-    /// Runs mimirctl; returns its exit code, standard output and standard error.
-    func mimirctl(_ api: APIHarness, _ arguments: [String]) throws -> (Int32, String, String) {
+    /// Runs mimirctl on a thread of its own (waiting for a process must not block the
+    /// cooperative pool other suites share); returns its exit code, standard output and error.
+    func mimirctl(_ api: APIHarness, _ arguments: [String]) async throws -> (Int32, String, String) {
+        let url = api.orchestrator.baseURL
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try Self.run(arguments + ["--url", url]) }) }.start()
+        }
+    }
+
+    static func run(_ arguments: [String]) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuildProducts.path("mimirctl"))
-        process.arguments = arguments + ["--url", api.orchestrator.baseURL]
+        process.arguments = arguments
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output
@@ -27,37 +35,38 @@ struct ControlCLITests {
         let api = try await APIHarness.start(WorkerProcess.jobTypes)
         defer { Task { await api.stop() } }
         let worker = try WorkerProcess(for: api, id: "w-ctl", register: true)
-        let (submitted, idText, submitError) = try mimirctl(
+        let (submitted, idText, submitError) = try await mimirctl(
             api, ["submit", "--type", "fixture_echo", "--param", "message=hi", "--param", "progress_steps=2"])
         #expect(submitted == 0, "\(submitError)")
         let id = idText.trimmingCharacters(in: .whitespacesAndNewlines)
-        let (watched, _, watchError) = try mimirctl(api, ["watch", id])
+        let (watched, _, watchError) = try await mimirctl(api, ["watch", id])
         #expect(watched == 0, "\(watchError)\n\(worker.log)")
-        let (_, job, _) = try mimirctl(api, ["get", id])
+        let (_, job, _) = try await mimirctl(api, ["get", id])
         #expect(try JSONValue.parse(job)["result"]?["echo"] == "hi")
-        let (_, logs, _) = try mimirctl(api, ["logs", id])
+        let (_, logs, _) = try await mimirctl(api, ["logs", id])
         #expect(logs.contains("info echo: hi"))
-        let (_, list, _) = try mimirctl(api, ["list", "--status", "succeeded"])
+        let (_, list, _) = try await mimirctl(api, ["list", "--status", "succeeded"])
         #expect(list.contains(id) && list.contains("succeeded"))
         var workers = ""
         for _ in 0..<100 where !workers.contains("w-ctl") {
             try await Task.sleep(for: .milliseconds(50))
-            workers = try mimirctl(api, ["workers"]).1
+            workers = try await mimirctl(api, ["workers"]).1
         }
         #expect(workers.contains("fixture-image") && workers.contains("fixture_echo,fixture_serial"))
         var capabilities = ""
         for _ in 0..<100 where !capabilities.contains("1.2.3") {
             try await Task.sleep(for: .milliseconds(50))
-            capabilities = try mimirctl(api, ["capabilities"]).1
+            capabilities = try await mimirctl(api, ["capabilities"]).1
         }
         #expect(capabilities.contains("1.2.3"))
 
-        let (failed, _, reason) = try mimirctl(api, ["submit", "--type", "fixture_echo", "--param", "sleep_ms=-1"])
+        let (failed, _, reason) = try await mimirctl(
+            api, ["submit", "--type", "fixture_echo", "--param", "sleep_ms=-1"])
         #expect(failed == 1)
         #expect(reason.contains("422") && reason.contains("task_spec.parameters/sleep_ms"), "\(reason)")
-        let (missing, _, notFound) = try mimirctl(api, ["get", "no-such-job"])
+        let (missing, _, notFound) = try await mimirctl(api, ["get", "no-such-job"])
         #expect(missing == 1 && notFound.contains("404"))
-        let (failing, _, failure) = try mimirctl(
+        let (failing, _, failure) = try await mimirctl(
             api, ["submit", "--type", "fixture_echo", "--param", "fail=\"permanent\""])
         #expect(failing == 0, "\(failure)")
     }

@@ -20,7 +20,8 @@ struct RedisResilienceTests {
                 }
                 #expect(error?.isConnectionProblem == true, "\(String(describing: error))")
                 #expect(error?.description.contains("127.0.0.1:\(server.port), GET:") == true)
-                #expect(duration < .seconds(2), "a call took \(duration) while Redis was down")
+                // Bounded, not fast: other suites share the cooperative pool (2 threads here).
+                #expect(duration < .seconds(10), "a call took \(duration) while Redis was down")
             }
             let burst = await timed {
                 await withTaskGroup(of: Bool.self) { group in
@@ -38,7 +39,8 @@ struct RedisResilienceTests {
                 }
             }
             #expect(burst.result.count == 100 && burst.result.allSatisfy { $0 })
-            #expect(burst.duration < .seconds(2), "100 calls took \(burst.duration) while Redis was down")
+            // Connect attempts one after another (1 s timeout, 4 threads) would take about 25 s.
+            #expect(burst.duration < .seconds(10), "100 calls took \(burst.duration) while Redis was down")
             #expect(client.openConnections == 0)
 
             try await server.restart()
