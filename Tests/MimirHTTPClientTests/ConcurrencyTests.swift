@@ -49,7 +49,8 @@ struct ConcurrencyTests {
             #expect(quick < .seconds(12))
             try await group.waitForAll()
         }
-        #expect(clock.now - start < .seconds(8))
+        // In parallel ~3 s; one after another 48 s. Slack for a shared, loaded pool.
+        #expect(clock.now - start < .seconds(20))
     }
 
     @Test("cancelling the task aborts the exchange with .cancelled")
@@ -65,8 +66,9 @@ struct ConcurrencyTests {
         let result = await task.result
         let error = try #require(result.error as? HTTPClientError)
         #expect(error.kind == .cancelled)
-        // curl checks at least once a second; the rest is slack for a loaded two-core machine.
-        #expect(clock.now - start < .seconds(6))
+        // curl checks at least once a second; the rest is slack for a loaded two-core machine
+        // (the server would answer only after 10 s).
+        #expect(clock.now - start < .seconds(9))
     }
 
     @Test("async errors are the same as blocking ones")
