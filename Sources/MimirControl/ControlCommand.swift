@@ -105,7 +105,7 @@ struct List: ParsableCommand {
                 "\(Int((job["progress"]?.doubleValue ?? 0) * 100))%", job["worker_id"]?.stringValue ?? "-",
             ])
         }
-        say(Table.render(rows))
+        say(TextTable.render(rows))
         let counts = page["queue"]?["counts"]?.objectValue ?? [:]
         say(counts.keys.sorted().map { "\($0) \(counts[$0]?.jsonText() ?? "0")" }.joined(separator: "  "))
     }
@@ -218,7 +218,7 @@ struct Workers: ParsableCommand {
                     separator: ","),
             ])
         }
-        say(Table.render(rows))
+        say(TextTable.render(rows))
     }
 }
 
@@ -244,20 +244,6 @@ struct Capabilities: ParsableCommand {
                 ])
             }
         }
-        say(Table.render(rows))
-    }
-}
-
-/// Left-aligned columns, two spaces apart.
-enum Table {
-    static func render(_ rows: [[String]]) -> String {
-        guard let columns = rows.map(\.count).max() else { return "" }
-        var widths = Array(repeating: 0, count: columns)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        say(TextTable.render(rows))
     }
 }

@@ -37,7 +37,7 @@ struct PluginsCommand: ParsableCommand {
                 ])
             }
         }
-        var text = TextTable.render(rows)
+        var text = TextTable.render(rows) + "\n"
         if registry.plugins.isEmpty { text += "(no plugins loaded)\n" }
         for refusal in registry.refusals { text += "refused: \(refusal.path): \(refusal.reason)\n" }
         for conflict in registry.conflicts { text += "\(conflict.description)\n" }
