@@ -58,6 +58,7 @@ public final class SpawnedProcess: Sendable {
             throw Failure(description: "cannot start \(executable): \(String(cString: strerror(result)))")
         }
         self.pid = pid
+        LiveChildren.add(pid)
     }
 
     deinit {
@@ -75,6 +76,7 @@ public final class SpawnedProcess: Sendable {
             var waitStatus: Int32 = 0
             let result = waitpid(pid, &waitStatus, WNOHANG)
             if result == pid || (result == -1 && errno == ECHILD) {
+                LiveChildren.remove(pid)
                 status = waitStatus
                 return false
             }
@@ -119,5 +121,25 @@ public final class SpawnedProcess: Sendable {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
         else { return false }
         return unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, lowest) == 0
+    }
+}
+
+/// Every child still running, killed when the test process exits: suite-wide fixtures (a shared
+/// Redis held in a static) are never deinitialised, and their servers would outlive the tests.
+enum LiveChildren {
+    private static let pids = Mutex<Set<pid_t>>([])
+    private static let hook: Void = { atexit { LiveChildren.killAll() } }()
+
+    static func add(_ pid: pid_t) {
+        _ = hook
+        pids.withLock { _ = $0.insert(pid) }
+    }
+
+    static func remove(_ pid: pid_t) {
+        pids.withLock { _ = $0.remove(pid) }
+    }
+
+    static func killAll() {
+        for pid in pids.withLock({ $0 }) { kill(pid, SIGKILL) }
     }
 }
