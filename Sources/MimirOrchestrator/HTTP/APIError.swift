@@ -108,3 +108,12 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+
+/// Runs a queue operation, answering its errors as the API does (404, 409, 422, 503, 500).
+func run<T>(_ operation: () async throws(QueueError) -> T) async throws(APIError) -> T {
+    do {
+        return try await operation()
+    } catch {
+        throw APIError.from(error)
+    }
+}

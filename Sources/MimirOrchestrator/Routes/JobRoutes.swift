@@ -45,15 +45,6 @@ struct JobRoutes: Sendable {
         return id
     }
 
-    /// Runs a queue operation, answering its errors as the API does.
-    func run<T>(_ operation: () async throws(QueueError) -> T) async throws(APIError) -> T {
-        do {
-            return try await operation()
-        } catch {
-            throw APIError.from(error)
-        }
-    }
-
     private func submit(_ request: Request) async throws -> Response {
         let key = request.headers[Self.idempotencyKey]
         if let key,

@@ -46,14 +46,6 @@ struct WorkerRoutes: Sendable {
         (1...128).contains(id.utf8.count) && id.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != UInt8(ascii: "/") }
     }
 
-    private func run<T>(_ operation: () async throws(QueueError) -> T) async throws(APIError) -> T {
-        do {
-            return try await operation()
-        } catch {
-            throw APIError.from(error)
-        }
-    }
-
     private func register(_ request: Request) async throws -> Response {
         let body = try await JSONBody.read(request, limit: maxBodyBytes)
         let document = try WorkerRegistration.validate(body)
