@@ -215,7 +215,8 @@ schemas["JobSubmission"] = {
     "description": (
         "A job to submit. Unknown fields are refused at every level (except inside `task_spec.parameters`); "
         "every problem is reported at once (422 `invalid_job`). A well-formed job of a type the orchestrator "
-        "does not accept is refused with 422 `unknown_job_type`, listing `known_types`."
+        "does not accept is refused with 422 `unknown_job_type`, listing `known_types`; one that no known worker "
+        "image or live worker could ever take (executor version range, GPU, CPU, memory) with 422 `unservable_job`."
     ),
     "properties": {
         "type": ref("JobType"),
@@ -553,6 +554,8 @@ ERROR_CODES = {
     "unsupported_media_type": "415: the body is not sent as JSON.",
     "invalid_job": "422: the submission is invalid (problems lists every one).",
     "unknown_job_type": "422: the job type is not accepted (adds known_types).",
+    "unservable_job": "422: no known worker image or live worker can serve the job: its executor version range, "
+    "GPU, CPU or memory need (the message lists what is offered).",
     "idempotency_key_reused": "422: the Idempotency-Key was used for a different request.",
     "invalid_report": "422: the worker report is invalid.",
     "invalid_worker": "422: the worker registration or heartbeat is invalid.",
@@ -733,10 +736,12 @@ responses = {
     "InvalidJob": {
         "description": (
             "The submission is invalid (`invalid_job`, with every problem in `problems`), names a job type the "
-            "orchestrator does not accept (`unknown_job_type`, with `known_types`), or reuses an Idempotency-Key "
-            "for a different request (`idempotency_key_reused`)."
+            "orchestrator does not accept (`unknown_job_type`, with `known_types`), asks for an executor version, "
+            "GPU, CPU or memory no known worker image or live worker offers (`unservable_job`), or reuses an "
+            "Idempotency-Key for a different request (`idempotency_key_reused`)."
         ),
-        "content": json_content(error_schema(422, ["invalid_job", "unknown_job_type", "idempotency_key_reused"])),
+        "content": json_content(
+            error_schema(422, ["invalid_job", "unknown_job_type", "unservable_job", "idempotency_key_reused"])),
     },
     "InvalidReport": {
         "description": "The report is invalid (`invalid_report`, with every problem in `problems` unless the body is not an object).",
@@ -1077,6 +1082,16 @@ schemas["Capability"] = {
         "memory_hint_bytes": {"type": "integer", "minimum": 0},
     },
 }
+schemas["Resources"] = {
+    "type": "object",
+    "description": "What a worker (or each worker of an image) offers to jobs.",
+    "additionalProperties": False,
+    "properties": {
+        "cpu": {"type": ["string", "number"], "description": "Kubernetes quantity: 2, 500m."},
+        "memory": {"type": ["string", "number"], "description": "Kubernetes quantity: 512Mi, 8Gi."},
+        "gpu": {"type": "integer", "minimum": 0},
+    },
+}
 schemas["WorkerRegistration"] = {
     "type": "object",
     "description": "What a worker sends when it starts (mimir-worker serve --orchestrator-url).",
@@ -1088,10 +1103,7 @@ schemas["WorkerRegistration"] = {
         "host": {"type": "string"},
         "slots": {"type": "integer", "minimum": 1, "maximum": 1024},
         "version": {"type": "string"},
-        "resources": {
-            "type": "object",
-            "description": "What the worker offers: cpu and memory as Kubernetes quantities, gpu as a count.",
-        },
+        "resources": ref("Resources"),
         "capabilities": {"type": "array", "items": ref("Capability")},
     },
 }
@@ -1130,11 +1142,40 @@ schemas["WorkerList"] = {
     "additionalProperties": False,
     "properties": {"workers": {"type": "array", "items": ref("Worker")}},
 }
+schemas["CatalogImage"] = {
+    "type": "object",
+    "description": "A worker image the orchestrator knows: declared in WORKER_IMAGES, reported by its workers, or "
+    "both. Its capabilities are what its latest worker reported, else its declaration; `mismatches` lists where "
+    "the two disagree. Undeclared images nothing reported for 7 days are forgotten.",
+    "required": ["image", "source", "declared", "capabilities", "live_workers", "mismatches"],
+    "additionalProperties": False,
+    "properties": {
+        "image": {"type": "string"},
+        "source": {"enum": ["declared", "reported"]},
+        "declared": {"type": "boolean"},
+        "capabilities": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["job_type", "executor_version"],
+                "additionalProperties": False,
+                "properties": {"job_type": ref("JobType"), "executor_version": {"type": "string"}},
+            },
+        },
+        "resources": ref("Resources"),
+        "live_workers": {"type": "array", "items": {"type": "string"}},
+        "mismatches": {"type": "array", "items": {"type": "string"},
+                       "description": "Declared and reported capabilities or GPUs that differ, in words."},
+        "reported_at": ref("Timestamp"),
+        "reported_by": {"type": "string", "description": "The worker whose registration was last reported."},
+    },
+}
 schemas["Capabilities"] = {
     "type": "object",
     "description": "Per job type: whether the orchestrator is configured for it, whether a live worker serves it, "
-    "and each live executor (newest first) with the images and workers that provide it.",
-    "required": ["job_types"],
+    "and each executor (newest first) with the images that provide it (by declaration or report), the images "
+    "that declare it, and the live workers running it; then the image catalog.",
+    "required": ["job_types", "images"],
     "additionalProperties": False,
     "properties": {
         "job_types": {
@@ -1150,8 +1191,8 @@ schemas["Capabilities"] = {
                         "type": "array",
                         "items": {
                             "type": "object",
-                            "required": ["plugin", "plugin_version", "executor_version", "needs_gpu",
-                                         "parameters_schema", "images", "workers"],
+                            "required": ["executor_version", "needs_gpu", "parameters_schema", "images",
+                                         "declared_by", "workers"],
                             "additionalProperties": False,
                             "properties": {
                                 "plugin": {"type": "string"},
@@ -1160,13 +1201,15 @@ schemas["Capabilities"] = {
                                 "needs_gpu": {"type": "boolean"},
                                 "parameters_schema": {},
                                 "images": {"type": "array", "items": {"type": "string"}},
+                                "declared_by": {"type": "array", "items": {"type": "string"}},
                                 "workers": {"type": "array", "items": {"type": "string"}},
                             },
                         },
                     },
                 },
             },
-        }
+        },
+        "images": {"type": "array", "items": ref("CatalogImage")},
     },
 }
 parameters["WorkerId"] = {
@@ -1266,9 +1309,10 @@ paths["/api/capabilities"] = {
         "operationId": "getCapabilities",
         "tags": ["workers"],
         "summary": "What can run where",
-        "description": "Each job type the orchestrator accepts or a live worker serves, with the live executors, "
-        "their parameter schemas, and the images and workers providing them. Submissions of a type with a live "
-        "executor have their parameters checked against the newest executor's schema.",
+        "description": "Each job type the orchestrator is configured for or a known image or live worker serves, "
+        "with its executors, their parameter schemas, and the images and workers providing them; then every "
+        "known worker image with mismatches between its declaration and its workers' reports. Submissions have "
+        "their parameters checked against the schema of the newest known executor within their version range.",
         "responses": {"200": {"description": "The capability listing.", "content": json_content("Capabilities")}},
     },
 }

@@ -47,6 +47,15 @@ public struct OrchestratorApp: Sendable {
         let metrics = OrchestratorMetrics()
         let workers = WorkerDirectory(queue: queue)
         let catalog = CapabilityCatalog()
+        let catalogLoader = CapabilityCatalogLoader(
+            workers: workers, images: ImageDirectory(queue: queue), declarations: configuration.workerImages,
+            catalog: catalog)
+        // Known before the first request, so no submission is judged against an empty catalog.
+        do {
+            try await catalogLoader.reload()
+        } catch {
+            logger.warning("capability catalog not loaded at start", metadata: ["error": "\(error)"])
+        }
         let router = Router(context: BasicRequestContext.self)
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(MetricsMiddleware())
@@ -59,7 +68,7 @@ public struct OrchestratorApp: Sendable {
             metrics: metrics, maxBodyBytes: configuration.maxBodyBytes
         ).register(on: router)
         WorkerRoutes(
-            directory: workers, catalog: catalog, configuredTypes: configuration.jobTypes,
+            directory: workers, catalog: catalogLoader, configuredTypes: configuration.jobTypes,
             maxBodyBytes: configuration.maxBodyBytes
         ).register(on: router)
         if !configuration.frontendDirectory.isEmpty {
@@ -73,7 +82,7 @@ public struct OrchestratorApp: Sendable {
             services: [
                 RedisLifecycle { await redis.shutdown() },
                 QueueMaintenance(
-                    queue: queue, workers: workers, catalog: catalog, metrics: metrics,
+                    queue: queue, workers: workers, catalog: catalogLoader, metrics: metrics,
                     interval: configuration.reaperInterval, logger: logger),
             ],
             onServerRunning: { channel in

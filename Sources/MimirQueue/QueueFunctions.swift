@@ -26,6 +26,8 @@ enum QueueFunctions {
         case registerWorker = "mimir_worker_register"
         case workerHeartbeat = "mimir_worker_heartbeat"
         case removeWorker = "mimir_worker_remove"
+        case declareImages = "mimir_images_declare"
+        case pruneImages = "mimir_images_prune"
     }
 
     /// Priorities run 0 (lowest) to 9 (highest). A queue entry's score puts higher priorities
@@ -394,7 +396,59 @@ enum QueueFunctions {
           redis.call('HSET', ns .. ':worker:' .. id, 'document', args[4], 'registered_at', num(now),
             'heartbeat_at', num(now), 'status', 'idle', 'running_jobs', '[]')
           redis.call('ZADD', ns .. ':workers', num(now), id)
+          -- What the worker reports becomes what the image catalog knows of its image.
+          local image = args[5]
+          if image ~= nil and image ~= '' then
+            redis.call('HSET', ns .. ':image:' .. image, 'reported', args[6], 'reported_at', num(now),
+              'reported_by', id)
+            redis.call('ZADD', ns .. ':images', num(now), image)
+          end
           return 1
+        end)
+
+        -- Replaces the declared images (args: ns, now, then image name and declaration JSON pairs).
+        -- An image no longer declared keeps what its workers reported, or is forgotten if nothing
+        -- was. Returns the number of images declared.
+        redis.register_function('mimir_images_declare', function(keys, args)
+          local ns, now = args[1], tonumber(args[2])
+          local declared = {}
+          for i = 3, #args - 1, 2 do declared[args[i]] = true end
+          for _, name in ipairs(redis.call('ZRANGE', ns .. ':images', 0, -1)) do
+            local key = ns .. ':image:' .. name
+            if not declared[name] and redis.call('HEXISTS', key, 'declared') == 1 then
+              redis.call('HDEL', key, 'declared', 'declared_at')
+              if redis.call('HEXISTS', key, 'reported') == 0 then
+                redis.call('DEL', key)
+                redis.call('ZREM', ns .. ':images', name)
+              end
+            end
+          end
+          local count = 0
+          for i = 3, #args - 1, 2 do
+            local key = ns .. ':image:' .. args[i]
+            if redis.call('HGET', key, 'declared') ~= args[i + 1] then
+              redis.call('HSET', key, 'declared', args[i + 1], 'declared_at', num(now))
+            end
+            redis.call('ZADD', ns .. ':images', 'GT', num(now), args[i])
+            count = count + 1
+          end
+          return count
+        end)
+
+        -- Forgets images that are not declared and whose last report is older than the horizon
+        -- (args: ns, horizon ms). Returns how many were forgotten.
+        redis.register_function('mimir_images_prune', function(keys, args)
+          local ns = args[1]
+          local forgotten = 0
+          for _, name in ipairs(redis.call('ZRANGEBYSCORE', ns .. ':images', '-inf', '(' .. args[2])) do
+            local key = ns .. ':image:' .. name
+            if redis.call('HEXISTS', key, 'declared') == 0 then
+              redis.call('DEL', key)
+              redis.call('ZREM', ns .. ':images', name)
+              forgotten = forgotten + 1
+            end
+          end
+          return forgotten
         end)
 
         -- args: ns, worker id, now, status, running jobs JSON. Returns 0 for an unknown worker,

@@ -24,8 +24,14 @@ public struct WorkerDirectory: Sendable {
 
     private var namespace: String { queue.configuration.namespace }
 
+    /// Stores the registration, and what it says the worker's image can do in the image catalog.
     public func register(id: String, document: JSONValue) async throws(QueueError) {
-        _ = try await queue.call(.registerWorker, [id, String(queue.clock.nowMilliseconds()), document.jsonText()])
+        let image = document["image"]?.stringValue ?? ""
+        var report: [String: JSONValue] = [:]
+        for key in ["capabilities", "resources", "slots"] { report[key] = document[key] }
+        _ = try await queue.call(
+            .registerWorker,
+            [id, String(queue.clock.nowMilliseconds()), document.jsonText(), image, JSONValue.object(report).jsonText()])
     }
 
     /// Returns `false` when the worker is unknown and must register again.

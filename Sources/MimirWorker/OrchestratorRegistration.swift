@@ -11,7 +11,7 @@ import MimirPluginHost
 /// the orchestrator answers), heartbeats its status and running jobs, registers again when the
 /// orchestrator has forgotten it, and deregisters when the worker stops. The queue does not depend
 /// on it: jobs flow through Redis either way; this feeds `/api/workers` and `/api/capabilities`.
-struct OrchestratorRegistration: Sendable {
+public struct OrchestratorRegistration: Sendable {
     let baseURL: String
     let document: JSONValue
     let workerID: String
@@ -23,17 +23,7 @@ struct OrchestratorRegistration: Sendable {
     static func document(
         workerID: String, image: String, slots: Int, registry: ExecutorRegistry, configuration: WorkerConfiguration
     ) -> JSONValue {
-        let capabilities: [JSONValue] = registry.executors.map { executor in
-            [
-                "job_type": .string(executor.manifest.jobType), "plugin": .string(executor.plugin.name),
-                "plugin_version": .string(executor.plugin.version.description),
-                "executor_version": .string(executor.manifest.version.description),
-                "abi": .string(executor.plugin.abiVersion.description),
-                "parameters_schema": executor.manifest.parametersSchema, "needs_gpu": .bool(executor.manifest.needsGPU),
-                "concurrent": .bool(executor.manifest.concurrent),
-                "memory_hint_bytes": .integer(Int64(clamping: executor.manifest.memoryHintBytes)),
-            ]
-        }
+        let capabilities = capabilityReport(registry)
         return [
             "id": .string(workerID), "image": .string(image), "host": .string(hostName()),
             "slots": .integer(Int64(slots)),
@@ -45,6 +35,21 @@ struct OrchestratorRegistration: Sendable {
             ],
             "capabilities": .array(capabilities),
         ]
+    }
+
+    /// Every executor the plugins provide, as registrations and image declarations list them.
+    public static func capabilityReport(_ registry: ExecutorRegistry) -> [JSONValue] {
+        registry.executors.map { executor in
+            [
+                "job_type": .string(executor.manifest.jobType), "plugin": .string(executor.plugin.name),
+                "plugin_version": .string(executor.plugin.version.description),
+                "executor_version": .string(executor.manifest.version.description),
+                "abi": .string(executor.plugin.abiVersion.description),
+                "parameters_schema": executor.manifest.parametersSchema, "needs_gpu": .bool(executor.manifest.needsGPU),
+                "concurrent": .bool(executor.manifest.concurrent),
+                "memory_hint_bytes": .integer(Int64(clamping: executor.manifest.memoryHintBytes)),
+            ]
+        }
     }
 
     static func hostName() -> String {

@@ -29,6 +29,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Queued jobs per worker before scaling out ($QUEUE_THRESHOLD, default 5).") var queueThreshold: Int?
     @Option(help: "Comma-separated job types accepted ($JOB_TYPES, default the four built-in types).") var jobTypes:
         String?
+    @Option(help: "JSON file declaring the worker images and what they run ($WORKER_IMAGES, default none).")
+    var workerImages: String?
     @Option(help: "Attempts per job unless the job says otherwise ($MAX_ATTEMPTS, default 3).") var maxAttempts: Int?
     @Option(help: "Worker lease in seconds ($LEASE_SECONDS, default 15).") var leaseSeconds: Double?
     @Option(help: "First retry backoff in seconds ($BACKOFF_BASE_SECONDS, default 1).") var backoffBaseSeconds: Double?
@@ -71,6 +73,14 @@ struct Serve: AsyncParsableCommand {
             reaperIntervalSeconds, "REAPER_INTERVAL_SECONDS", settings.reaperInterval)
         settings.frontendDirectory = sources.string(frontendDir, "FRONTEND_DIR", settings.frontendDirectory)
         let levelName = sources.string(logLevel, "LOG_LEVEL", "info")
+        let imagesFile = sources.string(workerImages, "WORKER_IMAGES", "")
+        if !imagesFile.isEmpty {
+            do {
+                settings.workerImages = try ImageDeclarations.load(path: imagesFile)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
 
         let problems = sources.errors + settings.problems()
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }

@@ -63,8 +63,9 @@ struct SessionTests {
         let server = try TestServer.start()
         defer { server.stop() }
         let client = HTTPClient()
-        // A private pool, so that tests running alongside do not take its threads in between.
-        let pool = BlockingThreadPool(maximumThreads: 8, idleSeconds: 5)
+        // A private pool, so that tests running alongside do not take its threads in between, whose
+        // thread does not retire (closing its connection) if a loaded machine stalls this task.
+        let pool = BlockingThreadPool(maximumThreads: 8, idleSeconds: 3600)
         var connections: Set<Int> = []
         for _ in 0..<20 {
             connections.insert(try Echo(await client.send(HTTPRequest(url: server.url("/echo")), on: pool)).connection)

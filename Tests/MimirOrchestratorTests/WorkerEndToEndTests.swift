@@ -7,20 +7,6 @@ import Testing
 /// Orchestrator, Redis and real `mimir-worker serve` processes running real plugins.
 @Suite("Workers running jobs end to end")
 struct WorkerEndToEndTests {
-    /// Polls a job until `done` holds for it (at most `seconds`), returning its last state.
-    func poll(_ api: APIHarness, _ id: String, seconds: Double = 20, until done: (JSONValue) -> Bool) async throws
-        -> JSONValue
-    {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        var last: JSONValue = .null
-        while ContinuousClock.now < deadline {
-            last = try await api.call(.get, "/api/jobs/\(id)", template: "/api/jobs/{id}").json ?? .null
-            if done(last) { return last }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return last
-    }
-
     func isFinal(_ job: JSONValue) -> Bool {
         ["succeeded", "failed", "cancelled", "dead"].contains(job["status"]?.stringValue ?? "")
     }
@@ -40,7 +26,7 @@ struct WorkerEndToEndTests {
                 ]))
         }
         for (index, id) in ids.enumerated() {
-            let job = try await poll(api, id, until: isFinal)
+            let job = try await api.poll(id, until: isFinal)
             #expect(job["status"] == "succeeded", "\(job)\n\(worker.log)")
             #expect(job["result"]?["echo"] == .string("m\(index)") && job["result"]?["job_id"] == .string(id))
             #expect(job["worker_id"] == "w-a" && job["progress"] == 1.0)
@@ -57,16 +43,16 @@ struct WorkerEndToEndTests {
         defer { Task { await api.stop() } }
         let worker = try WorkerProcess(for: api, id: "w-b")
         let long = try await api.submit(["type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": 10_000]]])
-        _ = try await poll(api, long) { $0["status"] == "running" }
+        _ = try await api.poll(long) { $0["status"] == "running" }
         let cancel = try await api.call(.post, "/api/jobs/\(long)/cancel", template: "/api/jobs/{id}/cancel")
         #expect(cancel.status == 202)
-        let cancelled = try await poll(api, long, seconds: 8, until: isFinal)
+        let cancelled = try await api.poll(long, seconds: 8, until: isFinal)
         #expect(cancelled["status"] == "cancelled", "\(cancelled)\n\(worker.log)")
 
         let slow = try await api.submit([
             "type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": 10_000], "timeout_seconds": 0.5],
         ])
-        let timedOut = try await poll(api, slow, seconds: 8, until: isFinal)
+        let timedOut = try await api.poll(slow, seconds: 8, until: isFinal)
         #expect(timedOut["status"] == "failed" && timedOut["error_kind"] == "timed_out", "\(timedOut)")
     }
 
@@ -78,12 +64,12 @@ struct WorkerEndToEndTests {
         let id = try await api.submit([
             "type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": 3000, "message": "survivor"]],
         ])
-        let running = try await poll(api, id) { $0["status"] == "running" }
+        let running = try await api.poll(id) { $0["status"] == "running" }
         #expect(running["worker_id"] == "w-doomed")
         doomed.process.signal(SIGKILL)
         await doomed.process.waitForExit()
         let rescuer = try WorkerProcess(for: api, id: "w-rescuer")
-        let done = try await poll(api, id, seconds: 30, until: isFinal)
+        let done = try await api.poll(id, seconds: 30, until: isFinal)
         #expect(done["status"] == "succeeded", "\(done)\n\(rescuer.log)")
         #expect(done["worker_id"] == "w-rescuer" && done["attempts"] == 2)
         #expect(done["result"] == ["echo": "survivor", "job_id": .string(id), "attempt": 2, "project_id": ""])
@@ -96,9 +82,9 @@ struct WorkerEndToEndTests {
         defer { Task { await api.stop() } }
         let worker = try WorkerProcess(for: api, id: "w-drain")
         let id = try await api.submit(["type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": 1500]]])
-        _ = try await poll(api, id) { $0["status"] == "running" }
+        _ = try await api.poll(id) { $0["status"] == "running" }
         worker.process.signal(SIGTERM)
-        let done = try await poll(api, id, until: isFinal)
+        let done = try await api.poll(id, until: isFinal)
         #expect(done["status"] == "succeeded", "\(worker.log)")
         await worker.process.waitForExit()
         #expect(worker.process.exitCode == 0, "\(worker.log)")
@@ -182,13 +168,13 @@ struct SchedulingEndToEndTests {
         defer { Task { await api.stop() } }
         let plainWorker = try WorkerProcess(for: api, id: "w-cpu", register: true, extra: ["--gpus", "0"])
         let gpuWorker = try WorkerProcess(for: api, id: "w-gpu", register: true, extra: ["--gpus", "1"])
+        try await WorkerProcess.waitUntilRegistered(["w-cpu", "w-gpu"], api)
         var gpuJobs: [String] = []
         var plainJobs: [String] = []
         for _ in 0..<4 {
             gpuJobs.append(try await api.submit(["type": "fixture_echo", "resource_requirements": ["gpu": true]]))
             plainJobs.append(try await api.submit(["type": "fixture_echo", "task_spec": ["executor_version": "^1.2"]]))
         }
-        let tooNew = try await api.submit(["type": "fixture_echo", "task_spec": ["executor_version": ">=2"]])
         for id in gpuJobs + plainJobs {
             var job: JSONValue = .null
             for _ in 0..<200 where job["status"] != "succeeded" {
@@ -198,20 +184,18 @@ struct SchedulingEndToEndTests {
             #expect(job["status"] == "succeeded", "\(job)\n\(gpuWorker.log)\n\(plainWorker.log)")
             if gpuJobs.contains(id) { #expect(job["worker_id"] == "w-gpu") }
         }
-        // No worker runs executor 2.x: the job waits rather than run on the wrong version, and says why
-        // once the workers' registrations are in the catalog.
-        let unserved = try await api.submit(["type": "ml_training"])
-        var waiting: JSONValue = .null
-        var reasonless: JSONValue = .null
-        for _ in 0..<100
-        where waiting["waiting_reason"]?.stringValue == nil || reasonless["waiting_reason"]?.stringValue == nil {
-            try await Task.sleep(for: .milliseconds(50))
-            waiting = try await api.call(.get, "/api/jobs/\(tooNew)", template: "/api/jobs/{id}").json ?? .null
-            reasonless = try await api.call(.get, "/api/jobs/\(unserved)", template: "/api/jobs/{id}").json ?? .null
-        }
-        #expect(waiting["status"] == "queued")
-        #expect(waiting["waiting_reason"] == "no live worker runs a fixture_echo executor within >=2 (live: 1.2.3)")
-        #expect(reasonless["waiting_reason"] == "no live worker serves job type ml_training")
+        // No worker runs executor 2.x, and none serves ml_training: both would wait forever, so both are refused.
+        let tooNew = try await api.call(
+            .post, "/api/jobs", json: ["type": "fixture_echo", "task_spec": ["executor_version": ">=2"]])
+        #expect(tooNew.status == 422 && tooNew.json?["error"]?["code"] == "unservable_job")
+        #expect(tooNew.json?["error"]?["problems"]?.arrayValue?.first?["field"] == "task_spec.executor_version")
+        #expect(
+            tooNew.json?["error"]?["message"]?.stringValue?.hasPrefix(
+                "no known worker image or live worker runs a fixture_echo executor within >=2 (offered: 1.2.3)") == true,
+            "\(String(describing: tooNew.json))")
+        let unserved = try await api.call(.post, "/api/jobs", json: ["type": "ml_training"])
+        #expect(unserved.status == 422 && unserved.json?["error"]?["code"] == "unknown_job_type")
+        #expect(unserved.json?["error"]?["known_types"] == ["fixture_echo", "fixture_serial"])
         let bad = try await api.call(
             .post, "/api/jobs", json: ["type": "fixture_echo", "task_spec": ["executor_version": "^x"]])
         #expect(bad.status == 422)

@@ -1,5 +1,6 @@
 import Foundation
 import MimirTestSupport
+import Testing
 
 /// A real `mimir-worker serve` process taking jobs from a harness's queue.
 final class WorkerProcess: Sendable {
@@ -33,11 +34,32 @@ final class WorkerProcess: Sendable {
 
     static let jobTypes = ["--job-types", "fixture_echo,fixture_serial,ml_training"]
 
+    /// A plugin folder holding the shipped plugins named (PipelineExecution, MLTraining, ...).
+    static func shippedPlugins(_ names: [String]) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plugins-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for name in names {
+            try FileManager.default.createSymbolicLink(
+                atPath: "\(folder)/lib\(name).so", withDestinationPath: BuildProducts.path("lib\(name).so"))
+        }
+        return folder
+    }
+
+    /// Waits until every worker named is listed by the orchestrator (registered and in its catalog).
+    static func waitUntilRegistered(_ ids: [String], _ api: APIHarness) async throws {
+        for _ in 0..<400 {
+            let workers = try await api.call(.get, "/api/workers").json?["workers"]?.arrayValue ?? []
+            if Set(ids).isSubset(of: Set(workers.compactMap { $0["id"]?.stringValue })) { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("workers \(ids) did not register within 10 s")
+    }
+
     init(
         for api: APIHarness, id: String, leaseSeconds: Int = 2, slots: Int = 2, register: Bool = false,
-        extra: [String] = []
+        image: String = "fixture-image", pluginDirectory: String? = nil, extra: [String] = []
     ) throws {
-        let plugins = try Self.fixtures.get()
+        let plugins = try pluginDirectory ?? Self.fixtures.get()
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log").path
         self.id = id
         process = try SpawnedProcess(
@@ -46,7 +68,7 @@ final class WorkerProcess: Sendable {
                 "serve", "--plugin-dir", plugins, "--redis-url", api.redisURL, "--redis-namespace",
                 api.queue.configuration.namespace, "--worker-id", id, "--lease-seconds", String(leaseSeconds),
                 "--slots", String(slots), "--log-level", "info",
-            ] + (register ? ["--orchestrator-url", api.orchestrator.baseURL, "--image", "fixture-image"] : []) + extra,
+            ] + (register ? ["--orchestrator-url", api.orchestrator.baseURL, "--image", image] : []) + extra,
             outputPath: logPath)
     }
 

@@ -13,8 +13,10 @@ public struct OrchestratorConfiguration: Sendable {
     public var maxWorkers = 10
     /// Jobs per worker before scaling out.
     public var queueThreshold = 5
-    /// Job types accepted until workers report their capabilities.
+    /// Job types accepted while no worker image is declared or known from a worker's report.
     public var jobTypes = ["pipeline_execution", "ml_training", "ml_inference", "digital_twin_update"]
+    /// The declared worker images (`WORKER_IMAGES`), so jobs are checked and images scaled from zero.
+    public var workerImages = ImageDeclarations()
     public var defaultMaxAttempts = 3
     public var maxBodyBytes = 1 << 20
     /// How often expired leases and due retries are handled.

@@ -6,7 +6,7 @@ import MimirQueue
 /// worker, its capabilities, and which job types can run where.
 struct WorkerRoutes: Sendable {
     let directory: WorkerDirectory
-    let catalog: CapabilityCatalog
+    let catalog: CapabilityCatalogLoader
     let configuredTypes: [String]
     let maxBodyBytes: Int
 
@@ -51,6 +51,8 @@ struct WorkerRoutes: Sendable {
         let document = try WorkerRegistration.validate(body)
         guard let id = document["id"]?.stringValue else { throw APIError.badRequest("invalid_worker", "id missing") }
         try await run { () async throws(QueueError) in try await directory.register(id: id, document: document) }
+        // Jobs this worker serves are accepted from now on, not from the next maintenance pass.
+        try? await catalog.reload()
         guard let worker = try await run({ () async throws(QueueError) in try await directory.worker(id) }) else {
             throw APIError(status: .internalServerError, code: "internal", message: "the registration was not stored")
         }
@@ -95,37 +97,57 @@ struct WorkerRoutes: Sendable {
     }
 
     private func capabilities() -> JSONValue {
-        let catalog = catalog.all
+        let snapshot = catalog.catalog.snapshot
         var types: [String: JSONValue] = [:]
-        for type in Set(configuredTypes).union(catalog.keys) {
-            let executors = catalog[type] ?? []
+        for type in Set(configuredTypes).union(snapshot.executors.keys) {
+            let executors = snapshot.executors[type] ?? []
             types[type] = [
                 "configured": .bool(configuredTypes.contains(type)),
-                "available": .bool(!executors.isEmpty),
-                "executors": .array(
-                    executors.map { executor in
-                        [
-                            "plugin": .string(executor.plugin), "plugin_version": .string(executor.pluginVersion),
-                            "executor_version": .string(executor.executorVersion.description),
-                            "needs_gpu": .bool(executor.needsGPU), "parameters_schema": executor.schemaDocument,
-                            "images": .array(executor.images.sorted().map(JSONValue.string)),
-                            "workers": .array(executor.workers.sorted().map(JSONValue.string)),
-                        ]
-                    }),
+                "available": .bool(executors.contains { !$0.workers.isEmpty }),
+                "executors": .array(executors.map(Self.json)),
             ]
         }
-        return ["job_types": .object(types)]
+        let images: [JSONValue] = snapshot.images.map { image in
+            var fields: [String: JSONValue] = [
+                "image": .string(image.record.name), "source": .string(image.source),
+                "declared": .bool(image.record.declared != nil),
+                "capabilities": .array(
+                    Capability.list((image.record.reported ?? image.record.declared)?["capabilities"]).map {
+                        ["job_type": .string($0.jobType), "executor_version": .string($0.executorVersion.description)]
+                    }),
+                "live_workers": .array(image.liveWorkers.map(JSONValue.string)),
+                "mismatches": .array(image.mismatches.map(JSONValue.string)),
+            ]
+            if let resources = (image.record.reported ?? image.record.declared)?["resources"] {
+                fields["resources"] = resources
+            }
+            if let at = image.record.reportedAt {
+                fields["reported_at"] = .string(Timestamps.format(milliseconds: at))
+            }
+            if let by = image.record.reportedBy { fields["reported_by"] = .string(by) }
+            return .object(fields)
+        }
+        return ["job_types": .object(types), "images": .array(images)]
+    }
+
+    private static func json(_ executor: CapabilityCatalog.Executor) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "executor_version": .string(executor.executorVersion.description),
+            "needs_gpu": .bool(executor.capability.needsGPU),
+            "parameters_schema": executor.capability.parametersSchema ?? ["type": "object"],
+            "images": .array(executor.images.sorted().map(JSONValue.string)),
+            "declared_by": .array(executor.declaredBy.sorted().map(JSONValue.string)),
+            "workers": .array(executor.workers.sorted().map(JSONValue.string)),
+        ]
+        if let plugin = executor.capability.plugin { fields["plugin"] = .string(plugin) }
+        if let version = executor.capability.pluginVersion { fields["plugin_version"] = .string(version) }
+        return .object(fields)
     }
 }
 
 /// Checks a worker's registration document.
 enum WorkerRegistration {
     static let fields = ["id", "image", "host", "slots", "resources", "capabilities", "version"]
-    static let capabilityFields = [
-        "job_type", "plugin", "plugin_version", "executor_version", "abi", "parameters_schema", "needs_gpu",
-        "concurrent",
-        "memory_hint_bytes",
-    ]
 
     static func validate(_ body: JSONValue) throws(APIError) -> JSONValue {
         var problems = Problems()
@@ -140,28 +162,8 @@ enum WorkerRegistration {
         _ = fields["image"].flatMap { problems.string($0, at: "image", nonEmpty: true) }
         if fields["image"] == nil { problems.add("image", "required: the worker image (MIMIR_WORKER_IMAGE)") }
         if let slots = fields["slots"] { _ = problems.integer(slots, at: "slots", in: 1...1024) }
-        if let capabilities = fields["capabilities"]?.arrayValue {
-            for (index, capability) in capabilities.enumerated() {
-                let path = "capabilities[\(index)]"
-                guard let entry = problems.object(capability, at: path) else { continue }
-                problems.refuseUnknown(entry, allowed: capabilityFields, at: path)
-                if let type = entry["job_type"].flatMap({ problems.string($0, at: "\(path).job_type", nonEmpty: true) }
-                ),
-                    !Identifiers.isValidJobType(type)
-                {
-                    problems.add("\(path).job_type", "\"\(type)\" is not a job type (\(Identifiers.jobTypeRule))")
-                }
-                if let version = entry["executor_version"].flatMap({
-                    problems.string($0, at: "\(path).executor_version", nonEmpty: true)
-                }),
-                    SemanticVersion(version) == nil
-                {
-                    problems.add("\(path).executor_version", "\"\(version)\" is not a semantic version")
-                }
-            }
-        } else {
-            problems.add("capabilities", "required: an array of the worker's executors")
-        }
+        CapabilityDocumentRules.checkResources(fields["resources"], at: "resources", &problems)
+        CapabilityDocumentRules.checkCapabilities(fields["capabilities"], at: "capabilities", &problems)
         guard problems.isEmpty else { throw problems.error(code: "invalid_worker") }
         return body
     }

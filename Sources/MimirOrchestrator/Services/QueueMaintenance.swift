@@ -8,7 +8,7 @@ import ServiceLifecycle
 struct QueueMaintenance: Service {
     let queue: JobQueue
     let workers: WorkerDirectory
-    let catalog: CapabilityCatalog
+    let catalog: CapabilityCatalogLoader
     let metrics: OrchestratorMetrics
     let interval: Duration
     let logger: Logger
@@ -29,9 +29,11 @@ struct QueueMaintenance: Service {
                             ])
                     }
                     metrics.sampled(try await queue.stats())
-                    // Workers silent for an hour are forgotten; the rest feed the capability catalog.
+                    // Workers silent for an hour are forgotten, images after a week unless declared;
+                    // the rest feed the capability catalog.
                     _ = try await workers.prune(silentFor: .seconds(3600))
-                    catalog.refresh(from: try await workers.all(), now: SystemQueueClock().nowMilliseconds())
+                    _ = try await catalog.prune()
+                    try await catalog.reload()
                     metrics.redisReachable(true)
                     if redisWasDown { logger.notice("Redis reachable again") }
                     redisWasDown = false

@@ -7,12 +7,14 @@ import MimirQueue
 struct JobSubmissionValidator: Sendable {
     let configuredTypes: [String]
     let defaultMaxAttempts: Int
-    /// Live executors: their job types are accepted, and their schemas check the parameters.
+    /// The known images and live workers: once there are any, a job is accepted only if one of
+    /// them can serve it, and the parameters are checked against its executor's schema.
     var catalog: CapabilityCatalog? = nil
 
-    /// Configured types first, then types only live workers serve.
+    /// What images and live workers serve; the configured types while nothing is known of them.
     var knownTypes: [String] {
-        configuredTypes + (catalog?.liveTypes ?? []).subtracting(configuredTypes).sorted()
+        guard let catalog, !catalog.isEmpty else { return configuredTypes }
+        return catalog.knownTypes.sorted()
     }
 
     static let projectIDRule = "1 to 128 characters of [A-Za-z0-9_.-]"
@@ -51,13 +53,14 @@ struct JobSubmissionValidator: Sendable {
         var spec: [String: JSONValue] = [:]
         let task = taskSpec(fields["task_spec"], &problems)
         spec["task_spec"] = .object(task)
-        if let type, let executor = catalog?.newest(for: type), let schema = executor.schema,
+        let range = task["executor_version"]?.stringValue.flatMap { try? VersionRange($0) }
+        if let type, let executor = catalog?.newest(for: type, within: range), let schema = executor.schema,
             let parameters = task["parameters"]
         {
             for violation in schema.validate(parameters) {
                 problems.add(
                     "task_spec.parameters\(violation.instancePath)",
-                    "\(violation.message) (schema of \(type) \(executor.executorVersion), \(executor.plugin) \(executor.pluginVersion))"
+                    "\(violation.message) (schema of \(executor.capability.label))"
                 )
             }
         }
@@ -78,9 +81,36 @@ struct JobSubmissionValidator: Sendable {
                 extra: ["known_types": .array(knownTypes.map(JSONValue.string))])
         }
         guard problems.isEmpty, let type else { throw problems.error }
+        try refuseUnservable(type: type, spec: .object(spec))
         return NewJob(
             type: type, priority: priority, projectID: projectID, maxAttempts: maxAttempts, spec: .object(spec),
             requirements: Self.requirements(of: .object(spec)))
+    }
+
+    /// A 422 when no known image or live worker could ever take the job: it would wait forever.
+    private func refuseUnservable(type: String, spec: JSONValue) throws(APIError) {
+        guard let catalog, !catalog.isEmpty else { return }
+        let needs = JobNeeds(type: type, spec: spec)
+        let snapshot = catalog.snapshot
+        guard let unmet = needs.firstUnmet(among: snapshot.providers) else { return }
+        var message = needs.describe(unmet, who: "no known worker image or live worker")
+        var extra: [String: JSONValue] = [:]
+        if unmet == .type {
+            message += "; known types: \(knownTypes.joined(separator: ", "))"
+            extra["known_types"] = .array(knownTypes.map(JSONValue.string))
+        } else {
+            let offers = snapshot.providers.filter { !$0.capabilities(of: type).isEmpty }.map { provider in
+                let versions = provider.capabilities(of: type).map(\.executorVersion.description).joined(separator: ", ")
+                var resources = "\(provider.resources.gpus) GPU"
+                if let cpu = provider.resources.cpuMillicores { resources += ", \(cpu)m CPU" }
+                if let memory = provider.resources.memoryBytes { resources += ", \(memory / (1 << 20))Mi memory" }
+                return "\(provider.kind.rawValue) \(provider.name): \(type) \(versions), \(resources)"
+            }
+            message += "; offered: \(offers.joined(separator: "; "))"
+        }
+        throw APIError(
+            status: .unprocessableContent, code: unmet == .type ? "unknown_job_type" : "unservable_job",
+            message: message, problems: [APIError.Problem(field: unmet.field, message: message)], extra: extra)
     }
 
     /// What a worker must offer, from the validated spec: the version range's bounds, a GPU,
