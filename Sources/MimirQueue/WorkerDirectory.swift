@@ -31,7 +31,10 @@ public struct WorkerDirectory: Sendable {
         for key in ["capabilities", "resources", "slots"] { report[key] = document[key] }
         _ = try await queue.call(
             .registerWorker,
-            [id, String(queue.clock.nowMilliseconds()), document.jsonText(), image, JSONValue.object(report).jsonText()])
+            [
+                id, String(queue.clock.nowMilliseconds()), document.jsonText(), image,
+                JSONValue.object(report).jsonText(),
+            ])
     }
 
     /// Returns `false` when the worker is unknown and must register again.

@@ -7,7 +7,9 @@ public struct WorkerCommand: ParsableCommand {
         commandName: "mimir-worker",
         abstract: "Mimir AIP worker host: loads executor plugins and runs their jobs.",
         version: MimirVersion.current,
-        subcommands: [PluginsCommand.self, InspectCommand.self, RunCommand.self, ServeCommand.self, DeclareCommand.self])
+        subcommands: [
+            PluginsCommand.self, InspectCommand.self, RunCommand.self, ServeCommand.self, DeclareCommand.self,
+        ])
 
     public init() {}
 }

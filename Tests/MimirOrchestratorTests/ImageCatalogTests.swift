@@ -109,7 +109,8 @@ struct ImageCatalogTests {
         let waiting = try await api.poll(gpuJob) { $0["waiting_reason"]?.stringValue != nil }
         #expect(waiting["waiting_reason"] == "no live worker that serves fixture_echo offers a GPU", "\(waiting)")
         let refused = problem(
-            try await api.call(.post, "/api/jobs", json: ["type": "fixture_echo", "resource_requirements": ["gpu": true]]))
+            try await api.call(
+                .post, "/api/jobs", json: ["type": "fixture_echo", "resource_requirements": ["gpu": true]]))
         #expect(refused.code == "unservable_job" && refused.field == "resource_requirements.gpu", "\(refused)")
         let gone = problem(try await api.call(.post, "/api/jobs", json: ["type": "ml_training"]))
         #expect(gone.code == "unknown_job_type", "\(gone)")
@@ -143,7 +144,8 @@ struct ImageCatalogTests {
         } catch {
             let text = "\(error)"
             for expected in [
-                "WORKER_IMAGES: \(file):", "images[0].capabilities[0].executor_version: \"one\" is not a semantic version",
+                "WORKER_IMAGES: \(file):",
+                "images[0].capabilities[0].executor_version: \"one\" is not a semantic version",
                 "images[1].image: a is declared twice", "images[1].colour: unknown field",
                 "images[1].resources.gpu: must be a whole number of GPUs",
             ] {
@@ -166,7 +168,8 @@ struct ImageCatalogTests {
             ]), extra: ["--gpus", "1"])
         let lite = try WorkerProcess(
             for: api, id: "w-lite", register: true, image: "mimir-lite",
-            pluginDirectory: try WorkerProcess.shippedPlugins(["PipelineExecution", "MLInference", "DigitalTwinUpdate"]),
+            pluginDirectory: try WorkerProcess.shippedPlugins(["PipelineExecution", "MLInference", "DigitalTwinUpdate"]
+            ),
             extra: ["--gpus", "0"])
         try await WorkerProcess.waitUntilRegistered(["w-full", "w-lite"], api)
         let capabilities = try #require(try await api.call(.get, "/api/capabilities").json)
@@ -193,7 +196,9 @@ struct ImageCatalogTests {
             for job in others { anywhere.append(try await api.submit(job)) }
         }
         for id in onlyFull + anywhere {
-            let job = try await api.poll(id) { ["succeeded", "failed", "dead"].contains($0["status"]?.stringValue ?? "") }
+            let job = try await api.poll(id) {
+                ["succeeded", "failed", "dead"].contains($0["status"]?.stringValue ?? "")
+            }
             // Until their executors are written (issues 5 and 6) the shipped plugins fail every job at once.
             #expect(job["status"] == "failed" && job["attempts"] == 1, "\(job)\n\(full.log)\n\(lite.log)")
             let error = job["error"]?.stringValue ?? job["last_error"]?.stringValue ?? ""

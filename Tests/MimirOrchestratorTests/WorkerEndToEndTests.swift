@@ -191,7 +191,8 @@ struct SchedulingEndToEndTests {
         #expect(tooNew.json?["error"]?["problems"]?.arrayValue?.first?["field"] == "task_spec.executor_version")
         #expect(
             tooNew.json?["error"]?["message"]?.stringValue?.hasPrefix(
-                "no known worker image or live worker runs a fixture_echo executor within >=2 (offered: 1.2.3)") == true,
+                "no known worker image or live worker runs a fixture_echo executor within >=2 (offered: 1.2.3)")
+                == true,
             "\(String(describing: tooNew.json))")
         let unserved = try await api.call(.post, "/api/jobs", json: ["type": "ml_training"])
         #expect(unserved.status == 422 && unserved.json?["error"]?["code"] == "unknown_job_type")

@@ -17,7 +17,8 @@ struct Capability: Sendable, Hashable {
                 let version = entry["executor_version"]?.stringValue.flatMap(SemanticVersion.init)
             else { return nil }
             return Capability(
-                jobType: type, plugin: entry["plugin"]?.stringValue, pluginVersion: entry["plugin_version"]?.stringValue,
+                jobType: type, plugin: entry["plugin"]?.stringValue,
+                pluginVersion: entry["plugin_version"]?.stringValue,
                 executorVersion: version, needsGPU: entry["needs_gpu"]?.boolValue ?? false,
                 parametersSchema: entry["parameters_schema"])
         }

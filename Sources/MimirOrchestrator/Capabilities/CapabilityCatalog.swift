@@ -105,9 +105,11 @@ final class CapabilityCatalog: Sendable {
         }
         for image in images {
             for capability in Capability.list(image.declared?["capabilities"]) {
-                guard let index = snapshot.executors[capability.jobType]?.firstIndex(where: {
-                    Self.sameExecutor($0.capability, capability)
-                }) else { continue }
+                guard
+                    let index = snapshot.executors[capability.jobType]?.firstIndex(where: {
+                        Self.sameExecutor($0.capability, capability)
+                    })
+                else { continue }
                 snapshot.executors[capability.jobType]?[index].declaredBy.insert(image.name)
             }
         }

@@ -23,8 +23,8 @@ enum CapabilityDocumentRules {
             let entryPath = "\(path)[\(index)]"
             guard let entry = problems.object(capability, at: entryPath) else { continue }
             problems.refuseUnknown(entry, allowed: capabilityFields, at: entryPath)
-            if let type = entry["job_type"].flatMap({ problems.string($0, at: "\(entryPath).job_type", nonEmpty: true) })
-            {
+            if let type = entry["job_type"].flatMap({ problems.string($0, at: "\(entryPath).job_type", nonEmpty: true) }
+            ) {
                 if !Identifiers.isValidJobType(type) {
                     problems.add("\(entryPath).job_type", "\"\(type)\" is not a job type (\(Identifiers.jobTypeRule))")
                 } else if !seen.insert(type).inserted {
@@ -61,7 +61,8 @@ enum CapabilityDocumentRules {
             guard let field = fields[key] else { continue }
             let text = field.stringValue ?? (field.doubleValue != nil ? field.jsonText() : nil)
             if text.flatMap(KubernetesQuantity.init).map({ $0.value >= 0 }) != true {
-                problems.add("\(path).\(key)", "\(field.jsonText()) is not a Kubernetes quantity (for example \(example))")
+                problems.add(
+                    "\(path).\(key)", "\(field.jsonText()) is not a Kubernetes quantity (for example \(example))")
             }
         }
         if let gpu = fields["gpu"], (gpu.int64Value ?? -1) < 0 {

@@ -58,7 +58,9 @@ struct JobNeeds: Sendable {
         }
         if let cpuMillicores {
             let fitting = candidates.filter { ($0.resources.cpuMillicores ?? .max) >= cpuMillicores }
-            if fitting.isEmpty { return .cpu(mostMillicores: candidates.compactMap(\.resources.cpuMillicores).max() ?? 0) }
+            if fitting.isEmpty {
+                return .cpu(mostMillicores: candidates.compactMap(\.resources.cpuMillicores).max() ?? 0)
+            }
             candidates = fitting
         }
         if let memoryBytes {

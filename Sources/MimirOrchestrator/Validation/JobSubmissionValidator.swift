@@ -100,7 +100,8 @@ struct JobSubmissionValidator: Sendable {
             extra["known_types"] = .array(knownTypes.map(JSONValue.string))
         } else {
             let offers = snapshot.providers.filter { !$0.capabilities(of: type).isEmpty }.map { provider in
-                let versions = provider.capabilities(of: type).map(\.executorVersion.description).joined(separator: ", ")
+                let versions = provider.capabilities(of: type).map(\.executorVersion.description).joined(
+                    separator: ", ")
                 var resources = "\(provider.resources.gpus) GPU"
                 if let cpu = provider.resources.cpuMillicores { resources += ", \(cpu)m CPU" }
                 if let memory = provider.resources.memoryBytes { resources += ", \(memory / (1 << 20))Mi memory" }
