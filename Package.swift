@@ -92,6 +92,8 @@ let package = Package(
         .target(
             name: "MimirHTTPClient", dependencies: ["CCurl", "MimirCore"], swiftSettings: strictSettings),
         .target(
+            name: "MimirStorage", dependencies: ["MimirCore", "MimirHTTPClient"], swiftSettings: strictSettings),
+        .target(
             name: "MimirOrchestrator",
             dependencies: [
                 "MimirQueue", "MimirCore", "MimirJSONSchema",
@@ -167,6 +169,9 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "MimirHTTPClientTests", dependencies: ["MimirHTTPClient", "MimirCore"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirStorageTests", dependencies: ["MimirStorage", "MimirHTTPClient", "MimirTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "MimirOrchestratorTests",

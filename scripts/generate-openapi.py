@@ -22,7 +22,7 @@ def nullable_ref(name, description=None):
 
 TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$"
 JOB_TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
-PROJECT_ID_PATTERN = r"^[A-Za-z0-9_.-]{1,128}$"
+PROJECT_ID_PATTERN = "^(?!\\.{1,2}$)[A-Za-z0-9_.-]{1,128}$"
 QUANTITY_PATTERN = (
     r"^\+?(?=[0-9.]*[1-9])(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
     r"(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?0*(?:1[0-8]|[0-9]))?$"
@@ -203,8 +203,19 @@ schemas["DataAccess"] = {
     "additionalProperties": False,
     "description": "Where the job reads and writes its data.",
     "properties": {
-        "input_datasets": {"type": "array", "items": {"type": "string", "minLength": 1}},
-        "output_location": {"type": "string", "minLength": 1},
+        "input_datasets": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "description": "Datasets the job reads: a path inside the project folder (a bare file name means "
+            "`datasets/<name>`), a `file://` URI inside the storage root, or an `http(s)://` URL the worker "
+            "downloads. Paths escaping the root are refused; `s3://` is not supported yet.",
+        },
+        "output_location": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Where the job writes: a path inside the project folder (a bare name means "
+            "`outputs/<name>`) or a `file://` URI inside the storage root.",
+        },
     },
 }
 
@@ -230,7 +241,8 @@ schemas["JobSubmission"] = {
         "project_id": {
             "type": "string",
             "pattern": PROJECT_ID_PATTERN,
-            "description": "1 to 128 characters of [A-Za-z0-9_.-].",
+            "description": "The project, whose folder in the storage root (`projects/<project_id>/`) the job "
+            "reads and writes: 1 to 128 characters of [A-Za-z0-9_.-], not `.` or `..`.",
         },
         "max_attempts": {
             "type": "integer",
@@ -249,7 +261,7 @@ schemas["JobSubmission"] = {
             "project_id": "churn-model",
             "task_spec": {"model_id": "xgb-v2", "parameters": {"epochs": 10}, "timeout_seconds": 3600},
             "resource_requirements": {"cpu": "2", "memory": "4Gi", "gpu": False},
-            "data_access": {"input_datasets": ["s3://bucket/train.parquet"], "output_location": "s3://bucket/out/"},
+            "data_access": {"input_datasets": ["datasets/churn.csv"], "output_location": "outputs/churn-model/"},
         }
     ],
 }

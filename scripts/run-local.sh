@@ -1,58 +1,88 @@
 #!/usr/bin/env bash
 # The embedded default on one machine: installs what is missing, builds everything in release
 # mode, starts Redis (append-only file under build/redis, so accepted jobs survive a restart), the
-# orchestrator and one worker serving every plugin in build/plugins (the four executors and the C
-# example), submits a job over the REST API and shows it finish, and keeps everything running
-# until Ctrl-C. Ports: REDIS_PORT (default 6379), PORT (default 8080).
+# orchestrator (with the image catalog declared from the staged plugins) and two local worker
+# processes serving every plugin in build/plugins (the four executors and the C example); then
+# mimirctl submits one job of each type and follows each to its end. Everything keeps running
+# until Ctrl-C (or SIGTERM), which stops the workers, the orchestrator and Redis, in that order.
+# Ports: REDIS_PORT (default 6379), PORT (default 8080). WORKERS (default 2), SLOTS (default 2).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 redis_port=${REDIS_PORT:-6379}
 port=${PORT:-8080}
+workers=${WORKERS:-2}
+slots=${SLOTS:-2}
+image=local-all
 
 scripts/install-deps.sh
 swift build -c release
 bin=$(swift build -c release --show-bin-path)
 scripts/stage-plugins.sh "$bin" build/plugins
 make -s -C examples/c-plugin BUILD_DIR="$PWD/build/plugins"
+# The image catalog's declaration, from the plugins the workers will load.
+"$bin/mimir-worker" declare --plugin-dir build/plugins --image "$image" --slots "$slots" >build/worker-image.json
+python3 -c 'import json, sys; print(json.dumps({"images": [json.load(open(sys.argv[1]))]}, indent=2))' \
+    build/worker-image.json >build/images.json
 
-mkdir -p build/redis
+mkdir -p build/redis build/logs
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$PWD/build/redis" --appendonly yes \
     --daemonize yes --pidfile "$PWD/build/redis/redis.pid" --logfile "$PWD/build/redis/redis.log"
 "$bin/mimir-orchestrator" serve --host 127.0.0.1 --port "$port" --redis-url "redis://127.0.0.1:$redis_port" \
-    --job-types pipeline_execution,ml_training,ml_inference,digital_twin_update,text_stats --log-level notice &
+    --worker-images build/images.json --log-level notice >build/logs/orchestrator.log 2>&1 &
 orchestrator=$!
-"$bin/mimir-worker" serve --plugin-dir build/plugins --redis-url "redis://127.0.0.1:$redis_port" \
-    --orchestrator-url "http://127.0.0.1:$port" --image local-all --slots 2 --log-level notice &
-worker=$!
+worker_pids=()
+for n in $(seq "$workers"); do
+    "$bin/mimir-worker" serve --plugin-dir build/plugins --redis-url "redis://127.0.0.1:$redis_port" \
+        --orchestrator-url "http://127.0.0.1:$port" --image "$image" --worker-id "local-$n" --slots "$slots" \
+        --log-level notice >"build/logs/worker-$n.log" 2>&1 &
+    worker_pids+=($!)
+done
 stop() {
-    kill "$worker" 2>/dev/null || true
-    wait "$worker" 2>/dev/null || true
+    # A second Ctrl-C must not cut the clean-up short (and leave Redis running).
+    trap '' INT TERM
+    trap - EXIT
+    for pid in "${worker_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${worker_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     kill "$orchestrator" 2>/dev/null || true
     wait "$orchestrator" 2>/dev/null || true
     kill "$(cat build/redis/redis.pid)" 2>/dev/null || true
-    echo "stopped the orchestrator and Redis (data kept in build/redis)"
+    echo "stopped the workers, the orchestrator and Redis (data kept in build/redis, logs in build/logs)"
 }
 trap stop EXIT INT TERM
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.1; done
+ready=no
+for _ in $(seq 100); do
+    curl -sf "http://127.0.0.1:$port/ready" >/dev/null && ready=yes && break
+    sleep 0.1
+done
+if [ "$ready" = no ]; then
+    echo "error: the orchestrator is not ready on port $port after 10 s; its log:" >&2
+    cat build/logs/orchestrator.log >&2
+    exit 1
+fi
+
+for _ in $(seq 100); do
+    [ "$("$bin/mimirctl" workers --url "http://127.0.0.1:$port" --json |
+        python3 -c 'import json, sys; print(len(json.load(sys.stdin)["workers"]))')" -ge "$workers" ] && break
+    sleep 0.1
+done
 
 echo "== plugins in build/plugins"
 "$bin/mimir-worker" plugins --plugin-dir build/plugins
 echo
-echo "== a text_stats job through the C example plugin (mimir-worker run)"
-"$bin/mimir-worker" run --plugin-dir build/plugins --job examples/c-plugin/job.json
+echo "== workers and what they run (mimirctl workers, mimirctl capabilities)"
+"$bin/mimirctl" workers --url "http://127.0.0.1:$port"
 echo
-echo "== a text_stats job submitted to the orchestrator and run by the worker"
-id=$(curl -s -X POST "http://127.0.0.1:$port/api/jobs" -H 'Content-Type: application/json' \
-    -d '{"type": "text_stats", "task_spec": {"parameters": {"text": "to be or not to be", "top": 2}}}' |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
-for _ in $(seq 100); do
-    status=$(curl -s "http://127.0.0.1:$port/api/jobs/$id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
-    [ "$status" = queued ] || [ "$status" = running ] || break
-    sleep 0.1
-done
-curl -s "http://127.0.0.1:$port/api/jobs/$id" | python3 -m json.tool
+"$bin/mimirctl" capabilities --url "http://127.0.0.1:$port"
 echo
-echo "Workers: curl http://127.0.0.1:$port/api/workers; capabilities: curl http://127.0.0.1:$port/api/capabilities"
-echo "Orchestrator: http://127.0.0.1:$port (API /api/jobs, /openapi.json, /metrics). Redis: 127.0.0.1:$redis_port."
+echo "== one job of each type (scripts/demo.sh)"
+MIMIRCTL="$bin/mimirctl" scripts/demo.sh "http://127.0.0.1:$port"
+echo
+echo "== a text_stats job through the C example plugin"
+id=$("$bin/mimirctl" submit --url "http://127.0.0.1:$port" --file examples/c-plugin/job.json)
+"$bin/mimirctl" watch --url "http://127.0.0.1:$port" "$id" || true
+"$bin/mimirctl" get --url "http://127.0.0.1:$port" "$id"
+echo
+echo "Orchestrator: http://127.0.0.1:$port (API /api/jobs, /api/workers, /api/capabilities, /openapi.json, /metrics)."
+echo "Redis: 127.0.0.1:$redis_port (data in build/redis). Logs: build/logs. mimirctl: $bin/mimirctl --url http://127.0.0.1:$port"
 echo "Press Ctrl-C to stop everything."
 wait "$orchestrator"

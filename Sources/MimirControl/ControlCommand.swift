@@ -23,8 +23,9 @@ public struct ControlCommand: ParsableCommand {
 }
 
 /// Writes a line to standard output.
+/// Written unbuffered, so output and errors (on stderr) keep their order in a pipe.
 func say(_ text: String) {
-    print(text)
+    Terminal.writeOutput(text + "\n")
 }
 
 struct Submit: ParsableCommand {
@@ -182,13 +183,13 @@ struct Watch: ParsableCommand {
                 "\(status) [" + String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled)
                 + "] \(percent)% " + (job["progress_message"]?.stringValue ?? job["waiting_reason"]?.stringValue ?? "")
             if terminal {
-                print("\r\u{1B}[2K" + line, terminator: "")
+                Terminal.writeOutput("\r\u{1B}[2K" + line)
             } else if line != last, !connection.json {
                 say(line)
             }
             last = line
             if final.contains(status) {
-                if terminal { print("") }
+                if terminal { Terminal.writeOutput("\n") }
                 if connection.json { say(job.jsonText(pretty: true)) }
                 if status != "succeeded" {
                     throw APIClient.Failure(description: "job \(id) \(status): \(job["error"]?.stringValue ?? "")")

@@ -4,12 +4,18 @@ import Synchronization
 /// thread running curl.
 final class CancellationFlag: Sendable {
     private let flag = Atomic<Bool>(false)
+    /// Also asked, for callers with a cancellation signal of their own (an executor's is-cancelled).
+    private let poll: (@Sendable () -> Bool)?
+
+    init(poll: (@Sendable () -> Bool)? = nil) {
+        self.poll = poll
+    }
 
     func cancel() {
         flag.store(true, ordering: .releasing)
     }
 
     var isCancelled: Bool {
-        flag.load(ordering: .acquiring)
+        flag.load(ordering: .acquiring) || poll?() == true
     }
 }

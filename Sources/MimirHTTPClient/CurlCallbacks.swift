@@ -1,5 +1,9 @@
 import CCurl
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 // C callbacks for curl; `context` is an unretained `TransferState` that outlives the transfer.
 
 /// CURLOPT_WRITEFUNCTION: appends body bytes, refusing (which aborts the transfer with
@@ -11,11 +15,25 @@ func curlWriteCallback(
     guard let context else { return 0 }
     let state = Unmanaged<TransferState>.fromOpaque(context).takeUnretainedValue()
     guard total > 0, let data else { return total }
-    guard total <= state.bodyLimit - state.body.count else {
+    guard total <= state.bodyLimit - state.bodyCount else {
         state.exceededBodyLimit = true
         return 0
     }
-    state.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: total))
+    state.bodyCount += total
+    guard let sink = state.sink else {
+        state.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: total))
+        return total
+    }
+    var written = 0
+    while written < total {
+        let result = write(sink, data + written, total - written)
+        if result < 0 {
+            if errno == EINTR { continue }
+            state.sinkError = errno
+            return 0
+        }
+        written += result
+    }
     return total
 }
 

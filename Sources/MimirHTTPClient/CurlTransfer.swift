@@ -1,5 +1,9 @@
 import CCurl
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One request/response exchange on an easy handle. The handle is reset afterwards, whatever
 /// happened, so it keeps no pointer into this exchange, and all that carries over to the next one
 /// is what curl keeps across `curl_easy_reset`: open connections, DNS cache, TLS session ids.
@@ -9,7 +13,7 @@ struct CurlTransfer {
     let request: HTTPRequest
     let client: HTTPClient
 
-    func perform(cancellation: CancellationFlag?) throws(HTTPClientError) -> HTTPResponse {
+    func perform(cancellation: CancellationFlag?, sink: Int32? = nil) throws(HTTPClientError) -> HTTPResponse {
         // Runs after the response (or error) has been read out of the handle.
         defer { curl_easy_reset(handle) }
         errorBuffer[0] = 0
@@ -53,7 +57,7 @@ struct CurlTransfer {
                 "CURLOPT_MAXFILESIZE_LARGE")
         }
 
-        let state = TransferState(bodyLimit: client.maxResponseBytes, cancellation: cancellation)
+        let state = TransferState(bodyLimit: client.maxResponseBytes, cancellation: cancellation, sink: sink)
         let context = Unmanaged.passUnretained(state).toOpaque()
         try check(mimir_curl_setopt_write_function(handle, curlWriteCallback), "CURLOPT_WRITEFUNCTION")
         try setPointer(CURLOPT_WRITEDATA, context)
@@ -124,6 +128,10 @@ struct CurlTransfer {
 
     private func response(code: CURLcode, state: TransferState) throws(HTTPClientError) -> HTTPResponse {
         if state.wasCancelled { throw failure(.cancelled, "cancelled", code: code) }
+        if let error = state.sinkError {
+            throw failure(
+                .other, "writing the body to its file failed: \(String(cString: strerror(error)))", code: code)
+        }
         if state.exceededBodyLimit || code == CURLE_FILESIZE_EXCEEDED {
             throw failure(.tooLarge, "response body exceeds the limit of \(client.maxResponseBytes) bytes", code: code)
         }

@@ -30,7 +30,9 @@ extension HTTPClient {
             try send(request, cancellation: nil)
         }
 
-        func send(_ request: HTTPRequest, cancellation: CancellationFlag?) throws(HTTPClientError) -> HTTPResponse {
+        func send(_ request: HTTPRequest, cancellation: CancellationFlag?, sink: Int32? = nil)
+            throws(HTTPClientError) -> HTTPResponse
+        {
             if cancellation?.isCancelled == true {
                 throw HTTPClientError(
                     kind: .cancelled,
@@ -39,7 +41,7 @@ extension HTTPClient {
             }
             let transfer = CurlTransfer(
                 handle: try easyHandle(for: request), errorBuffer: errorBuffer, request: request, client: client)
-            return try transfer.perform(cancellation: cancellation)
+            return try transfer.perform(cancellation: cancellation, sink: sink)
         }
 
         /// Closes the kept connections; the next request opens a new one.

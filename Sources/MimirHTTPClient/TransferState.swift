@@ -6,16 +6,23 @@ final class TransferState {
 
     let bodyLimit: Int
     let cancellation: CancellationFlag?
+    /// A file descriptor the body is written to instead of `body` (downloads).
+    let sink: Int32?
     var body: [UInt8] = []
+    /// Body bytes received, kept in `body` or written to `sink`.
+    var bodyCount = 0
+    /// The `errno` of a failed write to `sink`.
+    var sinkError: Int32?
     var headers: [(String, String)] = []
     var headerBytes = 0
     var exceededBodyLimit = false
     var exceededHeaderLimit = false
     var wasCancelled = false
 
-    init(bodyLimit: Int, cancellation: CancellationFlag?) {
+    init(bodyLimit: Int, cancellation: CancellationFlag?, sink: Int32? = nil) {
         self.bodyLimit = bodyLimit
         self.cancellation = cancellation
+        self.sink = sink
     }
 
     /// One header line as curl delivers it, CRLF included. A status line starts a new response

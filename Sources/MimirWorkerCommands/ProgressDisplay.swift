@@ -1,3 +1,4 @@
+import MimirCore
 import MimirPluginHost
 import Synchronization
 

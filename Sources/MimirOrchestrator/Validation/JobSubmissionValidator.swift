@@ -17,7 +17,6 @@ struct JobSubmissionValidator: Sendable {
         return catalog.knownTypes.sorted()
     }
 
-    static let projectIDRule = "1 to 128 characters of [A-Za-z0-9_.-]"
     static let maximumTimeoutSeconds = 7.0 * 86_400
 
     func validate(_ document: JSONValue) throws(APIError) -> NewJob {
@@ -43,10 +42,10 @@ struct JobSubmissionValidator: Sendable {
             fields["max_attempts"].map { problems.integer($0, at: "max_attempts", in: 1...100) } ?? defaultMaxAttempts
         var projectID = ""
         if let value = fields["project_id"], let text = problems.string(value, at: "project_id", nonEmpty: true) {
-            if Self.isValidProjectID(text) {
+            if Identifiers.isValidProjectID(text) {
                 projectID = text
             } else {
-                problems.add("project_id", "must be \(Self.projectIDRule), got \"\(text)\"")
+                problems.add("project_id", "must be \(Identifiers.projectIDRule), got \"\(text)\"")
             }
         }
 
@@ -127,15 +126,6 @@ struct JobSubmissionValidator: Sendable {
             gpu: resources?["gpu"]?.boolValue == true,
             cpuMillicores: quantity("cpu").map { Int64(($0 * 1000).rounded(.up)) },
             memoryBytes: quantity("memory").map { Int64($0.rounded(.up)) })
-    }
-
-    static func isValidProjectID(_ text: String) -> Bool {
-        (1...128).contains(text.unicodeScalars.count)
-            && text.unicodeScalars.allSatisfy {
-                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
-                    || $0 == "."
-                    || $0 == "-"
-            }
     }
 
     private func taskSpec(_ value: JSONValue?, _ problems: inout Problems) -> [String: JSONValue] {
