@@ -65,9 +65,14 @@ enum QueueFunctions {
           return num(now * 1000 + (seq % 1000))
         end
 
+        -- Every job made ready also leaves a wake-up token on its type's wake list, where idle
+        -- workers wait with BLPOP: one token wakes one worker, which then takes. Tokens carry no
+        -- job, so a stale one costs one empty take; the list is capped.
         local function enqueue(ns, id, jtype, priority)
           local seq = redis.call('INCR', ns .. ':seq')
           redis.call('ZADD', ns .. ':queue:' .. jtype, num((9 - priority) * 1e13 + seq), id)
+          redis.call('LPUSH', ns .. ':wake:' .. jtype, '1')
+          redis.call('LTRIM', ns .. ':wake:' .. jtype, 0, 1023)
         end
 
         local function move(ns, id, from, to, now)

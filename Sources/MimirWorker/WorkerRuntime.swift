@@ -64,6 +64,7 @@ public final class WorkerRuntime: Sendable {
         let heartbeats = registration.map { registration in
             Task { await registration.run { self.state } }
         }
+        let signal = WorkSignal(queue: queue, types: types)
         await withDiscardingTaskGroup { group in
             var idle = Duration.milliseconds(5)
             while !draining.isCancelled {
@@ -79,8 +80,15 @@ public final class WorkerRuntime: Sendable {
                     job = nil
                 }
                 guard let job, let executor = registry.executor(for: job.type) else {
-                    try? await Task.sleep(for: idle)
-                    idle = min(idle * 2, configuration.maximumPollInterval)
+                    // Nothing to take: wait for a wake-up token (a job made ready), at most the poll
+                    // interval; if Redis is away, back off instead.
+                    do {
+                        _ = try await signal.wait(upTo: configuration.maximumPollInterval)
+                        idle = .milliseconds(5)
+                    } catch {
+                        try? await Task.sleep(for: idle)
+                        idle = min(idle * 2, configuration.maximumPollInterval)
+                    }
                     continue
                 }
                 idle = .milliseconds(5)
@@ -95,6 +103,7 @@ public final class WorkerRuntime: Sendable {
             }
         }
         heartbeats?.cancel()
+        await signal.shutdown()
         await registration?.deregister()
         logger.notice("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
     }

@@ -47,6 +47,11 @@ struct ServeCommand: ParsableCommand {
         help:
             "Memory offered to jobs, a Kubernetes quantity (8Gi). Default: $MIMIR_WORKER_MEMORY, else physical memory.")
     var memory: String?
+    @Option(
+        help:
+            "Longest wait between looks at the queue when idle; jobs made ready wake the worker at once. Default 0.2."
+    )
+    var pollIntervalSeconds: Double = 0.2
     @Option(help: "On SIGTERM, seconds running jobs may take before they are handed back. Default 30.")
     var drainSeconds: Double = 30
 
@@ -72,6 +77,9 @@ struct ServeCommand: ParsableCommand {
         guard slotCount >= 1 else { throw ValidationError("--slots must be at least 1, got \(slotCount)") }
         let lease = leaseSeconds ?? Environment.value("LEASE_SECONDS").flatMap { Double($0) } ?? 15
         guard lease >= 1 else { throw ValidationError("--lease-seconds must be at least 1, got \(lease)") }
+        guard pollIntervalSeconds >= 0.001, pollIntervalSeconds <= 3600 else {
+            throw ValidationError("--poll-interval-seconds must be 0.001–3600, got \(pollIntervalSeconds)")
+        }
         guard drainSeconds >= 0 else { throw ValidationError("--drain-seconds must be ≥ 0, got \(drainSeconds)") }
         let url =
             redisURL ?? Environment.value("REDIS_URL").flatMap { $0.isEmpty ? nil : $0 } ?? "redis://127.0.0.1:6379/0"
@@ -102,6 +110,7 @@ struct ServeCommand: ParsableCommand {
         let runtime = WorkerRuntime(
             configuration: WorkerConfiguration(
                 workerID: id, slots: slotCount, leaseDuration: .milliseconds(Int64(lease * 1000)),
+                maximumPollInterval: .milliseconds(Int64(pollIntervalSeconds * 1000)),
                 drainGrace: .milliseconds(Int64(drainSeconds * 1000)), gpus: offered.gpus,
                 cpuMillicores: offered.cpuMillicores, memoryBytes: offered.memoryBytes),
             registry: registry, queue: queue, logger: logger,

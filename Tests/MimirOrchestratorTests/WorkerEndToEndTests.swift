@@ -37,6 +37,21 @@ struct WorkerEndToEndTests {
             try await api.call(.get, "/api/jobs/\(waiting)", template: "/api/jobs/{id}").json?["status"] == "queued")
     }
 
+    @Test("an idle worker is woken by a submission instead of waiting out its poll interval")
+    func idleWorkerWakes() async throws {
+        let api = try await APIHarness.start(WorkerProcess.jobTypes)
+        defer { Task { await api.stop() } }
+        // Polling alone would take up to 60 s; the wake-up token brings the job at once.
+        let worker = try WorkerProcess(for: api, id: "w-wake", extra: ["--poll-interval-seconds", "60"])
+        _ = try await api.poll(try await api.submit(["type": "fixture_echo"]), seconds: 20) {
+            $0["status"] == "succeeded"
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let id = try await api.submit(["type": "fixture_echo", "task_spec": ["parameters": ["message": "woken"]]])
+        let job = try await api.poll(id, seconds: 20) { $0["status"] == "succeeded" }
+        #expect(job["result"]?["echo"] == "woken", "\(job)\n\(worker.log)")
+    }
+
     @Test("cancelling a running job stops its executor; a timeout ends it as timed out")
     func cancelAndTimeout() async throws {
         let api = try await APIHarness.start(WorkerProcess.jobTypes)
