@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Usage: bench/e2e.sh [JOBS] [WORKERS] [SLOTS] [RUNS]
-# End to end: JOBS no-op jobs submitted over REST (8 client threads) and run by WORKERS local
+# Usage: bench/e2e.sh [JOBS] [WORKERS] [SLOTS] [RUNS] [CLIENTS]
+# End to end: JOBS no-op jobs submitted over REST (CLIENTS threads, default 8; 1 submits one job at a
+# time, which measures dispatch latency rather than a backlog) and run by WORKERS local
 # `mimir-worker serve` processes with SLOTS slots each, in a release build, Redis without
 # persistence, all on this machine. Prints one JSON line per run: jobs/s over the whole span
 # (first submission to last completion) and submit→start, submit→done p50/p99 in milliseconds.
@@ -10,6 +11,7 @@ jobs=${1:-2000}
 workers=${2:-2}
 slots=${3:-4}
 runs=${4:-3}
+clients=${5:-8}
 scratch=.build-release
 for product in mimir-orchestrator mimir-worker MimirNoop; do
     swift build -c release --scratch-path "$scratch" --product "$product" >/dev/null
@@ -37,7 +39,7 @@ for ((run = 1; run <= runs; run++)); do
         pids+=($!)
     done
     sleep 1
-    python3 bench/e2e/measure.py 127.0.0.1 "$port" "$jobs" 8
+    python3 bench/e2e/measure.py 127.0.0.1 "$port" "$jobs" "$clients"
     kill "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
     kill "$(cat "$work/redis.pid")" 2>/dev/null || true
