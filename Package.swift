@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "mimir-orchestrator", targets: ["Orchestrator"]),
         .executable(name: "mimirctl", targets: ["Control"]),
         .executable(name: "mimir-bench-abi", targets: ["ABICallBenchmark"]),
+        .executable(name: "mimir-bench-pipeline", targets: ["PipelineBench"]),
         // Each executor plugin is its own dynamic library, versioned on its own.
         .library(name: "PipelineExecution", type: .dynamic, targets: ["PipelineExecution"]),
         .library(name: "MLTraining", type: .dynamic, targets: ["MLTraining"]),
@@ -93,10 +94,20 @@ let package = Package(
             name: "MimirHTTPClient", dependencies: ["CCurl", "MimirCore"], swiftSettings: strictSettings),
         .target(
             name: "MimirStorage", dependencies: ["MimirCore", "MimirHTTPClient"], swiftSettings: strictSettings),
+        .target(name: "MimirExpressions", dependencies: ["MimirCore"], swiftSettings: strictSettings),
+        .target(
+            name: "MimirPipeline", dependencies: ["MimirExpressions", "MimirCore", "CJansson"],
+            swiftSettings: strictSettings),
+        .target(
+            name: "MimirTwin",
+            dependencies: [
+                "MimirCore", "MimirRedis", "MimirExpressions", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
         .target(
             name: "MimirOrchestrator",
             dependencies: [
-                "MimirQueue", "MimirCore", "MimirJSONSchema",
+                "MimirQueue", "MimirCore", "MimirJSONSchema", "MimirTwin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -138,13 +149,20 @@ let package = Package(
             name: "MLInference", dependencies: ["MimirPluginSDK"], path: "Plugins/MLInference",
             swiftSettings: strictSettings),
         .target(
-            name: "DigitalTwinUpdate", dependencies: ["MimirPluginSDK"],
+            name: "DigitalTwinUpdate",
+            dependencies: [
+                "MimirPluginSDK", "MimirTwin", "MimirRedis", "MimirStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Plugins/DigitalTwinUpdate", swiftSettings: strictSettings),
 
         // MARK: Benchmarks
         .target(
             name: "MimirNoop", dependencies: ["MimirPluginSDK"], path: "bench/NoopPlugin",
             swiftSettings: strictSettings),
+        .executableTarget(
+            name: "PipelineBench", dependencies: ["MimirPipeline", "MimirExpressions", "MimirCore"],
+            path: "bench/PipelineBench", swiftSettings: strictSettings),
         .executableTarget(
             name: "ABICallBenchmark", dependencies: ["MimirPluginHost", "PluginABI"],
             path: "bench/ABICallBenchmark", swiftSettings: strictSettings),
@@ -169,6 +187,20 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "MimirHTTPClientTests", dependencies: ["MimirHTTPClient", "MimirCore"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirExpressionsTests", dependencies: ["MimirExpressions", "MimirCore"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirPipelineTests",
+            dependencies: ["MimirPipeline", "MimirExpressions", "MimirCore", "MimirTestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirTwinTests",
+            dependencies: [
+                "MimirTwin", "MimirCore", "MimirRedis", "MimirTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "MimirStorageTests", dependencies: ["MimirStorage", "MimirHTTPClient", "MimirTestSupport"],

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import MimirQueue
 import MimirRedis
+import MimirTwin
 import NIOCore
 import ServiceLifecycle
 
@@ -71,6 +72,7 @@ public struct OrchestratorApp: Sendable {
             directory: workers, catalog: catalogLoader, configuredTypes: configuration.jobTypes,
             maxBodyBytes: configuration.maxBodyBytes
         ).register(on: router)
+        TwinRoutes(reader: TwinReader(redis: redis, namespace: configuration.queue.namespace)).register(on: router)
         if !configuration.frontendDirectory.isEmpty {
             router.middlewares.add(FileMiddleware(configuration.frontendDirectory, searchForIndexHtml: true))
         }
