@@ -140,7 +140,7 @@ let package = Package(
 
         // MARK: Executor plugins
         .target(
-            name: "PipelineExecution", dependencies: ["MimirPluginSDK"],
+            name: "PipelineExecution", dependencies: ["MimirPluginSDK", "MimirPipeline", "MimirStorage"],
             path: "Plugins/PipelineExecution", swiftSettings: strictSettings),
         .target(
             name: "MLTraining", dependencies: ["MimirPluginSDK"], path: "Plugins/MLTraining",
@@ -151,7 +151,7 @@ let package = Package(
         .target(
             name: "DigitalTwinUpdate",
             dependencies: [
-                "MimirPluginSDK", "MimirTwin", "MimirRedis", "MimirStorage",
+                "MimirPluginSDK", "MimirTwin", "MimirRedis", "MimirStorage", "MimirPipeline",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Plugins/DigitalTwinUpdate", swiftSettings: strictSettings),
@@ -203,7 +203,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings),
         .testTarget(
-            name: "MimirStorageTests", dependencies: ["MimirStorage", "MimirHTTPClient", "MimirTestSupport"],
+            name: "MimirStorageTests",
+            dependencies: ["MimirStorage", "MimirCore", "MimirHTTPClient", "MimirTestSupport"],
             swiftSettings: strictSettings),
         .testTarget(
             name: "MimirOrchestratorTests",

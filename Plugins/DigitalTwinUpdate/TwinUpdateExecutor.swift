@@ -1,11 +1,12 @@
 import Logging
+import MimirPipeline
 import MimirPluginSDK
 import MimirRedis
 import MimirStorage
 import MimirTwin
 
 /// `digital_twin_update`: defines a twin or applies a batch of observations to it (inline, or
-/// from the job's input datasets as JSON Lines), in the Redis the queue uses, so the orchestrator
+/// from the job's input datasets: CSV, JSON Lines or JSON), in the Redis the queue uses, so the orchestrator
 /// serves the result at `/api/twins/{id}` (docs/twins.md).
 struct TwinUpdateExecutor: Executor {
     static let jobType = "digital_twin_update"
@@ -61,8 +62,8 @@ struct TwinUpdateExecutor: Executor {
         }
     }
 
-    /// Observations from `data_access.input_datasets` (JSON Lines files written by a pipeline, or
-    /// downloaded), `nil` when the job names none.
+    /// Observations from `data_access.input_datasets` (CSV, JSON Lines or JSON files, such as a
+    /// pipeline's output, or downloaded), `nil` when the job names none.
     private func observations(in job: Job, context: JobContext) throws -> [Observation]? {
         guard let references = job.document["data_access"]?["input_datasets"]?.arrayValue, !references.isEmpty else {
             return nil
@@ -78,23 +79,27 @@ struct TwinUpdateExecutor: Executor {
             } catch {
                 throw ExecutorError.invalidInput("data_access.input_datasets: \(error)")
             }
-            guard path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") || path.hasSuffix(".json") else {
-                throw ExecutorError.invalidInput(
-                    "data_access.input_datasets: \(reference): observations are read from JSON Lines (.jsonl) files")
-            }
-            let text: String
             do {
-                text = try LocalFile.readText(path)
-            } catch {
-                throw ExecutorError.invalidInput("data_access.input_datasets: \(reference): \(error)")
-            }
-            do {
-                all += try ObservationRows.observations(jsonLines: text)
+                all += try Self.observations(inFile: path, reference: reference, isCancelled: { context.isCancelled })
+            } catch let error as ExecutorError {
+                throw error
             } catch {
                 throw ExecutorError.invalidInput("data_access.input_datasets: \(reference): \(error)")
             }
         }
         return all
+    }
+
+    /// CSV values arrive as text and take each attribute's type; JSON values keep theirs.
+    private static func observations(inFile path: String, reference: String, isCancelled: @escaping () -> Bool) throws
+        -> [Observation]
+    {
+        let reader = try DatasetFileReader(path: path, dataset: reference, inferTypes: false, isCancelled: isCancelled)
+        let records = try reader.objects()
+        let isText = (DataFormat.inferred(from: reference) ?? DataFormat.inferred(from: path)) == .csv
+        return try ObservationRows.observations(
+            from: records.map(\.fields), valuesAreText: isText, firstRowNumber: records.first?.line ?? 1,
+            label: "line")
     }
 
     private func storage() throws -> ProjectStorage {

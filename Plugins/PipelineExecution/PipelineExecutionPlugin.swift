@@ -2,7 +2,7 @@ import MimirPluginSDK
 
 public enum PipelineExecutionPlugin: Plugin {
     public static let name = "PipelineExecution"
-    public static let version = "0.1.0"
+    public static let version = "1.0.0"
     public static let executors: [any Executor.Type] = [PipelineExecutor.self]
 }
 

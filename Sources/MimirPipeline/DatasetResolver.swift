@@ -1,9 +1,4 @@
-/// Whether a dataset reference is about to be read or written; a resolver may confine outputs
-/// to a different folder, refuse to overwrite, or download inputs first.
-public enum DatasetDirection: String, Sendable {
-    case input
-    case output
-}
+import MimirCore
 
 /// Maps a dataset reference from the definition (`"iris.csv"`, `"https://…"`) to a local file
 /// path. The engine only reads and writes local files; the caller owns project folders, path

@@ -1,3 +1,4 @@
+import MimirCore
 import MimirExpressions
 
 /// Drops rows whose key columns (all columns by default) were seen before, keeping the first.

@@ -1,3 +1,4 @@
+import MimirCore
 import MimirExpressions
 
 /// Groups rows by key columns and computes aggregates. Memory grows with the number of groups,

@@ -1,3 +1,4 @@
+import MimirCore
 import MimirExpressions
 
 /// Hash join: the second dataset (right side) is read whole into a hash table on first use;

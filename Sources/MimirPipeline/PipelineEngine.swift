@@ -1,3 +1,5 @@
+import MimirCore
+
 /// Runs a validated pipeline. Order of work: resolve every dataset, open every input (reading
 /// only headers or first records), check all column references against the real schemas, and
 /// only then create outputs and stream rows. So a misspelt column or an unresolvable dataset

@@ -1,3 +1,4 @@
+import MimirCore
 import MimirExpressions
 
 /// Writes every row it sees and passes it on, so a pipeline may write intermediate results

@@ -1,3 +1,4 @@
+import MimirCore
 import MimirExpressions
 
 /// Buffers every row, then sorts stably by the keys. Memory holds the whole input (no spill to

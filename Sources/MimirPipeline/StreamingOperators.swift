@@ -1,3 +1,4 @@
+import MimirCore
 import MimirExpressions
 
 /// Keeps rows whose condition is true (null and false drop the row).

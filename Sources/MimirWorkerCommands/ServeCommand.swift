@@ -57,6 +57,10 @@ struct ServeCommand: ParsableCommand {
 
     /// Blocks the main thread (never a thread of the concurrency pool) until the worker stops.
     func run() throws {
+        // Plugins that keep state in the queue's Redis (DigitalTwinUpdate) find it here. Set now,
+        // on the main thread, before any other thread could be reading the environment.
+        setenv("REDIS_URL", resolvedRedisURL, 1)
+        setenv("REDIS_NAMESPACE", resolvedNamespace, 1)
         let failure = Mutex<(any Error)?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
@@ -81,10 +85,8 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--poll-interval-seconds must be 0.001–3600, got \(pollIntervalSeconds)")
         }
         guard drainSeconds >= 0 else { throw ValidationError("--drain-seconds must be ≥ 0, got \(drainSeconds)") }
-        let url =
-            redisURL ?? Environment.value("REDIS_URL").flatMap { $0.isEmpty ? nil : $0 } ?? "redis://127.0.0.1:6379/0"
-        let namespace =
-            redisNamespace ?? Environment.value("REDIS_NAMESPACE").flatMap { $0.isEmpty ? nil : $0 } ?? "mimir"
+        let url = resolvedRedisURL
+        let namespace = resolvedNamespace
         let id =
             workerID ?? Environment.value("MIMIR_WORKER_ID").flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultWorkerID()
 
@@ -127,6 +129,14 @@ struct ServeCommand: ParsableCommand {
         await runtime.run()
         for source in signals { source.cancel() }
         await redis.shutdown()
+    }
+
+    private var resolvedRedisURL: String {
+        redisURL ?? Environment.value("REDIS_URL").flatMap { $0.isEmpty ? nil : $0 } ?? "redis://127.0.0.1:6379/0"
+    }
+
+    private var resolvedNamespace: String {
+        redisNamespace ?? Environment.value("REDIS_NAMESPACE").flatMap { $0.isEmpty ? nil : $0 } ?? "mimir"
     }
 
     static func defaultWorkerID() -> String {

@@ -7,10 +7,6 @@ import Testing
 /// Orchestrator, Redis and real `mimir-worker serve` processes running real plugins.
 @Suite("Workers running jobs end to end")
 struct WorkerEndToEndTests {
-    func isFinal(_ job: JSONValue) -> Bool {
-        ["succeeded", "failed", "cancelled", "dead"].contains(job["status"]?.stringValue ?? "")
-    }
-
     @Test("jobs run on a worker: results, progress and logs reach the API; other types wait")
     func jobsRun() async throws {
         let api = try await APIHarness.start(WorkerProcess.jobTypes)

@@ -1,4 +1,5 @@
 import Foundation
+import MimirCore
 import MimirStorage
 import Testing
 
