@@ -559,7 +559,7 @@ ERROR_CODES = {
     "invalid_idempotency_key": "400: the Idempotency-Key header is not 1 to 255 visible ASCII characters.",
     "malformed_json": "400: the body is not valid JSON (adds line, column, position).",
     "unreadable_body": "400: the body could not be read.",
-    "not_found": "404: no such job (it never existed or expired) or worker, or no such route.",
+    "not_found": "404: no such job (it never existed or expired), worker, twin or twin entity, or no such route.",
     "illegal_transition": "409: the job's status does not allow this (adds from, to).",
     "not_lease_owner": "409: another worker (or none) holds the job's lease.",
     "body_too_large": "413: the body is larger than MAX_BODY_BYTES.",
@@ -1329,6 +1329,130 @@ paths["/api/capabilities"] = {
     },
 }
 
+# Digital twins ---------------------------------------------------------------------------------
+
+TWIN_ID_PATTERN = "^[A-Za-z0-9_.-]{1,128}$"
+parameters["TwinId"] = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "description": "The twin's id: 1 to 128 of letters, digits, `_`, `-`, `.` (otherwise 400 `invalid_id`).",
+    "schema": {"type": "string", "pattern": TWIN_ID_PATTERN},
+}
+parameters["EntityId"] = {
+    "name": "entity",
+    "in": "path",
+    "required": True,
+    "description": "The entity's id, with the twin id's rules.",
+    "schema": {"type": "string", "pattern": TWIN_ID_PATTERN},
+}
+schemas["TwinEntity"] = {
+    "type": "object",
+    "description": "One entity: its type, attribute values (unset ones absent), when each was observed, and its "
+    "links.",
+    "required": ["id", "type", "attributes"],
+    "properties": {
+        "id": {"type": "string"},
+        "type": {"type": "string"},
+        "attributes": {"type": "object"},
+        "observed_at": {"type": "object", "additionalProperties": ref("Timestamp")},
+        "relationships": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+}
+schemas["TwinState"] = {
+    "type": "object",
+    "description": "A twin as of its latest committed version (docs/twins.md).",
+    "required": ["twin_id", "version", "created_at", "updated_at", "schema", "entities"],
+    "properties": {
+        "twin_id": {"type": "string"},
+        "version": {"type": "integer", "minimum": 1},
+        "created_at": ref("Timestamp"),
+        "updated_at": ref("Timestamp"),
+        "schema": {"type": "object", "description": "The twin's ontology: entity types, attributes, relationships."},
+        "entities": {"type": "object", "additionalProperties": ref("TwinEntity")},
+    },
+}
+schemas["TwinHistory"] = {
+    "type": "object",
+    "description": "Committed versions, newest first, each with its change set and anomalies. Pass `next_before` "
+    "as `before` for the next (older) page; it is null on the last.",
+    "required": ["twin_id", "version", "oldest_version", "entries", "next_before"],
+    "properties": {
+        "twin_id": {"type": "string"},
+        "version": {"type": "integer"},
+        "oldest_version": {"type": "integer"},
+        "entries": {
+            "type": "array",
+            "items": {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}},
+        },
+        "next_before": {"type": ["integer", "null"]},
+    },
+}
+schemas["TwinEntityDetail"] = {
+    "type": "object",
+    "description": "One entity, which of its type's attributes are derived, and each attribute's recent values "
+    "newest first.",
+    "required": ["twin_id", "version", "entity", "derived_attributes", "recent"],
+    "properties": {
+        "twin_id": {"type": "string"},
+        "version": {"type": "integer"},
+        "entity": ref("TwinEntity"),
+        "derived_attributes": {"type": "array", "items": {"type": "string"}},
+        "recent": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}}},
+    },
+}
+
+
+def twin_responses(name, description):
+    return {
+        "200": {"description": description, "content": json_content(name)},
+        "400": r("BadRequest"),
+        "404": r("NotFound"),
+        "500": r("InternalError"),
+        "503": r("ServiceUnavailable"),
+    }
+
+
+paths["/api/twins/{id}"] = {
+    "parameters": [ref("TwinId", PARAM)],
+    "get": {
+        "operationId": "getTwin",
+        "tags": ["twins"],
+        "summary": "A digital twin's current state",
+        "description": "Written by `digital_twin_update` jobs; read in one step, so it shows one committed version.",
+        "responses": twin_responses("TwinState", "The twin."),
+    },
+}
+paths["/api/twins/{id}/history"] = {
+    "parameters": [
+        ref("TwinId", PARAM),
+        {"name": "before", "in": "query", "description": "Only versions older than this (a `next_before`).",
+         "schema": {"type": "integer", "minimum": 1}},
+        {"name": "limit", "in": "query", "description": "Entries per page, 1 to 500 (default 20).",
+         "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+    ],
+    "get": {
+        "operationId": "getTwinHistory",
+        "tags": ["twins"],
+        "summary": "A twin's committed versions, newest first",
+        "responses": twin_responses("TwinHistory", "One page of history."),
+    },
+}
+paths["/api/twins/{id}/entities/{entity}"] = {
+    "parameters": [
+        ref("TwinId", PARAM),
+        ref("EntityId", PARAM),
+        {"name": "recent", "in": "query", "description": "Recent values per attribute, 0 to 1000 (default 20).",
+         "schema": {"type": "integer", "minimum": 0, "maximum": 1000}},
+    ],
+    "get": {
+        "operationId": "getTwinEntity",
+        "tags": ["twins"],
+        "summary": "One entity of a twin, with its recent values",
+        "responses": twin_responses("TwinEntityDetail", "The entity."),
+    },
+}
+
 document = {
     "openapi": "3.1.0",
     "info": {
@@ -1340,6 +1464,7 @@ document = {
     "tags": [
         {"name": "jobs", "description": "Submit, follow, cancel and retry jobs."},
         {"name": "workers", "description": "Reports from the workers that run jobs."},
+        {"name": "twins", "description": "Digital twins as digital_twin_update jobs leave them."},
         {"name": "service", "description": "Health, readiness, metrics and this document."},
     ],
     "paths": paths,
