@@ -4,7 +4,7 @@
 Query: keep rows where price * qty > 100 and region != 'EU', then per region: count,
 sum(price), avg(qty). Each engine reads the CSV from disk inside the timed section, as the
 Mimir pipeline does. Generate the file first with:
-    swift build -c release --product PipelineBench && .build/release/PipelineBench pipeline
+    bench/pipeline.sh (or: mimir-bench-pipeline pipeline)
 """
 import sys
 import time
@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-PATH = sys.argv[2] if len(sys.argv) > 2 else f"/tmp/mimir-pipeline/bench/data/sales_{ROWS}.csv"
+PATH = sys.argv[2] if len(sys.argv) > 2 else f".build-release/bench-data/sales_{ROWS}.csv"
 REPEATS = 3
 
 
