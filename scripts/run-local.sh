@@ -3,7 +3,7 @@
 # mode, starts Redis (append-only file under build/redis, so accepted jobs survive a restart), the
 # orchestrator (with the image catalog declared from the staged plugins) and two local worker
 # processes serving every plugin in build/plugins (the four executors and the C example); then
-# mimirctl submits one job of each type and follows each to its end. Everything keeps running
+# mimirctl submits one job of each type over the example data and follows each to its end. Everything keeps running
 # until Ctrl-C (or SIGTERM), which stops the workers, the orchestrator and Redis, in that order.
 # Ports: REDIS_PORT (default 6379), PORT (default 8080). WORKERS (default 2), SLOTS (default 2).
 set -euo pipefail
@@ -24,7 +24,9 @@ make -s -C examples/c-plugin BUILD_DIR="$PWD/build/plugins"
 python3 -c 'import json, sys; print(json.dumps({"images": [json.load(open(sys.argv[1]))]}, indent=2))' \
     build/worker-image.json >build/images.json
 
-mkdir -p build/redis build/logs
+mkdir -p build/redis build/logs build/data/projects/demo/datasets
+# The example jobs' data, in the demo project of the storage root the workers share.
+cp examples/datasets/*.csv build/data/projects/demo/datasets/
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$PWD/build/redis" --appendonly yes \
     --daemonize yes --pidfile "$PWD/build/redis/redis.pid" --logfile "$PWD/build/redis/redis.log"
 "$bin/mimir-orchestrator" serve --host 127.0.0.1 --port "$port" --redis-url "redis://127.0.0.1:$redis_port" \
@@ -34,6 +36,7 @@ worker_pids=()
 for n in $(seq "$workers"); do
     "$bin/mimir-worker" serve --plugin-dir build/plugins --redis-url "redis://127.0.0.1:$redis_port" \
         --orchestrator-url "http://127.0.0.1:$port" --image "$image" --worker-id "local-$n" --slots "$slots" \
+        --data-dir build/data \
         --log-level notice >"build/logs/worker-$n.log" 2>&1 &
     worker_pids+=($!)
 done
@@ -76,6 +79,9 @@ echo
 echo
 echo "== one job of each type (scripts/demo.sh)"
 MIMIRCTL="$bin/mimirctl" scripts/demo.sh "http://127.0.0.1:$port"
+echo
+echo "== the pipeline's output: build/data/projects/demo/outputs/iris_by_species.csv"
+cat build/data/projects/demo/outputs/iris_by_species.csv 2>/dev/null || echo "(not written)"
 echo
 echo "== a text_stats job through the C example plugin"
 id=$("$bin/mimirctl" submit --url "http://127.0.0.1:$port" --file examples/c-plugin/job.json)

@@ -15,7 +15,7 @@ public struct ControlCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mimirctl", abstract: "Submit, follow and manage Mimir AIP jobs.", version: MimirVersion.current,
         subcommands: [
-            Submit.self, List.self, Get.self, Logs.self, Cancel.self, Retry.self, Watch.self, Workers.self,
+            Submit.self, List.self, Get.self, Logs.self, Cancel.self, Retry.self, Watch.self, Workers.self, Twin.self,
             Capabilities.self,
         ])
 
