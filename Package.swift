@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "mimirctl", targets: ["Control"]),
         .executable(name: "mimir-bench-abi", targets: ["ABICallBenchmark"]),
         .executable(name: "mimir-bench-pipeline", targets: ["PipelineBench"]),
+        .executable(name: "mimir-bench-ml", targets: ["MLBench"]),
         // Each executor plugin is its own dynamic library, versioned on its own.
         .library(name: "PipelineExecution", type: .dynamic, targets: ["PipelineExecution"]),
         .library(name: "MLTraining", type: .dynamic, targets: ["MLTraining"]),
@@ -95,6 +96,7 @@ let package = Package(
         .target(
             name: "MimirStorage", dependencies: ["MimirCore", "MimirHTTPClient"], swiftSettings: strictSettings),
         .target(name: "MimirExpressions", dependencies: ["MimirCore"], swiftSettings: strictSettings),
+        .target(name: "MimirML", dependencies: ["MimirCore"], swiftSettings: strictSettings),
         .target(
             name: "MimirPipeline", dependencies: ["MimirExpressions", "MimirCore", "CJansson"],
             swiftSettings: strictSettings),
@@ -161,6 +163,9 @@ let package = Package(
             name: "MimirNoop", dependencies: ["MimirPluginSDK"], path: "bench/NoopPlugin",
             swiftSettings: strictSettings),
         .executableTarget(
+            name: "MLBench", dependencies: ["MimirML", "MimirCore"], path: "bench/MLBench",
+            swiftSettings: strictSettings),
+        .executableTarget(
             name: "PipelineBench", dependencies: ["MimirPipeline", "MimirExpressions", "MimirCore"],
             path: "bench/PipelineBench", swiftSettings: strictSettings),
         .executableTarget(
@@ -195,6 +200,9 @@ let package = Package(
             name: "MimirPipelineTests",
             dependencies: ["MimirPipeline", "MimirExpressions", "MimirCore", "MimirTestSupport"],
             swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirMLTests", dependencies: ["MimirML", "MimirCore", "MimirTestSupport"],
+            exclude: ["sklearn_reference.py"], swiftSettings: strictSettings),
         .testTarget(
             name: "MimirTwinTests",
             dependencies: [

@@ -3,7 +3,7 @@
 # is missing, so it is cheap to run before every build. Needs root (or sudo) on Debian 12.
 set -euo pipefail
 
-packages=(libhiredis-dev libcurl4-openssl-dev libjansson-dev redis-server gcc make pkg-config valgrind python3 openssl curl)
+packages=(libhiredis-dev libcurl4-openssl-dev libjansson-dev redis-server gcc make pkg-config valgrind python3 python3-pip openssl curl)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -14,7 +14,10 @@ python3 scripts/generate-openapi.py | diff -q - Sources/MimirOrchestrator/Resour
     echo "error: openapi.json is stale: run python3 scripts/generate-openapi.py > Sources/MimirOrchestrator/Resources/openapi.json" >&2
     exit 1
 }
-python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install --quiet openapi-spec-validator
+# Python packages the checks and tests use, from PyPI (the ML tests compare with scikit-learn).
+python3 -c "import openapi_spec_validator" 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages openapi-spec-validator
+python3 -c "import sklearn" 2>/dev/null || python3 -m pip install --quiet --break-system-packages scikit-learn
 python3 -c "import json, openapi_spec_validator as v; v.validate(json.load(open('Sources/MimirOrchestrator/Resources/openapi.json')))"
 
 echo "== swift build (warnings are errors)"

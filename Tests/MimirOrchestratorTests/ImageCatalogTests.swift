@@ -207,3 +207,37 @@ struct ImageCatalogTests {
         }
     }
 }
+
+@Suite("mimir-worker declare")
+struct DeclareCommandTests {
+    @Test("prints the image's declaration from its plugins, which the orchestrator takes as WORKER_IMAGES")
+    func declarationRoundTrip() async throws {
+        let plugins = try WorkerProcess.shippedPlugins(["PipelineExecution", "DigitalTwinUpdate"])
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("declare-\(UUID().uuidString)").path
+        let declare = try SpawnedProcess(
+            executable: BuildProducts.path("mimir-worker"),
+            arguments: ["declare", "--plugin-dir", plugins, "--image", "etl:1", "--slots", "3", "--memory", "2Gi"],
+            outputPath: output)
+        await declare.waitForExit()
+        #expect(declare.exitCode == 0)
+        let declaration = try JSONValue.parse(try String(contentsOfFile: output, encoding: .utf8))
+        #expect(declaration["image"] == "etl:1" && declaration["slots"] == 3)
+        #expect(declaration["resources"] == ["memory": "2Gi"])
+        #expect(
+            declaration["capabilities"]?.arrayValue?.compactMap { $0["job_type"]?.stringValue }
+                == ["digital_twin_update", "pipeline_execution"])
+
+        let api = try await APIHarness.start([
+            "--worker-images", try ImageCatalogTests.write(["images": [declaration]]),
+        ])
+        defer { Task { await api.stop() } }
+        let catalog = try #require(try await api.call(.get, "/api/capabilities").json)
+        #expect(catalog["images"]?.arrayValue?.first?["image"] == "etl:1")
+        let pipeline = catalog["job_types"]?["pipeline_execution"]?["executors"]?.arrayValue?.first
+        #expect(pipeline?["declared_by"] == ["etl:1"] && pipeline?["plugin"] == "PipelineExecution")
+        // The declared schema checks submissions before any worker of the image runs.
+        let refused = try await api.call(
+            .post, "/api/jobs", json: ["type": "pipeline_execution", "task_spec": ["parameters": ["steps": []]]])
+        #expect(refused.status == 422 && refused.json?["error"]?["code"] == "invalid_job")
+    }
+}
