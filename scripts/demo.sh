@@ -15,10 +15,15 @@ submit_and_watch() {
     echo "== $1: job $id"
     # watch exits 1 for any end but success; the demo goes on to show every job.
     "$mimirctl" watch --url "$url" "$id" || true
+    # The outcome in brief; `mimirctl get ID` shows the whole job.
     "$mimirctl" get --url "$url" "$id" | python3 -c '
 import json, sys
 job = json.load(sys.stdin)
-print(json.dumps({k: job[k] for k in ("status", "error", "result") if job.get(k) is not None}, indent=2)[:3000])'
+print("status:", job["status"])
+if job.get("error"): print("error:", job["error"])
+if job.get("result") is not None:
+    text = json.dumps(job["result"], separators=(",", ":"))
+    print("result:", text if len(text) <= 600 else text[:600] + " …")'
     echo
 }
 
