@@ -98,6 +98,10 @@ let package = Package(
         .target(name: "MimirExpressions", dependencies: ["MimirCore"], swiftSettings: strictSettings),
         .target(name: "MimirML", dependencies: ["MimirCore"], swiftSettings: strictSettings),
         .target(
+            name: "MimirMLDatasets",
+            dependencies: ["MimirML", "MimirPipeline", "MimirStorage", "MimirCore", "MimirPluginSDK"],
+            swiftSettings: strictSettings),
+        .target(
             name: "MimirPipeline", dependencies: ["MimirExpressions", "MimirCore", "CJansson"],
             swiftSettings: strictSettings),
         .target(
@@ -145,10 +149,12 @@ let package = Package(
             name: "PipelineExecution", dependencies: ["MimirPluginSDK", "MimirPipeline", "MimirStorage"],
             path: "Plugins/PipelineExecution", swiftSettings: strictSettings),
         .target(
-            name: "MLTraining", dependencies: ["MimirPluginSDK"], path: "Plugins/MLTraining",
+            name: "MLTraining", dependencies: ["MimirPluginSDK", "MimirML", "MimirMLDatasets", "MimirStorage"],
+            path: "Plugins/MLTraining",
             swiftSettings: strictSettings),
         .target(
-            name: "MLInference", dependencies: ["MimirPluginSDK"], path: "Plugins/MLInference",
+            name: "MLInference", dependencies: ["MimirPluginSDK", "MimirML", "MimirMLDatasets", "MimirStorage"],
+            path: "Plugins/MLInference",
             swiftSettings: strictSettings),
         .target(
             name: "DigitalTwinUpdate",

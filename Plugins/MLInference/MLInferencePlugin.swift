@@ -2,7 +2,7 @@ import MimirPluginSDK
 
 public enum MLInferencePlugin: Plugin {
     public static let name = "MLInference"
-    public static let version = "0.1.0"
+    public static let version = "1.0.0"
     public static let executors: [any Executor.Type] = [InferenceExecutor.self]
 }
 

@@ -2,7 +2,7 @@ import MimirPluginSDK
 
 public enum MLTrainingPlugin: Plugin {
     public static let name = "MLTraining"
-    public static let version = "0.1.0"
+    public static let version = "1.0.0"
     public static let executors: [any Executor.Type] = [TrainingExecutor.self]
 }
 

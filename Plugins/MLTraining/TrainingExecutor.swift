@@ -1,36 +1,66 @@
+import MimirML
+import MimirMLDatasets
 import MimirPluginSDK
+import MimirStorage
 
-/// Trains a model on a project dataset. This version declares the contract; training arrives in
-/// a later version and until then every job fails honestly.
+/// `ml_training`: trains a model on a project dataset and saves it as the next version of
+/// `models/<model_id>/` in the project (docs/models.md).
 struct TrainingExecutor: Executor {
     static let jobType = "ml_training"
-    static let version = "0.1.0"
+    static let version = "1.0.0"
     static let summary = "Trains regression, classification and clustering models on project datasets"
     static let options = ExecutorOptions(concurrent: true, memoryHintBytes: 1 << 30)
-    static let parametersSchema: JSONValue = [
-        "type": "object",
-        "required": ["task"],
-        "properties": [
-            "task": ["enum": ["regression", "classification", "clustering"]],
-            "algorithm": [
-                "enum": ["linear_regression", "logistic_regression", "decision_tree", "random_forest", "kmeans"]
-            ],
-            "target": ["type": "string", "minLength": 1],
-            "features": ["type": "array", "items": ["type": "string", "minLength": 1], "uniqueItems": true],
-            "hyperparameters": ["type": "object"],
-            "validation_fraction": ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": 0.2],
-            "k_folds": ["type": "integer", "minimum": 2],
-            "seed": ["type": "integer", "default": 42],
-        ],
-        "additionalProperties": false,
-    ]
+    static let parametersSchema = TrainingParameters.schema
 
-    init(configuration: PluginConfiguration) {}
+    let storageRoot: String
+
+    init(configuration: PluginConfiguration) throws {
+        storageRoot = configuration.dataDirectory.isEmpty ? "data" : configuration.dataDirectory
+    }
 
     func execute(_ job: Job, context: JobContext) throws -> JSONValue {
-        if job.parameters["task"]?.stringValue != "clustering", job.parameters["target"] == nil {
-            throw ExecutorError.invalidInput("parameters.target is required for regression and classification")
+        guard let modelID = job.document["task_spec"]?["model_id"]?.stringValue else {
+            throw ExecutorError.invalidInput("task_spec.model_id is required: the model to train (a new version of it)")
         }
-        throw ExecutorError.permanent("\(Self.jobType) is not implemented in MLTraining \(MLTrainingPlugin.version)")
+        guard let dataset = job.document["data_access"]?["input_datasets"]?.arrayValue?.first?.stringValue else {
+            throw ExecutorError.invalidInput("data_access.input_datasets is required: the dataset to train on")
+        }
+        let storage = try MLStorage.open(storageRoot)
+        let project: String
+        do {
+            project = try storage.projectDirectory(job.projectID)
+        } catch {
+            throw ExecutorError.invalidInput("project_id: \(error)")
+        }
+        context.progress(0, "reading \(dataset)")
+        let table: Table
+        do {
+            table = try DatasetTables.load(
+                dataset, project: job.projectID, fetcher: DatasetFetcher(storage: storage),
+                downloads: try context.scratchDirectory() + "/downloads", isCancelled: { context.isCancelled })
+        } catch let error as ExecutorError {
+            throw error
+        } catch {
+            throw ExecutorError.invalidInput("data_access.input_datasets[0]: \(error)")
+        }
+        context.log(.info, "training on \(table.rowCount) rows of \(dataset) (\(table.columns.count) columns)")
+        var result: JSONValue
+        do {
+            result = try Trainer.trainAndSave(
+                parameters: job.parameters, table: table, modelID: modelID, store: ModelStore(root: project),
+                control: TrainingControl(
+                    progress: { fraction, message in context.progress(fraction, message) },
+                    isCancelled: { context.isCancelled }))
+        } catch {
+            throw MLStorage.executorError(error)
+        }
+        if let path = result["artifact_path"]?.stringValue {
+            context.addArtifact("file://\(path)", mediaType: "application/json")
+        }
+        if case .object(var fields) = result {
+            fields["dataset"] = .string(dataset)
+            result = .object(fields)
+        }
+        return result
     }
 }
