@@ -33,4 +33,10 @@ echo "== memory ownership across the plugin ABI (valgrind)"
 scripts/memcheck.sh "$(swift build --show-bin-path)"
 
 echo "== swift test"
-swift test --skip-build
+# Two runs: the compute-bound suites (ML, pipelines, expressions, the million-row memory test)
+# first, then everything else. Swift Testing runs suites in parallel on the cooperative pool (two threads here), and
+# seconds of training or parsing there would stall the suites that wait on processes, sockets
+# and timeouts.
+compute='MimirMLTests|MimirPipelineTests|MimirExpressionsTests|PipelineMemoryTests'
+swift test --skip-build --filter "$compute"
+swift test --skip-build --skip "$compute"

@@ -70,9 +70,9 @@ struct PipelineMemoryTests {
     func flatMemory() async throws {
         let root = try StorageRoot()
         // Off the cooperative pool: each run blocks for seconds.
-        let (small, large) = try await Task.detached {
+        let (small, large) = try await OwnThread.run {
             (try Self.peakKiB(rows: 200_000, root: root), try Self.peakKiB(rows: 1_000_000, root: root))
-        }.value
+        }
         #expect(small.outcome["status"] == "succeeded", "\(small.outcome)")
         #expect(large.outcome["status"] == "succeeded", "\(large.outcome)")
         #expect(large.outcome["result"]?["steps"]?.arrayValue?.first?["rows_out"] == 1_000_000)

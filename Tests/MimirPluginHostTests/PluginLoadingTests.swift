@@ -27,7 +27,7 @@ struct PluginLoadingTests {
             ])
         for name in ["DigitalTwinUpdate", "MLInference", "MLTraining", "PipelineExecution"] {
             let manifest = try #require(byName[name])
-            #expect(manifest.version == SemanticVersion("0.1.0"))
+            #expect(manifest.version == SemanticVersion("1.0.0"))
             #expect(manifest.abiVersion == ABIVersion(major: 1, minor: 0))
             #expect(manifest.buildInfo?.hasPrefix("MimirPluginSDK 1.0.0") == true)
             #expect(manifest.executors.count == 1)
@@ -35,7 +35,7 @@ struct PluginLoadingTests {
 
         let pipeline = try #require(byName["PipelineExecution"]?.executors.first)
         #expect(pipeline.jobType == "pipeline_execution")
-        #expect(pipeline.version == SemanticVersion("0.1.0"))
+        #expect(pipeline.version == SemanticVersion("1.0.0"))
         #expect(pipeline.concurrent && !pipeline.needsGPU)
         #expect(pipeline.memoryHintBytes == 256 << 20)
         #expect(pipeline.parametersSchema["properties"]?["row_error_policy"]?["enum"] == ["fail", "skip"])

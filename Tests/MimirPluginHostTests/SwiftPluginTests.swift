@@ -1,32 +1,41 @@
+import Foundation
 import MimirCore
 import MimirPluginHost
 import Testing
 
 @Suite("Swift plugins through the SDK")
 struct SwiftPluginTests {
+    /// A storage root of their own, so the executors never write into the working directory.
+    static let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "mimir-sdk-tests-\(UUID().uuidString)"
+    ).path
     static let registry = TestEnvironment.registry(
-        TestEnvironment.swiftPlugins.map(TestEnvironment.product) + [TestEnvironment.product("libMimirNoop.so")])
+        TestEnvironment.swiftPlugins.map(TestEnvironment.product) + [TestEnvironment.product("libMimirNoop.so")],
+        configuration: PluginHostConfiguration(dataDirectory: dataDirectory))
 
-    struct ValidJob: Sendable, CustomTestStringConvertible {
+    struct IncompleteJob: Sendable, CustomTestStringConvertible {
         let jobType: String
         let parameters: JSONValue
-        let plugin: String
+        /// How the refusal's message starts.
+        let expected: String
         var testDescription: String { jobType }
     }
 
     @Test(
-        "the executors without their real work yet fail honestly as not implemented — never a fake success",
+        "incomplete jobs are the input's fault, each refusal naming what is missing — never a fake success",
         arguments: [
-            ValidJob(
-                jobType: "pipeline_execution", parameters: ["steps": [["kind": "source"]]], plugin: "PipelineExecution"),
-            ValidJob(jobType: "ml_training", parameters: ["task": "clustering"], plugin: "MLTraining"),
-            ValidJob(jobType: "digital_twin_update", parameters: ["twin_id": "plant-1"], plugin: "DigitalTwinUpdate"),
+            IncompleteJob(
+                jobType: "pipeline_execution", parameters: ["steps": [["kind": "source"]]],
+                expected: "parameters: steps[0].dataset: required"),
+            IncompleteJob(
+                jobType: "ml_training", parameters: ["task": "clustering"],
+                expected: "task_spec.model_id is required: the model to train (a new version of it)"),
         ])
-    func notImplemented(job: ValidJob) throws {
+    func incompleteInput(job: IncompleteJob) throws {
         let executor = try #require(Self.registry.executor(for: job.jobType))
         let outcome = executor.run(ExecutionRequest(jobID: "n", parameters: job.parameters))
-        #expect(outcome.status == .permanentFailure)
-        #expect(outcome.message == "\(job.jobType) is not implemented in \(job.plugin) 0.1.0")
+        #expect(outcome.status == .invalidInput)
+        #expect(outcome.message?.hasPrefix(job.expected) == true, "\(outcome.message ?? "")")
         #expect(outcome.result == nil)
     }
 
@@ -39,7 +48,9 @@ struct SwiftPluginTests {
 
         let withModel = ExecutionRequest(
             jobID: "i2", spec: JobSpec(type: "ml_inference", taskSpec: TaskSpec(modelID: "iris")))
-        #expect(executor.run(withModel).message == "ml_inference is not implemented in MLInference 0.1.0")
+        let missing = executor.run(withModel)
+        #expect(missing.status == .invalidInput)
+        #expect(missing.message?.hasPrefix("model not found: no model \"iris\"") == true, "\(missing.message ?? "")")
     }
 
     @Test("a pipeline with neither steps nor a pipeline id is refused before anything runs")

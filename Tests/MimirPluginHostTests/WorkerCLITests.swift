@@ -88,8 +88,8 @@ struct WorkerCLITests {
             worker, ["run", "--plugin-dir", try pluginDirectory(), "--type", "ml_training", "--job", "-"], input: job)
         #expect(result.status == 1)
         let outcome = try JSONValue.parse(result.output)
-        #expect(outcome["status"] == "permanent_failure")
-        #expect(outcome["message"] == "ml_training is not implemented in MLTraining 0.1.0")
+        #expect(outcome["status"] == "invalid_input")
+        #expect(outcome["message"] == "task_spec.model_id is required: the model to train (a new version of it)")
     }
 
     @Test(

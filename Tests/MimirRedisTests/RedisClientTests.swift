@@ -44,7 +44,10 @@ struct RedisClientTests {
     /// DEBUG SLEEP stalls the single-threaded server itself, so every connection would wait.)
     @Test func slowCommandDoesNotBlockOtherThreads() async throws {
         let server = try await RedisServer.start()
-        try await withClient(server, poolSize: 4) { client in
+        // A command timeout beyond BLPOP's own 30 s: on a loaded machine the GETs may take seconds.
+        try await withClient(
+            server, poolSize: 4, configuration: try configuration(for: server) { $0.commandTimeout = .seconds(60) }
+        ) { client in
             _ = try await client.execute(["SET", "k", "v"])
             // Ordering, not timing: the GETs must all finish while BLPOP still waits for its list.
             let slowFinished = Atomic<Bool>(false)

@@ -56,13 +56,11 @@ struct DatasetFetcherTests {
         let fetcher = DatasetFetcher(storage: fixture.storage)
         let downloads = "\(fixture.base)/scratch/downloads"
         let url = "http://127.0.0.1:\(server.port)/big.csv"
-        let path = try await Task.detached {
-            try fetcher.localPath(of: url, project: "demo", downloads: downloads)
-        }.value
+        let path = try await OwnThread.run { try fetcher.localPath(of: url, project: "demo", downloads: downloads) }
         #expect(path.hasPrefix(downloads + "/") && path.hasSuffix("-big.csv"))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == content)
 
-        let missing = await Task.detached { () -> StorageError? in
+        let missing = try await OwnThread.run { () -> StorageError? in
             do throws(StorageError) {
                 _ = try fetcher.localPath(
                     of: "http://127.0.0.1:\(server.port)/nope.csv", project: "demo", downloads: downloads)
@@ -70,7 +68,7 @@ struct DatasetFetcherTests {
             } catch {
                 return error
             }
-        }.value
+        }
         #expect(missing?.reason.hasPrefix("download failed: HTTP 404") == true, "\(String(describing: missing))")
         let left = try FileManager.default.contentsOfDirectory(atPath: downloads)
         #expect(left.count == 1, "the failed download's file is removed: \(left)")
