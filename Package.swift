@@ -96,6 +96,7 @@ let package = Package(
         .target(
             name: "MimirStorage", dependencies: ["MimirCore", "MimirHTTPClient"], swiftSettings: strictSettings),
         .target(name: "MimirExpressions", dependencies: ["MimirCore"], swiftSettings: strictSettings),
+        .target(name: "MimirScaling", dependencies: ["MimirCore"], swiftSettings: strictSettings),
         .target(name: "MimirML", dependencies: ["MimirCore"], swiftSettings: strictSettings),
         .target(
             name: "MimirMLDatasets",
