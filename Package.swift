@@ -114,7 +114,7 @@ let package = Package(
         .target(
             name: "MimirOrchestrator",
             dependencies: [
-                "MimirQueue", "MimirCore", "MimirJSONSchema", "MimirTwin",
+                "MimirQueue", "MimirCore", "MimirJSONSchema", "MimirTwin", "MimirScaling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

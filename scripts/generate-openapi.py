@@ -1125,6 +1125,12 @@ schemas["WorkerHeartbeat"] = {
     "properties": {
         "status": {"enum": ["idle", "busy", "draining"]},
         "running_jobs": {"type": "array", "items": {"type": "string"}},
+        "idle_seconds": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Sent by a worker started with an idle timeout once it has been idle that long: it asks "
+            "to retire, and the answer's `retire` says whether it may.",
+        },
     },
 }
 schemas["Worker"] = {
@@ -1146,6 +1152,11 @@ schemas["Worker"] = {
         "slots": {"type": "integer"},
         "version": {"type": "string"},
         "resources": {"type": "object"},
+        "retire": {
+            "type": "boolean",
+            "description": "Heartbeat answers only: whether this idle worker may leave (its image has more "
+            "workers than the scaler wants).",
+        },
     },
 }
 schemas["WorkerList"] = {
@@ -1326,6 +1337,88 @@ paths["/api/capabilities"] = {
         "known worker image with mismatches between its declaration and its workers' reports. Submissions have "
         "their parameters checked against the schema of the newest known executor within their version range.",
         "responses": {"200": {"description": "The capability listing.", "content": json_content("Capabilities")}},
+    },
+}
+
+# Scaling -----------------------------------------------------------------------------------------
+
+schemas["Scaling"] = {
+    "type": "object",
+    "description": "The scaler: its backend and settings, each image's workers and share of the backlog, the "
+    "latest decisions and backend events (newest first), and queued jobs no known image can serve.",
+    "required": ["backend", "settings", "images", "decisions", "unserved"],
+    "additionalProperties": False,
+    "properties": {
+        "backend": {"enum": ["local", "kubernetes", "none"]},
+        "settings": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["interval_seconds", "min_workers", "max_workers", "queue_threshold",
+                         "worker_idle_timeout_seconds"],
+            "properties": {
+                "interval_seconds": {"type": "number"},
+                "min_workers": {"type": "integer"},
+                "max_workers": {"type": "integer"},
+                "queue_threshold": {"type": "integer"},
+                "worker_idle_timeout_seconds": {"type": "number"},
+            },
+        },
+        "images": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["image", "desired", "running", "busy", "idle", "starting", "pending", "min_workers",
+                             "max_workers", "launchable", "reason"],
+                "properties": {
+                    "image": {"type": "string"},
+                    "desired": {"type": "integer", "minimum": 0},
+                    "running": {"type": "integer", "minimum": 0, "description": "Live registered workers."},
+                    "busy": {"type": "integer", "minimum": 0},
+                    "idle": {"type": "integer", "minimum": 0},
+                    "starting": {"type": "integer", "minimum": 0,
+                                 "description": "Started by the backend, not registered yet."},
+                    "pending": {"type": "integer", "minimum": 0,
+                                "description": "Queued jobs assigned to this image."},
+                    "min_workers": {"type": "integer", "minimum": 0},
+                    "max_workers": {"type": "integer", "minimum": 0},
+                    "launchable": {"type": "boolean", "description": "Whether the backend can start workers of it."},
+                    "reason": {"type": "string", "description": "The last pass's arithmetic, in words."},
+                },
+            },
+        },
+        "decisions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["at", "image", "kind", "message"],
+                "properties": {
+                    "at": ref("Timestamp"),
+                    "image": {"type": "string"},
+                    "kind": {"enum": ["scale_up", "launched", "launch_failed", "exited", "crashed", "failed_to_start"]},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+        "unserved": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["type", "count"],
+                "properties": {"type": ref("JobType"), "count": {"type": "integer"}},
+            },
+        },
+        "error": {"type": "string", "description": "Why the last pass failed, if it did."},
+    },
+}
+paths["/api/scaling"] = {
+    "get": {
+        "operationId": "getScaling",
+        "tags": ["workers"],
+        "summary": "What the scaler sees and did",
+        "responses": {"200": {"description": "The scaler's state.", "content": json_content("Scaling")}},
     },
 }
 

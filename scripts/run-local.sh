@@ -1,55 +1,47 @@
 #!/usr/bin/env bash
 # The embedded default on one machine: installs what is missing, builds everything in release
 # mode, starts Redis (append-only file under build/redis, so accepted jobs survive a restart), the
-# orchestrator (with the image catalog declared from the staged plugins) and two local worker
-# processes serving every plugin in build/plugins (the four executors and the C example); then
+# orchestrator, which starts local worker processes serving every plugin in build/plugins (the four
+# executors and the C example) and scales them with the queue; then
 # mimirctl submits one job of each type over the example data and follows each to its end. Everything keeps running
 # until Ctrl-C (or SIGTERM), which stops the workers, the orchestrator and Redis, in that order.
-# Ports: REDIS_PORT (default 6379), PORT (default 8080). WORKERS (default 2), SLOTS (default 2).
+# Ports: REDIS_PORT (default 6379), PORT (default 8080). WORKERS kept running (default 2), MAX_WORKERS
+# (default 4), SLOTS per worker (default 2).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 redis_port=${REDIS_PORT:-6379}
 port=${PORT:-8080}
 workers=${WORKERS:-2}
 slots=${SLOTS:-2}
-image=local-all
 
 scripts/install-deps.sh
 swift build -c release
 bin=$(swift build -c release --show-bin-path)
 scripts/stage-plugins.sh "$bin" build/plugins
 make -s -C examples/c-plugin BUILD_DIR="$PWD/build/plugins"
-# The image catalog's declaration, from the plugins the workers will load.
-"$bin/mimir-worker" declare --plugin-dir build/plugins --image "$image" --slots "$slots" >build/worker-image.json
-python3 -c 'import json, sys; print(json.dumps({"images": [json.load(open(sys.argv[1]))]}, indent=2))' \
-    build/worker-image.json >build/images.json
 
 mkdir -p build/redis build/logs build/data/projects/demo/datasets
 # The example jobs' data, in the demo project of the storage root the workers share.
 cp examples/datasets/*.csv build/data/projects/demo/datasets/
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$PWD/build/redis" --appendonly yes \
     --daemonize yes --pidfile "$PWD/build/redis/redis.pid" --logfile "$PWD/build/redis/redis.log"
+# The orchestrator starts and stops the workers itself (the local backend): the image `local` is
+# the plugins in build/plugins, WORKERS are kept running, up to MAX_WORKERS under load, and extra
+# ones retire after 60 s idle.
 "$bin/mimir-orchestrator" serve --host 127.0.0.1 --port "$port" --redis-url "redis://127.0.0.1:$redis_port" \
-    --worker-images build/images.json --log-level notice >build/logs/orchestrator.log 2>&1 &
+    --worker-backend local --local-plugin-dir build/plugins --local-worker-slots "$slots" \
+    --min-workers "$workers" --max-workers "${MAX_WORKERS:-4}" --data-dir build/data --worker-log-dir build/logs \
+    --log-level notice >build/logs/orchestrator.log 2>&1 &
 orchestrator=$!
-worker_pids=()
-for n in $(seq "$workers"); do
-    "$bin/mimir-worker" serve --plugin-dir build/plugins --redis-url "redis://127.0.0.1:$redis_port" \
-        --orchestrator-url "http://127.0.0.1:$port" --image "$image" --worker-id "local-$n" --slots "$slots" \
-        --data-dir build/data \
-        --log-level notice >"build/logs/worker-$n.log" 2>&1 &
-    worker_pids+=($!)
-done
 stop() {
     # A second Ctrl-C must not cut the clean-up short (and leave Redis running).
     trap '' INT TERM
     trap - EXIT
-    for pid in "${worker_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${worker_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    # The orchestrator asks its workers to drain and waits for them before it exits.
     kill "$orchestrator" 2>/dev/null || true
     wait "$orchestrator" 2>/dev/null || true
     kill "$(cat build/redis/redis.pid)" 2>/dev/null || true
-    echo "stopped the workers, the orchestrator and Redis (data kept in build/redis, logs in build/logs)"
+    echo "stopped the orchestrator, its workers and Redis (data kept in build/redis and build/data, logs in build/logs)"
 }
 trap stop EXIT INT TERM
 ready=no
@@ -72,7 +64,7 @@ done
 echo "== plugins in build/plugins"
 "$bin/mimir-worker" plugins --plugin-dir build/plugins
 echo
-echo "== workers and what they run (mimirctl workers, mimirctl capabilities)"
+echo "== workers the orchestrator started, and what they run (mimirctl workers, mimirctl capabilities)"
 "$bin/mimirctl" workers --url "http://127.0.0.1:$port"
 echo
 "$bin/mimirctl" capabilities --url "http://127.0.0.1:$port"
@@ -88,7 +80,7 @@ id=$("$bin/mimirctl" submit --url "http://127.0.0.1:$port" --file examples/c-plu
 "$bin/mimirctl" watch --url "http://127.0.0.1:$port" "$id" || true
 "$bin/mimirctl" get --url "http://127.0.0.1:$port" "$id"
 echo
-echo "Orchestrator: http://127.0.0.1:$port (API /api/jobs, /api/workers, /api/capabilities, /openapi.json, /metrics)."
+echo "Orchestrator: http://127.0.0.1:$port (API /api/jobs, /api/workers, /api/capabilities, /api/scaling, /openapi.json, /metrics)."
 echo "Redis: 127.0.0.1:$redis_port (data in build/redis). Logs: build/logs. mimirctl: $bin/mimirctl --url http://127.0.0.1:$port"
 echo "Press Ctrl-C to stop everything."
 wait "$orchestrator"

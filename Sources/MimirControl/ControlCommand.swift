@@ -16,6 +16,7 @@ public struct ControlCommand: ParsableCommand {
         commandName: "mimirctl", abstract: "Submit, follow and manage Mimir AIP jobs.", version: MimirVersion.current,
         subcommands: [
             Submit.self, List.self, Get.self, Logs.self, Cancel.self, Retry.self, Watch.self, Workers.self, Twin.self,
+            Scaling.self,
             Capabilities.self,
         ])
 

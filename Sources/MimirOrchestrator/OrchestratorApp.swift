@@ -48,9 +48,27 @@ public struct OrchestratorApp: Sendable {
         let metrics = OrchestratorMetrics()
         let workers = WorkerDirectory(queue: queue)
         let catalog = CapabilityCatalog()
+        let scaling = configuration.scaling
+        let workerExecutable = ScalingSetup.workerExecutable(scaling)
+        var declarations = configuration.workerImages
+        if scaling.backend == .local, !scaling.localPluginDirectory.isEmpty {
+            let local = try await LocalImageDeclaration.make(
+                workerExecutable: workerExecutable, pluginDirectory: scaling.localPluginDirectory,
+                slots: scaling.localWorkerSlots)
+            declarations.declarations.removeAll { $0.image == local.image }
+            declarations.declarations.append(local)
+        }
         let catalogLoader = CapabilityCatalogLoader(
-            workers: workers, images: ImageDirectory(queue: queue), declarations: configuration.workerImages,
-            catalog: catalog)
+            workers: workers, images: ImageDirectory(queue: queue), declarations: declarations, catalog: catalog)
+        let scaler = Scaler(
+            backend: ScalingSetup.backend(
+                scaling, declarations: declarations, workerExecutable: workerExecutable, configuration: configuration),
+            settings: scaling,
+            policy: .init(
+                minimumWorkers: configuration.minWorkers, maximumWorkers: configuration.maxWorkers,
+                queueThreshold: configuration.queueThreshold),
+            queue: queue, workers: workers, catalog: catalog, metrics: metrics, logger: logger,
+            workerEnvironment: ["REDIS_NAMESPACE": configuration.queue.namespace])
         // Known before the first request, so no submission is judged against an empty catalog.
         do {
             try await catalogLoader.reload()
@@ -70,8 +88,9 @@ public struct OrchestratorApp: Sendable {
         ).register(on: router)
         WorkerRoutes(
             directory: workers, catalog: catalogLoader, configuredTypes: configuration.jobTypes,
-            maxBodyBytes: configuration.maxBodyBytes
+            maxBodyBytes: configuration.maxBodyBytes, scaler: scaler
         ).register(on: router)
+        ScalingRoutes(scaler: scaler).register(on: router)
         TwinRoutes(reader: TwinReader(redis: redis, namespace: configuration.queue.namespace)).register(on: router)
         if !configuration.frontendDirectory.isEmpty {
             router.middlewares.add(FileMiddleware(configuration.frontendDirectory, searchForIndexHtml: true))
@@ -86,9 +105,13 @@ public struct OrchestratorApp: Sendable {
                 QueueMaintenance(
                     queue: queue, workers: workers, catalog: catalogLoader, metrics: metrics,
                     interval: configuration.reaperInterval, logger: logger),
+                // Stopped first (reverse order): local workers drain while Redis is still there.
+                ScalerService(scaler: scaler),
             ],
             onServerRunning: { channel in
-                await onListening(channel.localAddress?.port ?? configuration.port)
+                let port = channel.localAddress?.port ?? configuration.port
+                scaler.listening(on: port)
+                await onListening(port)
             },
             logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])

@@ -281,3 +281,44 @@ public final class JobQueue: Sendable {
         return fields
     }
 }
+
+/// Ready jobs of one type that need the same of a worker, as the scaler sees the queue.
+public struct PendingGroup: Sendable, Hashable {
+    public var type: String
+    public var requirements: JobRequirements
+    public var count: Int
+}
+
+extension JobQueue {
+    /// The ready jobs grouped by type and requirements. Each queue's `sample` most urgent jobs are
+    /// read; the rest of a longer queue is shared out among its groups in the same proportions.
+    public func pendingWork(sample: Int = 2_000) async throws(QueueError) -> [PendingGroup] {
+        let reply = try await call(.pending, [String(max(1, sample))])
+        var groups: [PendingGroup] = []
+        for row in reply.array ?? [] {
+            guard let items = row.array, items.count >= 2, let type = items[0].string, let total = items[1].int else {
+                continue
+            }
+            var sampled: [PendingGroup] = []
+            for entry in items.dropFirst(2) {
+                guard let fields = entry.array, fields.count == 6 else { continue }
+                func number(_ index: Int) -> Int64? { fields[index].string.flatMap { Int64($0) } }
+                sampled.append(
+                    PendingGroup(
+                        type: type,
+                        requirements: JobRequirements(
+                            minimumVersion: number(0), belowVersion: number(1), gpu: fields[2].string == "1",
+                            cpuMillicores: number(3), memoryBytes: number(4)),
+                        count: Int(fields[5].int ?? 0)))
+            }
+            let seen = sampled.reduce(0) { $0 + $1.count }
+            guard seen > 0 else { continue }
+            // Scale the sample up to the whole queue, rounding up so no group is counted as empty.
+            for var group in sampled {
+                group.count = Int((Int64(group.count) * total + Int64(seen) - 1) / Int64(seen))
+                groups.append(group)
+            }
+        }
+        return groups
+    }
+}

@@ -28,6 +28,7 @@ enum QueueFunctions {
         case removeWorker = "mimir_worker_remove"
         case declareImages = "mimir_images_declare"
         case pruneImages = "mimir_images_prune"
+        case pending = "mimir_pending"
     }
 
     /// Priorities run 0 (lowest) to 9 (highest). A queue entry's score puts higher priorities
@@ -478,6 +479,35 @@ enum QueueFunctions {
             redis.call('ZREM', ns .. ':workers', worker)
           end
           return #ids
+        end)
+
+        -- The ready jobs of each type grouped by what they need, for the scaler. args: ns, how many
+        -- jobs of each queue to look at (the most urgent). Returns, per type, {type, queue length,
+        -- {req_min, req_max, req_gpu, req_cpu, req_mem, count}...}.
+        redis.register_function('mimir_pending', function(keys, args)
+          local ns, limit = args[1], tonumber(args[2])
+          local out = {}
+          for _, t in ipairs(redis.call('SMEMBERS', ns .. ':types')) do
+            local queue = ns .. ':queue:' .. t
+            local total = redis.call('ZCARD', queue)
+            if total > 0 then
+              local groups, order = {}, {}
+              for _, id in ipairs(redis.call('ZRANGE', queue, 0, limit - 1)) do
+                local r = redis.call('HMGET', jobkey(ns, id), 'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem')
+                for i = 1, 5 do r[i] = r[i] or '' end
+                local key = table.concat(r, '|')
+                if groups[key] == nil then
+                  groups[key] = {r[1], r[2], r[3], r[4], r[5], 0}
+                  table.insert(order, key)
+                end
+                groups[key][6] = groups[key][6] + 1
+              end
+              local row = {t, total}
+              for _, key in ipairs(order) do table.insert(row, groups[key]) end
+              table.insert(out, row)
+            end
+          end
+          return out
         end)
 
         -- Queue depth per type and priority, and job counts per status.

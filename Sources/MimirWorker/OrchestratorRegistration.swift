@@ -59,7 +59,7 @@ public struct OrchestratorRegistration: Sendable {
     }
 
     /// Registers, then heartbeats until the task is cancelled.
-    func run(status: @escaping @Sendable () -> (String, [String])) async {
+    func run(status: @escaping @Sendable () -> WorkerState, retire: @escaping @Sendable () -> Void) async {
         var registered = false
         var backoff = Duration.milliseconds(200)
         while !Task.isCancelled {
@@ -74,13 +74,20 @@ public struct OrchestratorRegistration: Sendable {
             }
             try? await Task.sleep(for: interval)
             if Task.isCancelled { return }
-            let (state, jobs) = status()
-            let body: JSONValue = ["status": .string(state), "running_jobs": .array(jobs.map(JSONValue.string))]
+            let state = status()
+            var body: [String: JSONValue] = [
+                "status": .string(state.status), "running_jobs": .array(state.runningJobs.map(JSONValue.string)),
+            ]
+            if let idle = state.idleSeconds { body["idle_seconds"] = .number(idle) }
             do {
                 let response = try await client.send(
                     HTTPRequest.json(
-                        url: "\(baseURL)/api/workers/\(workerID)/heartbeat", body: body, timeout: .seconds(5)))
+                        url: "\(baseURL)/api/workers/\(workerID)/heartbeat", body: .object(body), timeout: .seconds(5)))
                 if response.status == 404 { registered = false }
+                if response.isSuccess, (try? response.json())?["retire"] == true {
+                    retire()
+                    return
+                }
             } catch {
                 logger.warning("worker heartbeat to the orchestrator failed", metadata: ["error": "\(error)"])
             }

@@ -16,13 +16,17 @@ public struct WorkerConfiguration: Sendable {
     public var gpus: Int
     public var cpuMillicores: Int64
     public var memoryBytes: Int64
+    /// When set, a worker idle this long asks the orchestrator whether it may retire (and, with no
+    /// orchestrator, leaves): how started workers scale in without a busy one ever being stopped.
+    public var idleTimeout: Duration?
 
     public init(
         workerID: String, slots: Int = 1, leaseDuration: Duration = .seconds(15),
         reportInterval: Duration = .milliseconds(500),
         maximumPollInterval: Duration = .milliseconds(200), drainGrace: Duration = .seconds(30), gpus: Int = 0,
-        cpuMillicores: Int64 = 1000, memoryBytes: Int64 = 1 << 30
+        cpuMillicores: Int64 = 1000, memoryBytes: Int64 = 1 << 30, idleTimeout: Duration? = nil
     ) {
+        self.idleTimeout = idleTimeout
         self.gpus = gpus
         self.cpuMillicores = cpuMillicores
         self.memoryBytes = memoryBytes

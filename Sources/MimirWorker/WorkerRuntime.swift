@@ -41,10 +41,21 @@ public final class WorkerRuntime: Sendable {
     /// Jobs running now.
     public var runningJobs: Int { running.withLock { $0.count } }
 
-    /// idle, busy or draining, and the running jobs: what heartbeats report.
-    private var state: (String, [String]) {
+    /// When the worker last became idle; `nil` while jobs run.
+    private let idleSince = Mutex<ContinuousClock.Instant?>(ContinuousClock.now)
+
+    /// idle, busy or draining, the running jobs, and — once idle for the idle timeout — for how
+    /// long: what heartbeats report.
+    private var state: WorkerState {
         let jobs = running.withLock { $0.sorted() }
-        return (draining.isCancelled ? "draining" : jobs.isEmpty ? "idle" : "busy", jobs)
+        var idleSeconds: Double?
+        if let timeout = configuration.idleTimeout, jobs.isEmpty, let since = idleSince.withLock({ $0 }) {
+            let idle = ContinuousClock.now - since
+            if idle >= timeout { idleSeconds = Double(idle.milliseconds) / 1000 }
+        }
+        return WorkerState(
+            status: draining.isCancelled ? "draining" : jobs.isEmpty ? "idle" : "busy", runningJobs: jobs,
+            idleSeconds: idleSeconds)
     }
 
     /// Takes and runs jobs until `drain()` is called and running jobs are done.
@@ -62,7 +73,9 @@ public final class WorkerRuntime: Sendable {
                 "slots": "\(configuration.slots)",
             ])
         let heartbeats = registration.map { registration in
-            Task { await registration.run { self.state } }
+            Task {
+                await registration.run(status: { self.state }, retire: { self.retire() })
+            }
         }
         let signal = WorkSignal(queue: queue, types: types)
         await withDiscardingTaskGroup { group in
@@ -80,6 +93,11 @@ public final class WorkerRuntime: Sendable {
                     job = nil
                 }
                 guard let job, let executor = registry.executor(for: job.type) else {
+                    if registration == nil, state.idleSeconds != nil {
+                        // No orchestrator to ask: idle past the timeout is reason enough to leave.
+                        retire()
+                        continue
+                    }
                     // Nothing to take: wait for a wake-up token (a job made ready), at most the poll
                     // interval; if Redis is away, back off instead.
                     do {
@@ -93,12 +111,17 @@ public final class WorkerRuntime: Sendable {
                 }
                 idle = .milliseconds(5)
                 running.withLock { _ = $0.insert(job.id) }
+                idleSince.withLock { $0 = nil }
                 let attempt = JobAttempt(
                     job: job, executor: executor, queue: queue, configuration: configuration, logger: logger,
                     stopping: stopping)
                 group.addTask {
                     await attempt.run()
-                    self.running.withLock { _ = $0.remove(job.id) }
+                    let nowIdle = self.running.withLock { running in
+                        running.remove(job.id)
+                        return running.isEmpty
+                    }
+                    if nowIdle { self.idleSince.withLock { $0 = ContinuousClock.now } }
                 }
             }
         }
@@ -106,6 +129,13 @@ public final class WorkerRuntime: Sendable {
         await signal.shutdown()
         await registration?.deregister()
         logger.notice("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    /// Leaves for good after being idle: no job runs, so draining ends at once.
+    private func retire() {
+        logger.notice(
+            "retiring: idle past the idle timeout", metadata: ["worker": "\(configuration.workerID)"])
+        drain()
     }
 
     /// Stops taking jobs; after the grace period, stops running ones and hands them back.
@@ -122,4 +152,12 @@ public final class WorkerRuntime: Sendable {
             stopping.cancel()
         }
     }
+}
+
+/// What a heartbeat reports.
+struct WorkerState: Sendable {
+    var status: String
+    var runningJobs: [String]
+    /// Present once the worker has been idle for its idle timeout.
+    var idleSeconds: Double?
 }

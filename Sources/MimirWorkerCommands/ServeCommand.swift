@@ -52,6 +52,11 @@ struct ServeCommand: ParsableCommand {
             "Longest wait between looks at the queue when idle; jobs made ready wake the worker at once. Default 0.2."
     )
     var pollIntervalSeconds: Double = 0.2
+    @Option(
+        help:
+            "Seconds idle before asking the orchestrator to retire (or, without one, leaving). Default: $MIMIR_WORKER_IDLE_TIMEOUT, else never."
+    )
+    var idleTimeoutSeconds: Double?
     @Option(help: "On SIGTERM, seconds running jobs may take before they are handed back. Default 30.")
     var drainSeconds: Double = 30
 
@@ -84,6 +89,10 @@ struct ServeCommand: ParsableCommand {
         guard pollIntervalSeconds >= 0.001, pollIntervalSeconds <= 3600 else {
             throw ValidationError("--poll-interval-seconds must be 0.001–3600, got \(pollIntervalSeconds)")
         }
+        let idleTimeout = idleTimeoutSeconds ?? Environment.value("MIMIR_WORKER_IDLE_TIMEOUT").flatMap { Double($0) }
+        if let idleTimeout, !(idleTimeout >= 1) {
+            throw ValidationError("--idle-timeout-seconds must be at least 1, got \(idleTimeout)")
+        }
         guard drainSeconds >= 0 else { throw ValidationError("--drain-seconds must be ≥ 0, got \(drainSeconds)") }
         let url = resolvedRedisURL
         let namespace = resolvedNamespace
@@ -114,7 +123,8 @@ struct ServeCommand: ParsableCommand {
                 workerID: id, slots: slotCount, leaseDuration: .milliseconds(Int64(lease * 1000)),
                 maximumPollInterval: .milliseconds(Int64(pollIntervalSeconds * 1000)),
                 drainGrace: .milliseconds(Int64(drainSeconds * 1000)), gpus: offered.gpus,
-                cpuMillicores: offered.cpuMillicores, memoryBytes: offered.memoryBytes),
+                cpuMillicores: offered.cpuMillicores, memoryBytes: offered.memoryBytes,
+                idleTimeout: idleTimeout.map { .milliseconds(Int64($0 * 1000)) }),
             registry: registry, queue: queue, logger: logger,
             orchestratorURL: orchestratorURL
                 ?? Environment.value("MIMIR_ORCHESTRATOR_URL").flatMap { $0.isEmpty ? nil : $0 },

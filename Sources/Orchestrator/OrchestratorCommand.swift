@@ -43,6 +43,23 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Reaper interval in seconds ($REAPER_INTERVAL_SECONDS, default 1).") var reaperIntervalSeconds:
         Double?
     @Option(help: "Directory of the web UI served at / ($FRONTEND_DIR, default none).") var frontendDir: String?
+    @Option(help: "Where workers are started: local, kubernetes or none ($WORKER_BACKEND, default local).")
+    var workerBackend: String?
+    @Option(help: "Seconds between scaler passes ($SCALER_INTERVAL_SECONDS, default 1).") var scalerIntervalSeconds:
+        Double?
+    @Option(
+        help: "Seconds a started worker may stay idle before it retires ($WORKER_IDLE_TIMEOUT_SECONDS, default 60).")
+    var workerIdleTimeoutSeconds: Double?
+    @Option(help: "Plugin directory of the local image `local` ($LOCAL_PLUGIN_DIR, default none).") var localPluginDir:
+        String?
+    @Option(help: "Where local workers' logs go ($WORKER_LOG_DIR, default worker-logs).") var workerLogDir: String?
+    @Option(help: "Jobs each worker of the image `local` runs at once ($LOCAL_WORKER_SLOTS, default 2).")
+    var localWorkerSlots: Int?
+    @Option(help: "The mimir-worker program for local workers ($WORKER_EXECUTABLE, default beside this one).")
+    var workerExecutable: String?
+    @Option(help: "URL workers reach this orchestrator at ($ADVERTISE_URL, default http://127.0.0.1:PORT).")
+    var advertiseURL: String?
+    @Option(help: "Storage root given to local workers ($MIMIR_DATA_DIR, default ./data).") var dataDir: String?
     @Option(help: "trace, debug, info, notice, warning, error, critical ($LOG_LEVEL, default info).") var logLevel:
         String?
 
@@ -73,6 +90,28 @@ struct Serve: AsyncParsableCommand {
             reaperIntervalSeconds, "REAPER_INTERVAL_SECONDS", settings.reaperInterval)
         settings.frontendDirectory = sources.string(frontendDir, "FRONTEND_DIR", settings.frontendDirectory)
         let levelName = sources.string(logLevel, "LOG_LEVEL", "info")
+        let backendName = sources.string(workerBackend, "WORKER_BACKEND", settings.scaling.backend.rawValue)
+        if let backend = ScalerSettings.BackendKind(rawValue: backendName) {
+            settings.scaling.backend = backend
+        } else {
+            throw ValidationError(
+                "WORKER_BACKEND must be one of \(ScalerSettings.BackendKind.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(backendName)\""
+            )
+        }
+        settings.scaling.interval = sources.seconds(
+            scalerIntervalSeconds, "SCALER_INTERVAL_SECONDS", settings.scaling.interval)
+        settings.scaling.workerIdleTimeout = sources.seconds(
+            workerIdleTimeoutSeconds, "WORKER_IDLE_TIMEOUT_SECONDS", settings.scaling.workerIdleTimeout)
+        settings.scaling.localPluginDirectory = sources.string(
+            localPluginDir, "LOCAL_PLUGIN_DIR", settings.scaling.localPluginDirectory)
+        settings.scaling.localWorkerSlots = sources.integer(
+            localWorkerSlots, "LOCAL_WORKER_SLOTS", settings.scaling.localWorkerSlots)
+        settings.scaling.localLogDirectory = sources.string(
+            workerLogDir, "WORKER_LOG_DIR", settings.scaling.localLogDirectory)
+        settings.scaling.workerExecutable = sources.string(
+            workerExecutable, "WORKER_EXECUTABLE", settings.scaling.workerExecutable)
+        settings.scaling.advertisedURL = sources.string(advertiseURL, "ADVERTISE_URL", settings.scaling.advertisedURL)
+        settings.dataDirectory = sources.string(dataDir, "MIMIR_DATA_DIR", settings.dataDirectory)
         let imagesFile = sources.string(workerImages, "WORKER_IMAGES", "")
         if !imagesFile.isEmpty {
             do {

@@ -5,7 +5,8 @@ import MimirCore
 /// of its workers has, so the orchestrator can accept its jobs and scale it up from zero.
 ///
 /// The file is `{"images": [declaration, ...]}`, each declaration what `mimir-worker declare`
-/// prints for an image: `image`, `capabilities`, and optionally `resources` and `slots`.
+/// prints for an image: `image`, `capabilities`, and optionally `resources` and `slots`; and for
+/// scaling, optionally `min_workers`, `max_workers` and (local backend) `plugin_dir`.
 public struct ImageDeclarations: Sendable {
     public struct Declaration: Sendable {
         public var image: String
@@ -19,7 +20,9 @@ public struct ImageDeclarations: Sendable {
         self.declarations = declarations
     }
 
-    public static let fields = ["image", "capabilities", "resources", "slots"]
+    public static let fields = [
+        "image", "capabilities", "resources", "slots", "min_workers", "max_workers", "plugin_dir",
+    ]
 
     /// Reads and checks the file; the error names the file and every field that is wrong.
     public static func load(path: String) throws(StartupError) -> ImageDeclarations {
@@ -57,6 +60,14 @@ public struct ImageDeclarations: Sendable {
                 problems.add("\(path).image", "\(image) is declared twice")
             }
             if let slots = fields["slots"] { _ = problems.integer(slots, at: "\(path).slots", in: 1...1024) }
+            let minimum = fields["min_workers"].map { problems.integer($0, at: "\(path).min_workers", in: 0...1000) }
+            let maximum = fields["max_workers"].map { problems.integer($0, at: "\(path).max_workers", in: 1...10_000) }
+            if let minimum, let maximum, minimum > maximum {
+                problems.add("\(path).max_workers", "must be ≥ min_workers (\(minimum)), got \(maximum)")
+            }
+            if let directory = fields["plugin_dir"] {
+                _ = problems.string(directory, at: "\(path).plugin_dir", nonEmpty: true)
+            }
             CapabilityDocumentRules.checkResources(fields["resources"], at: "\(path).resources", &problems)
             CapabilityDocumentRules.checkCapabilities(fields["capabilities"], at: "\(path).capabilities", &problems)
             if let image { declarations.append(Declaration(image: image, document: entry)) }

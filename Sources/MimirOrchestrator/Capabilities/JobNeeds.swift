@@ -1,4 +1,5 @@
 import MimirCore
+import MimirQueue
 
 /// What a job asks of the worker that runs it, and the first of those needs a set of providers
 /// cannot meet: the one check behind both a 422 at submission (against every known image and
@@ -10,15 +11,35 @@ struct JobNeeds: Sendable {
     var cpuMillicores: Int64?
     var memoryBytes: Int64?
 
+    /// The version range as `VersionRange.number` bounds, [minimum, below): all a queued job's
+    /// requirements keep of its range.
+    var minimumVersion: Int64?
+    var belowVersion: Int64?
+
     /// From a validated job spec.
     init(type: String, spec: JSONValue) {
-        self.type = type
+        self.init(type: type, requirements: JobSubmissionValidator.requirements(of: spec))
         range = spec["task_spec"]?["executor_version"]?.stringValue.flatMap { try? VersionRange($0) }
-        let requirements = JobSubmissionValidator.requirements(of: spec)
+    }
+
+    /// From what the queue keeps of a job (the scaler's view of pending work).
+    init(type: String, requirements: JobRequirements) {
+        self.type = type
         gpu = requirements.gpu
         cpuMillicores = requirements.cpuMillicores
         memoryBytes = requirements.memoryBytes
+        minimumVersion = requirements.minimumVersion
+        belowVersion = requirements.belowVersion
     }
+
+    /// Whether an executor version is within the job's range.
+    func accepts(_ version: SemanticVersion) -> Bool {
+        if let range { return range.contains(version) }
+        let number = VersionRange.number(version)
+        return number >= (minimumVersion ?? .min) && number < (belowVersion ?? .max)
+    }
+
+    private var hasVersionBounds: Bool { range != nil || minimumVersion != nil || belowVersion != nil }
 
     enum Unmet: Sendable, Equatable {
         case type
@@ -45,8 +66,8 @@ struct JobNeeds: Sendable {
         let serving = providers.filter { !$0.capabilities(of: type).isEmpty }
         guard !serving.isEmpty else { return .type }
         var candidates = serving
-        if let range {
-            candidates = candidates.filter { $0.capabilities(of: type).contains { range.contains($0.executorVersion) } }
+        if hasVersionBounds {
+            candidates = candidates.filter { $0.capabilities(of: type).contains { accepts($0.executorVersion) } }
             if candidates.isEmpty {
                 return .version(
                     offered: Set(serving.flatMap { $0.capabilities(of: type).map(\.executorVersion) }).sorted(by: >))

@@ -24,6 +24,10 @@ public struct OrchestratorConfiguration: Sendable {
     public var queue = QueueConfiguration()
     /// Directory of the web UI served at `/`; none when empty.
     public var frontendDirectory = ""
+    /// Worker scaling: backend, pace, idle timeout, local settings.
+    public var scaling = ScalerSettings()
+    /// The storage root local workers are given (MIMIR_DATA_DIR).
+    public var dataDirectory = "data"
 
     public init() {}
 
@@ -50,6 +54,11 @@ public struct OrchestratorConfiguration: Sendable {
         }
         if queue.logLinesPerJob < 1 { problems.append("LOG_LINES_PER_JOB must be ≥ 1") }
         if reaperInterval < .milliseconds(10) { problems.append("REAPER_INTERVAL_SECONDS must be ≥ 0.01") }
+        if !(1...1024).contains(scaling.localWorkerSlots) {
+            problems.append("LOCAL_WORKER_SLOTS must be 1–1024, got \(scaling.localWorkerSlots)")
+        }
+        if scaling.interval < .milliseconds(100) { problems.append("SCALER_INTERVAL_SECONDS must be ≥ 0.1") }
+        if scaling.workerIdleTimeout < .seconds(1) { problems.append("WORKER_IDLE_TIMEOUT_SECONDS must be ≥ 1") }
         if queue.namespace.isEmpty || queue.namespace.contains(" ") {
             problems.append("REDIS_NAMESPACE must be non-empty without spaces")
         }

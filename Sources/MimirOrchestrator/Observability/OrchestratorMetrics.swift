@@ -63,3 +63,24 @@ final class OrchestratorMetrics: Sendable {
         registry.emitToBuffer()
     }
 }
+
+extension OrchestratorMetrics {
+    /// One image's numbers from a scaler pass.
+    func scaled(image: String, desired: Int, busy: Int, idle: Int, starting: Int, pending: Int) {
+        for (state, count) in [("desired", desired), ("busy", busy), ("idle", idle), ("starting", starting)] {
+            Gauge(label: "mimir_scaler_workers", dimensions: [("image", image), ("state", state)]).record(count)
+        }
+        Gauge(label: "mimir_scaler_pending_jobs", dimensions: [("image", image)]).record(pending)
+    }
+
+    func launched(image: String, succeeded: Bool) {
+        Counter(
+            label: "mimir_scaler_launches_total",
+            dimensions: [("image", image), ("outcome", succeeded ? "started" : "failed")]
+        ).increment()
+    }
+
+    func backendEvent(image: String, kind: String) {
+        Counter(label: "mimir_scaler_backend_events_total", dimensions: [("image", image), ("kind", kind)]).increment()
+    }
+}

@@ -9,6 +9,8 @@ struct WorkerRoutes: Sendable {
     let catalog: CapabilityCatalogLoader
     let configuredTypes: [String]
     let maxBodyBytes: Int
+    /// Decides whether an idle worker may retire.
+    let scaler: Scaler
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/api/workers") { request, _ in try await register(request) }
@@ -63,7 +65,15 @@ struct WorkerRoutes: Sendable {
         let body = try await JSONBody.read(request, limit: maxBodyBytes)
         var problems = Problems()
         let fields = problems.object(body, at: "(body)") ?? [:]
-        problems.refuseUnknown(fields, allowed: ["status", "running_jobs"], at: "")
+        problems.refuseUnknown(fields, allowed: ["status", "running_jobs", "idle_seconds"], at: "")
+        var idleSeconds: Double?
+        if let value = fields["idle_seconds"] {
+            if let seconds = value.doubleValue, seconds >= 0 {
+                idleSeconds = seconds
+            } else {
+                problems.add("idle_seconds", "must be a number of seconds ≥ 0, got \(value.jsonText())")
+            }
+        }
         let status = fields["status"].flatMap { problems.string($0, at: "status", nonEmpty: true) } ?? "idle"
         if !["idle", "busy", "draining"].contains(status) {
             problems.add("status", "must be idle, busy or draining, got \"\(status)\"")
@@ -80,7 +90,16 @@ struct WorkerRoutes: Sendable {
         else {
             throw APIError.notFound("worker \(id) is not registered: register again (POST /api/workers)")
         }
-        return JSONResponse.make(.ok, Self.json(worker, now: SystemQueueClock().nowMilliseconds()))
+        var answer = Self.json(worker, now: SystemQueueClock().nowMilliseconds()).objectValue ?? [:]
+        // A worker that says it has been idle (it was started with an idle timeout) learns whether it
+        // may leave: only while its image has more workers than the scaler wants.
+        if idleSeconds != nil, running.isEmpty, status == "idle" {
+            answer["retire"] = .bool(
+                scaler.mayRetire(workerID: id, image: worker.document["image"]?.stringValue ?? ""))
+        } else {
+            answer["retire"] = false
+        }
+        return JSONResponse.make(.ok, .object(answer))
     }
 
     /// A worker as the API shows it; `status` is `lost` once it has been silent too long.

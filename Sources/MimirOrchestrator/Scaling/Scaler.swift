@@ -1,0 +1,300 @@
+import Logging
+import MimirCore
+import MimirQueue
+import MimirScaling
+import Synchronization
+
+/// Starts workers by queue depth, per image: every pass it reads the ready jobs (grouped by what
+/// they need), the live workers and those still starting, assigns the backlog to images
+/// (`ImageAssignment`), asks `ScalingPolicy` for each image's desired count, and launches the
+/// difference through the backend. Idle workers ask to retire (`mayRetire`); the scaler never
+/// stops a busy one.
+final class Scaler: Sendable {
+    struct Status: Sendable {
+        var image: String
+        var desired = 0
+        var busy = 0
+        var idle = 0
+        var starting = 0
+        var pending = 0
+        var minimum = 0
+        var maximum = Int.max
+        var launchable = false
+        var reason = ""
+
+        var present: Int { busy + idle + starting }
+    }
+
+    struct Record: Sendable {
+        var at: Int64
+        var image: String
+        var kind: String
+        var message: String
+    }
+
+    private struct State {
+        var statuses: [String: Status] = [:]
+        var records: [Record] = []
+        var retiring: [String: (image: String, at: Int64)] = [:]
+        var unserved: [ImageAssignment.Unserved] = []
+        var orchestratorURL = ""
+        var lastError: String?
+    }
+
+    static let recordLimit = 100
+
+    let backend: (any WorkerBackend)?
+    let settings: ScalerSettings
+    let policy: ScalingPolicy.Settings
+    let queue: JobQueue
+    let workers: WorkerDirectory
+    let catalog: CapabilityCatalog
+    let metrics: OrchestratorMetrics
+    let logger: Logger
+    /// Environment every launched worker gets (REDIS_NAMESPACE; for local workers also REDIS_URL, ...).
+    let workerEnvironment: [String: String]
+    private let state = Mutex(State())
+
+    init(
+        backend: (any WorkerBackend)?, settings: ScalerSettings, policy: ScalingPolicy.Settings, queue: JobQueue,
+        workers: WorkerDirectory, catalog: CapabilityCatalog, metrics: OrchestratorMetrics, logger: Logger,
+        workerEnvironment: [String: String]
+    ) {
+        self.backend = backend
+        self.settings = settings
+        self.policy = policy
+        self.queue = queue
+        self.workers = workers
+        self.catalog = catalog
+        self.metrics = metrics
+        self.logger = logger
+        self.workerEnvironment = workerEnvironment
+    }
+
+    func listening(on port: Int) {
+        let url = settings.advertisedURL.isEmpty ? "http://127.0.0.1:\(port)" : settings.advertisedURL
+        state.withLock { $0.orchestratorURL = url }
+    }
+
+    private var now: Int64 { SystemQueueClock().nowMilliseconds() }
+
+    /// One look at the queue and the workers, and the launches it calls for.
+    func pass() async {
+        guard let backend else { return await observeOnly() }
+        do {
+            let started = try await backend.inventory()
+            for event in await backend.drainEvents() { record(event) }
+            let live = try await liveWorkers()
+            let groups = try await queue.pendingWork()
+            let snapshot = catalog.snapshot
+            let images = snapshot.providers.filter { $0.kind == .image }
+            let assignment = ImageAssignment(groups: groups, images: images, canStart: { self.canStart($0) })
+            let registered = Set(live.map(\.id))
+            var statuses: [String: Status] = [:]
+            for image in Set(images.map(\.name)).union(started.map(\.image)).union(live.compactMap(Self.image)) {
+                var status = Status(image: image)
+                status.pending = assignment.pending[image] ?? 0
+                status.busy = live.filter { Self.image($0) == image && !$0.runningJobs.isEmpty }.count
+                status.idle = live.filter { Self.image($0) == image && $0.runningJobs.isEmpty }.count
+                status.starting = started.filter { $0.image == image && !registered.contains($0.workerID) }.count
+                let declared = snapshot.images.first { $0.record.name == image }?.record.declared
+                status.minimum = Int(declared?["min_workers"]?.int64Value ?? 0)
+                status.maximum = Int(declared?["max_workers"]?.int64Value ?? Int64(policy.maximumWorkers))
+                status.launchable = canStart(image)
+                statuses[image] = status
+            }
+            let defaultImage = Self.defaultImage(statuses: statuses, images: images)
+            let loads = statuses.values.sorted { $0.image < $1.image }.map { status in
+                ScalingPolicy.ImageLoad(
+                    image: status.image, pending: status.pending, busy: status.busy, idle: status.idle,
+                    starting: status.starting, minimum: status.minimum, maximum: status.maximum,
+                    launchable: status.launchable, isDefault: status.image == defaultImage)
+            }
+            let decisions = ScalingPolicy.decide(loads, settings: policy)
+            for decision in decisions {
+                statuses[decision.image]?.desired = decision.desired
+                statuses[decision.image]?.reason = decision.reason
+            }
+            let present = registered.union(started.map(\.workerID))
+            state.withLock {
+                $0.statuses = statuses
+                $0.unserved = assignment.unserved
+                $0.lastError = nil
+                // A retiring worker that is gone no longer counts as leaving.
+                $0.retiring = $0.retiring.filter { present.contains($0.key) }
+            }
+            for status in statuses.values {
+                metrics.scaled(
+                    image: status.image, desired: status.desired, busy: status.busy, idle: status.idle,
+                    starting: status.starting, pending: status.pending)
+            }
+            for decision in decisions where decision.launch > 0 {
+                guard let profile = profile(decision.image, snapshot: snapshot) else { continue }
+                log(image: decision.image, kind: "scale_up", decision.reason)
+                for _ in 0..<decision.launch { await launch(profile, backend: backend) }
+            }
+        } catch {
+            let message = "scaler pass failed: \(error)"
+            let repeated = state.withLock { state in
+                defer { state.lastError = message }
+                return state.lastError == message
+            }
+            if !repeated { logger.warning("\(message)") }
+        }
+    }
+
+    /// With no backend the scaler only reports what it sees.
+    private func observeOnly() async {
+        guard let live = try? await liveWorkers() else { return }
+        var statuses: [String: Status] = [:]
+        for worker in live {
+            guard let image = Self.image(worker) else { continue }
+            var status = statuses[image] ?? Status(image: image)
+            if worker.runningJobs.isEmpty { status.idle += 1 } else { status.busy += 1 }
+            status.desired = status.present
+            statuses[image] = status
+        }
+        state.withLock { $0.statuses = statuses }
+    }
+
+    private func liveWorkers() async throws(QueueError) -> [WorkerRecord] {
+        let now = self.now
+        return try await workers.all().filter { now - $0.heartbeatAt <= CapabilityCatalog.lostAfter.milliseconds }
+    }
+
+    private static func image(_ worker: WorkerRecord) -> String? { worker.document["image"]?.stringValue }
+
+    private func canStart(_ image: String) -> Bool {
+        guard let backend else { return false }
+        if let local = backend as? LocalProcessBackend { return local.canLaunch(image: image) }
+        return true
+    }
+
+    /// The image that keeps MIN_WORKERS: the startable one serving the most job types, then by name.
+    private static func defaultImage(statuses: [String: Status], images: [CapabilityProvider]) -> String? {
+        images.filter { statuses[$0.name]?.launchable == true }
+            .max {
+                (Set($0.capabilities.map(\.jobType)).count, $1.name) < (
+                    Set($1.capabilities.map(\.jobType)).count, $0.name
+                )
+            }?
+            .name
+    }
+
+    private func profile(_ image: String, snapshot: CapabilityCatalog.Snapshot) -> WorkerImageProfile? {
+        guard let record = snapshot.images.first(where: { $0.record.name == image })?.record else { return nil }
+        let effective = record.reported ?? record.declared
+        let resources = effective?["resources"]
+        func quantity(_ key: String) -> String? {
+            resources?[key].flatMap { $0.stringValue ?? ($0.doubleValue != nil ? $0.jsonText() : nil) }
+        }
+        return WorkerImageProfile(
+            image: image, slots: Int(effective?["slots"]?.int64Value ?? 1),
+            gpus: Int(resources?["gpu"]?.int64Value ?? 0), cpu: quantity("cpu"), memory: quantity("memory"))
+    }
+
+    private func launch(_ profile: WorkerImageProfile, backend: any WorkerBackend) async {
+        let id = Self.workerID(for: profile.image)
+        var environment = workerEnvironment
+        environment["MIMIR_WORKER_ID"] = id
+        environment["MIMIR_WORKER_IMAGE"] = profile.image
+        environment["MIMIR_WORKER_SLOTS"] = String(profile.slots)
+        environment["MIMIR_WORKER_GPUS"] = String(profile.gpus)
+        environment["MIMIR_ORCHESTRATOR_URL"] = state.withLock { $0.orchestratorURL }
+        environment["MIMIR_WORKER_IDLE_TIMEOUT"] = String(Double(settings.workerIdleTimeout.milliseconds) / 1000)
+        if let cpu = profile.cpu { environment["MIMIR_WORKER_CPU"] = cpu }
+        if let memory = profile.memory { environment["MIMIR_WORKER_MEMORY"] = memory }
+        do {
+            try await backend.launch(WorkerLaunch(workerID: id, profile: profile, environment: environment))
+            metrics.launched(image: profile.image, succeeded: true)
+            log(image: profile.image, kind: "launched", "started worker \(id)")
+        } catch {
+            metrics.launched(image: profile.image, succeeded: false)
+            log(image: profile.image, kind: "launch_failed", "cannot start a worker: \(error)")
+        }
+    }
+
+    /// `<image, as letters and digits>-<8 hex digits>`: unique, and readable in listings.
+    static func workerID(for image: String) -> String {
+        let slug = String(
+            image.lowercased().unicodeScalars.map {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) ? Character($0) : "-"
+            }
+        ).split(separator: "-").joined(separator: "-")
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return
+            "\(slug.prefix(40).isEmpty ? "worker" : String(slug.prefix(40)))-\(String(repeating: "0", count: 8 - suffix.count))\(suffix)"
+    }
+
+    /// Whether an idle worker may leave now; counts it as leaving if so.
+    func mayRetire(workerID: String, image: String) -> Bool {
+        let now = self.now
+        return state.withLock { state in
+            state.retiring = state.retiring.filter { now - $0.value.at < 60_000 }
+            if state.retiring[workerID] != nil { return true }
+            guard backend != nil, let status = state.statuses[image] else { return false }
+            let retiring = state.retiring.values.filter { $0.image == image }.count
+            guard status.pending == 0,
+                ScalingPolicy.mayRetire(present: status.present, retiring: retiring, desired: status.desired)
+            else { return false }
+            state.retiring[workerID] = (image, now)
+            return true
+        }
+    }
+
+    private func record(_ event: BackendEvent) {
+        metrics.backendEvent(image: event.image, kind: event.kind.rawValue)
+        log(image: event.image, kind: event.kind.rawValue, "worker \(event.workerID): \(event.message)")
+    }
+
+    private func log(image: String, kind: String, _ message: String) {
+        let entry = Record(at: now, image: image, kind: kind, message: message)
+        state.withLock { state in
+            state.records.append(entry)
+            if state.records.count > Self.recordLimit {
+                state.records.removeFirst(state.records.count - Self.recordLimit)
+            }
+        }
+        let level: Logger.Level =
+            kind == "crashed" || kind == "failed_to_start" || kind == "launch_failed" ? .warning : .notice
+        logger.log(level: level, "scaler: \(message)", metadata: ["image": "\(image)", "event": "\(kind)"])
+    }
+
+    /// What `GET /api/scaling` shows.
+    var statusDocument: JSONValue {
+        state.withLock { state in
+            let images: [JSONValue] = state.statuses.values.sorted { $0.image < $1.image }.map { status in
+                [
+                    "image": .string(status.image), "desired": .integer(Int64(status.desired)),
+                    "running": .integer(Int64(status.busy + status.idle)), "busy": .integer(Int64(status.busy)),
+                    "idle": .integer(Int64(status.idle)), "starting": .integer(Int64(status.starting)),
+                    "pending": .integer(Int64(status.pending)), "min_workers": .integer(Int64(status.minimum)),
+                    "max_workers": .integer(Int64(min(status.maximum, policy.maximumWorkers))),
+                    "launchable": .bool(status.launchable), "reason": .string(status.reason),
+                ]
+            }
+            let decisions: [JSONValue] = state.records.reversed().map { record in
+                [
+                    "at": .string(Timestamps.format(milliseconds: record.at)), "image": .string(record.image),
+                    "kind": .string(record.kind), "message": .string(record.message),
+                ]
+            }
+            let unserved: [JSONValue] = state.unserved.map {
+                ["type": .string($0.type), "count": .integer(Int64($0.count))]
+            }
+            var document: [String: JSONValue] = [
+                "backend": .string(backend?.name ?? "none"),
+                "settings": [
+                    "interval_seconds": .number(Double(settings.interval.milliseconds) / 1000),
+                    "min_workers": .integer(Int64(policy.minimumWorkers)),
+                    "max_workers": .integer(Int64(policy.maximumWorkers)),
+                    "queue_threshold": .integer(Int64(policy.queueThreshold)),
+                    "worker_idle_timeout_seconds": .number(Double(settings.workerIdleTimeout.milliseconds) / 1000),
+                ],
+                "images": .array(images), "decisions": .array(decisions), "unserved": .array(unserved),
+            ]
+            if let error = state.lastError { document["error"] = .string(error) }
+            return .object(document)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import MimirScaling
+
+/// How the scaler works: the backend, its pace, and what every worker it starts is told.
+public struct ScalerSettings: Sendable {
+    public enum BackendKind: String, Sendable, CaseIterable {
+        case local, kubernetes, none
+    }
+
+    public var backend: BackendKind = .local
+    public var interval: Duration = .seconds(1)
+    /// How long a started worker may sit idle before it asks to retire.
+    public var workerIdleTimeout: Duration = .seconds(60)
+    /// Local backend: a plugin directory that becomes the image `local` (declared from its plugins
+    /// at start), and where workers' logs go.
+    public var localPluginDirectory = ""
+    /// Jobs each worker of the image `local` runs at once.
+    public var localWorkerSlots = 2
+    public var localLogDirectory = "worker-logs"
+    /// Local backend: the `mimir-worker` executable; empty means the one next to the orchestrator.
+    public var workerExecutable = ""
+    /// The URL workers reach the orchestrator at; empty means http://127.0.0.1:<port>.
+    public var advertisedURL = ""
+
+    public init() {}
+}
