@@ -210,6 +210,7 @@ let package = Package(
         .testTarget(
             name: "MimirMLTests", dependencies: ["MimirML", "MimirCore", "MimirTestSupport"],
             exclude: ["sklearn_reference.py"], swiftSettings: strictSettings),
+        .testTarget(name: "MimirScalingTests", dependencies: ["MimirScaling"], swiftSettings: strictSettings),
         .testTarget(
             name: "MimirTwinTests",
             dependencies: [
