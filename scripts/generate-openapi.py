@@ -1422,6 +1422,25 @@ paths["/api/scaling"] = {
     },
 }
 
+paths["/api/events"] = {
+    "get": {
+        "operationId": "streamEvents",
+        "tags": ["service"],
+        "summary": "Live updates (Server-Sent Events)",
+        "description": "A `text/event-stream`: first `retry: 2000`, then every second an event `snapshot` whose "
+        "`data` is one line of JSON: `at`; `queue` (as `GET /api/jobs` gives it: depth per type and priority, "
+        "counts per status, delayed, in flight); `workers` (`by_status`, `by_image`, live ones); `scaling` "
+        "(`backend`, `images` as in `GET /api/scaling`); and `error` when Redis could not be read. Clients that "
+        "cannot keep the stream open poll those routes instead.",
+        "responses": {
+            "200": {
+                "description": "The event stream; it ends only when the client goes.",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            }
+        },
+    },
+}
+
 # Digital twins ---------------------------------------------------------------------------------
 
 TWIN_ID_PATTERN = "^[A-Za-z0-9_.-]{1,128}$"

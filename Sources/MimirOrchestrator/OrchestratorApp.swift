@@ -91,6 +91,7 @@ public struct OrchestratorApp: Sendable {
             maxBodyBytes: configuration.maxBodyBytes, scaler: scaler
         ).register(on: router)
         ScalingRoutes(scaler: scaler).register(on: router)
+        EventRoutes(queue: queue, workers: workers, scaler: scaler, interval: .seconds(1)).register(on: router)
         TwinRoutes(reader: TwinReader(redis: redis, namespace: configuration.queue.namespace)).register(on: router)
         if !configuration.frontendDirectory.isEmpty {
             router.middlewares.add(FileMiddleware(configuration.frontendDirectory, searchForIndexHtml: true))
