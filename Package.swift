@@ -97,6 +97,9 @@ let package = Package(
             name: "MimirStorage", dependencies: ["MimirCore", "MimirHTTPClient"], swiftSettings: strictSettings),
         .target(name: "MimirExpressions", dependencies: ["MimirCore"], swiftSettings: strictSettings),
         .target(name: "MimirScaling", dependencies: ["MimirCore"], swiftSettings: strictSettings),
+        .target(
+            name: "MimirKubernetes", dependencies: ["MimirScaling", "MimirHTTPClient", "MimirCore"],
+            swiftSettings: strictSettings),
         .target(name: "MimirML", dependencies: ["MimirCore"], swiftSettings: strictSettings),
         .target(
             name: "MimirMLDatasets",
@@ -114,7 +117,7 @@ let package = Package(
         .target(
             name: "MimirOrchestrator",
             dependencies: [
-                "MimirQueue", "MimirCore", "MimirJSONSchema", "MimirTwin", "MimirScaling",
+                "MimirQueue", "MimirCore", "MimirJSONSchema", "MimirTwin", "MimirScaling", "MimirKubernetes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -211,6 +214,10 @@ let package = Package(
             name: "MimirMLTests", dependencies: ["MimirML", "MimirCore", "MimirTestSupport"],
             exclude: ["sklearn_reference.py"], swiftSettings: strictSettings),
         .testTarget(name: "MimirScalingTests", dependencies: ["MimirScaling"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "MimirKubernetesTests",
+            dependencies: ["MimirKubernetes", "MimirScaling", "MimirHTTPClient", "MimirCore", "MimirTestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "MimirTwinTests",
             dependencies: [

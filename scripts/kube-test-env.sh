@@ -63,6 +63,7 @@ build() {
     work="$(mktemp -d "${cache}/build.XXXXXX")"
     # The tree and Go cache take 2+ GB: never leave them behind, built or not.
     trap 'rm -rf "${work:-}"' EXIT
+    chmod 0755 "$work"  # apt's _apt user downloads into it (no secrets here)
     # A private apt configuration with deb-src entries, so the system's sources stay untouched.
     local apt="$work/apt"
     mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"

@@ -32,6 +32,13 @@ fi
 echo "== memory ownership across the plugin ABI (valgrind)"
 scripts/memcheck.sh "$(swift build --show-bin-path)"
 
+echo "== Kubernetes control plane for the Kubernetes backend's tests (v1.20.2, built once into a cache)"
+scripts/kube-test-env.sh build
+kube_dir=$(mktemp -d)
+scripts/kube-test-env.sh start "$kube_dir"
+trap 'scripts/kube-test-env.sh stop "$kube_dir" >/dev/null 2>&1 || true' EXIT
+export MIMIR_KUBE_ENV="$kube_dir/env"
+
 echo "== swift test"
 # Two runs: the compute-bound suites (ML, pipelines, expressions, the million-row memory test)
 # first, then everything else. Swift Testing runs suites in parallel on the cooperative pool (two threads here), and

@@ -61,7 +61,7 @@ public struct OrchestratorApp: Sendable {
         let catalogLoader = CapabilityCatalogLoader(
             workers: workers, images: ImageDirectory(queue: queue), declarations: declarations, catalog: catalog)
         let scaler = Scaler(
-            backend: ScalingSetup.backend(
+            backend: try ScalingSetup.backend(
                 scaling, declarations: declarations, workerExecutable: workerExecutable, configuration: configuration),
             settings: scaling,
             policy: .init(

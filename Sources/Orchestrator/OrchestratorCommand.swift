@@ -60,6 +60,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "URL workers reach this orchestrator at ($ADVERTISE_URL, default http://127.0.0.1:PORT).")
     var advertiseURL: String?
     @Option(help: "Storage root given to local workers ($MIMIR_DATA_DIR, default ./data).") var dataDir: String?
+    @Option(help: "Kubernetes backend: API server URL, outside a pod without a kubeconfig ($KUBE_SERVER).")
+    var kubeServer: String?
+    @Option(help: "Kubernetes backend: bearer token file for --kube-server ($KUBE_TOKEN_FILE).") var kubeTokenFile:
+        String?
+    @Option(help: "Kubernetes backend: CA bundle for --kube-server ($KUBE_CA_FILE).") var kubeCaFile: String?
+    @Option(help: "Kubernetes backend: namespace of the worker Jobs ($KUBE_NAMESPACE, default the pod's).")
+    var kubeNamespace: String?
+    @Option(help: "Kubernetes backend: this orchestrator's name on its Jobs ($KUBE_ORCHESTRATOR_NAME, default mimir).")
+    var kubeOrchestratorName: String?
     @Option(help: "trace, debug, info, notice, warning, error, critical ($LOG_LEVEL, default info).") var logLevel:
         String?
 
@@ -112,6 +121,19 @@ struct Serve: AsyncParsableCommand {
             workerExecutable, "WORKER_EXECUTABLE", settings.scaling.workerExecutable)
         settings.scaling.advertisedURL = sources.string(advertiseURL, "ADVERTISE_URL", settings.scaling.advertisedURL)
         settings.dataDirectory = sources.string(dataDir, "MIMIR_DATA_DIR", settings.dataDirectory)
+        // The Kubernetes backend (a Deployment sets the environment; flags are for trying it out).
+        var kube = settings.scaling.kubernetes
+        kube.namespace = sources.string(kubeNamespace, "KUBE_NAMESPACE", kube.namespace)
+        kube.server = sources.string(kubeServer, "KUBE_SERVER", kube.server)
+        kube.tokenFile = sources.string(kubeTokenFile, "KUBE_TOKEN_FILE", kube.tokenFile)
+        kube.caFile = sources.string(kubeCaFile, "KUBE_CA_FILE", kube.caFile)
+        kube.orchestratorName = sources.string(kubeOrchestratorName, "KUBE_ORCHESTRATOR_NAME", kube.orchestratorName)
+        kube.redisSecret = sources.string(nil, "KUBE_REDIS_SECRET", kube.redisSecret)
+        kube.serviceAccount = sources.string(nil, "KUBE_WORKER_SERVICE_ACCOUNT", kube.serviceAccount)
+        kube.imagePullSecrets = sources.list(nil, "KUBE_IMAGE_PULL_SECRETS", kube.imagePullSecrets)
+        kube.jobTTLSeconds = sources.integer(nil, "KUBE_JOB_TTL_SECONDS", kube.jobTTLSeconds)
+        kube.activeDeadlineSeconds = sources.integer(nil, "KUBE_ACTIVE_DEADLINE_SECONDS", kube.activeDeadlineSeconds)
+        settings.scaling.kubernetes = kube
         let imagesFile = sources.string(workerImages, "WORKER_IMAGES", "")
         if !imagesFile.isEmpty {
             do {

@@ -20,6 +20,26 @@ public struct ScalerSettings: Sendable {
     public var workerExecutable = ""
     /// The URL workers reach the orchestrator at; empty means http://127.0.0.1:<port>.
     public var advertisedURL = ""
+    public var kubernetes = KubernetesSettings()
+
+    /// The Kubernetes backend: where the API server is (in a pod, its service account; else
+    /// `server` with `tokenFile` and `caFile`, else the kubeconfig) and what goes into each Job.
+    public struct KubernetesSettings: Sendable {
+        public var namespace = ""
+        public var server = ""
+        public var tokenFile = ""
+        public var caFile = ""
+        /// Labels this orchestrator's Jobs, so several can share a namespace.
+        public var orchestratorName = "mimir"
+        /// `name/key` of the Secret holding the workers' REDIS_URL.
+        public var redisSecret = "mimir-redis/url"
+        public var serviceAccount = ""
+        public var imagePullSecrets: [String] = []
+        public var jobTTLSeconds = 600
+        public var activeDeadlineSeconds = 86_400
+
+        public init() {}
+    }
 
     public init() {}
 }

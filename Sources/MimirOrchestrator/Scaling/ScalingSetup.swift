@@ -1,5 +1,6 @@
 import Foundation
 import MimirCore
+import MimirKubernetes
 import MimirQueue
 import MimirScaling
 
@@ -15,10 +16,12 @@ enum ScalingSetup {
     static func backend(
         _ settings: ScalerSettings, declarations: ImageDeclarations, workerExecutable: String,
         configuration: OrchestratorConfiguration
-    ) -> (any WorkerBackend)? {
+    ) throws(StartupError) -> (any WorkerBackend)? {
         switch settings.backend {
-        case .none, .kubernetes:
+        case .none:
             return nil
+        case .kubernetes:
+            return try kubernetes(settings.kubernetes)
         case .local:
             var directories: [String: String] = [:]
             for declaration in declarations.declarations {
@@ -38,5 +41,33 @@ enum ScalingSetup {
                     logDirectory: settings.localLogDirectory, environment: environment),
                 clock: { SystemQueueClock().nowMilliseconds() })
         }
+    }
+
+    private static func kubernetes(_ settings: ScalerSettings.KubernetesSettings) throws(StartupError)
+        -> any WorkerBackend
+    {
+        let configuration: KubernetesConfiguration
+        do {
+            if !settings.server.isEmpty {
+                configuration = .explicit(
+                    server: settings.server, tokenFile: settings.tokenFile, caFile: settings.caFile,
+                    namespace: settings.namespace.isEmpty ? "default" : settings.namespace)
+            } else {
+                configuration = try .automatic(namespace: settings.namespace.isEmpty ? nil : settings.namespace)
+            }
+        } catch {
+            throw StartupError(description: "WORKER_BACKEND=kubernetes: \(error)")
+        }
+        let secret = settings.redisSecret.split(separator: "/", maxSplits: 1).map(String.init)
+        guard secret.count == 2, !secret[0].isEmpty, !secret[1].isEmpty else {
+            throw StartupError(description: "KUBE_REDIS_SECRET must be NAME/KEY, got \"\(settings.redisSecret)\"")
+        }
+        return KubernetesBackend(
+            client: KubernetesClient(configuration: configuration),
+            settings: KubernetesJobSettings(
+                orchestrator: settings.orchestratorName, redisSecretName: secret[0], redisSecretKey: secret[1],
+                activeDeadlineSeconds: settings.activeDeadlineSeconds, ttlSecondsAfterFinished: settings.jobTTLSeconds,
+                serviceAccountName: settings.serviceAccount.isEmpty ? nil : settings.serviceAccount,
+                imagePullSecrets: settings.imagePullSecrets))
     }
 }

@@ -1,0 +1,80 @@
+import MimirCore
+import MimirScaling
+
+/// A `batch/v1` Job that runs one worker. One attempt only (`backoffLimit: 0`, `restartPolicy:
+/// Never`): a job a worker held is retried by the queue, not by Kubernetes restarting the worker.
+public struct KubernetesJobSpec: Sendable {
+    public let name: String
+    public let manifest: JSONValue
+
+    /// Fails when a resource quantity is not one Kubernetes accepts, before anything is sent.
+    public init(launch: WorkerLaunch, settings: KubernetesJobSettings, name: String? = nil)
+        throws(KubernetesJobSpecError)
+    {
+        let profile = launch.profile
+        let jobName = name ?? KubernetesNames.jobName(image: profile.image, suffix: KubernetesNames.randomSuffix())
+        self.name = jobName
+        let labels = WorkerLabels.labels(
+            workerID: launch.workerID, image: profile.image, orchestrator: settings.orchestrator)
+        let metadata: JSONValue = [
+            "name": .string(jobName),
+            "labels": Self.object(labels),
+            "annotations": [
+                WorkerLabels.imageAnnotation: .string(profile.image),
+                WorkerLabels.workerIDAnnotation: .string(launch.workerID),
+            ],
+        ]
+        var container: [String: JSONValue] = [
+            "name": .string(settings.containerName),
+            "image": .string(profile.image),
+            "command": .array(settings.command.map(JSONValue.string)),
+            "env": .array(Self.environment(launch.environment, settings: settings)),
+            "resources": try WorkerResources.requirements(profile, limitCPU: settings.limitCPU),
+        ]
+        if let policy = settings.imagePullPolicy { container["imagePullPolicy"] = .string(policy) }
+        var pod: [String: JSONValue] = [
+            "restartPolicy": "Never",
+            "containers": [.object(container)],
+        ]
+        if let account = settings.serviceAccountName { pod["serviceAccountName"] = .string(account) }
+        if !settings.imagePullSecrets.isEmpty {
+            pod["imagePullSecrets"] = .array(settings.imagePullSecrets.map { ["name": .string($0)] })
+        }
+        if !settings.nodeSelector.isEmpty { pod["nodeSelector"] = Self.object(settings.nodeSelector) }
+        if !settings.tolerations.isEmpty { pod["tolerations"] = .array(settings.tolerations) }
+        var spec: [String: JSONValue] = [
+            "backoffLimit": 0,
+            "template": [
+                "metadata": ["labels": Self.object(labels), "annotations": metadata["annotations"] ?? [:]],
+                "spec": .object(pod),
+            ],
+        ]
+        if let deadline = settings.activeDeadlineSeconds { spec["activeDeadlineSeconds"] = .integer(Int64(deadline)) }
+        if let ttl = settings.ttlSecondsAfterFinished { spec["ttlSecondsAfterFinished"] = .integer(Int64(ttl)) }
+        manifest = [
+            "apiVersion": "batch/v1",
+            "kind": "Job",
+            "metadata": metadata,
+            "spec": .object(spec),
+        ]
+    }
+
+    /// The launch's variables in a stable order, then `REDIS_URL` from the Secret (a launch's own
+    /// `REDIS_URL` is dropped: the Secret is the deployment's single source for it).
+    static func environment(_ variables: [String: String], settings: KubernetesJobSettings) -> [JSONValue] {
+        var entries: [JSONValue] = variables.keys.sorted().filter { $0 != "REDIS_URL" }.map { key in
+            ["name": .string(key), "value": .string(variables[key] ?? "")]
+        }
+        entries.append([
+            "name": "REDIS_URL",
+            "valueFrom": [
+                "secretKeyRef": ["name": .string(settings.redisSecretName), "key": .string(settings.redisSecretKey)]
+            ],
+        ])
+        return entries
+    }
+
+    static func object(_ strings: [String: String]) -> JSONValue {
+        .object(strings.mapValues(JSONValue.string))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import MimirCore
+import MimirHTTPClient
+import MimirTestSupport
+import Testing
+
+/// The orchestrator's scaler with the Kubernetes backend, against the real kube-apiserver of
+/// `scripts/kube-test-env.sh` (MIMIR_KUBE_ENV), with the orchestrator's own Role-bound token.
+@Suite("Scaling with Kubernetes Jobs")
+struct KubernetesScalingTests {
+    struct NoKubernetes: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func environment() throws -> [String: String] {
+        guard let path = Environment.value("MIMIR_KUBE_ENV"), !path.isEmpty,
+            let text = try? String(contentsOfFile: path, encoding: .utf8)
+        else {
+            throw NoKubernetes(
+                description:
+                    "MIMIR_KUBE_ENV is not set or unreadable: run scripts/kube-test-env.sh build && "
+                    + "scripts/kube-test-env.sh start DIR, then MIMIR_KUBE_ENV=DIR/env swift test (scripts/test.sh does)"
+            )
+        }
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return values
+    }
+
+    @Test("a queued job of a declared image becomes a Kubernetes Job with the image, which runs to completion")
+    func jobRunsToCompletion() async throws {
+        let kube = try Self.environment()
+        let image = "registry.example.com/mimir/echo-worker:1.0"
+        let name = "orch-\(UUID().uuidString.prefix(6).lowercased())"
+        let declaration: JSONValue = [
+            "images": [
+                [
+                    "image": .string(image), "slots": 1, "resources": ["cpu": "500m", "memory": "256Mi"],
+                    "capabilities": [["job_type": "fixture_echo", "executor_version": "1.2.3"]],
+                ]
+            ]
+        ]
+        let api = try await APIHarness.start([
+            "--worker-images", try ImageCatalogTests.write(declaration), "--worker-backend", "kubernetes",
+            "--kube-server", kube["KUBE_SERVER"] ?? "", "--kube-token-file", kube["KUBE_ORCHESTRATOR_TOKEN_FILE"] ?? "",
+            "--kube-ca-file", kube["KUBE_CA"] ?? "", "--kube-namespace", kube["KUBE_NAMESPACE"] ?? "",
+            "--kube-orchestrator-name", name, "--min-workers", "0", "--worker-idle-timeout-seconds", "2",
+            "--scaler-interval-seconds", "0.2",
+        ])
+        defer { Task { await api.stop() } }
+        _ = try await api.submit(["type": "fixture_echo"])
+
+        // The scaler starts one worker Job for the one queued job; it exists in the API server.
+        var scaling: JSONValue = .null
+        for _ in 0..<150 {
+            scaling = try await api.call(.get, "/api/scaling").json ?? .null
+            if scaling["decisions"]?.arrayValue?.contains(where: { $0["kind"] == "launched" }) == true { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let launched = scaling["decisions"]?.arrayValue?.filter { $0["kind"] == "launched" } ?? []
+        #expect(launched.count == 1 && launched.first?["image"] == .string(image), "\(scaling)")
+        let token = try String(contentsOfFile: kube["KUBE_ADMIN_TOKEN_FILE"] ?? "", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = HTTPClient(tls: TLSOptions(caFile: kube["KUBE_CA"]))
+        let list = try await client.send(
+            HTTPRequest(
+                url:
+                    "\(kube["KUBE_SERVER"] ?? "")/apis/batch/v1/namespaces/\(kube["KUBE_NAMESPACE"] ?? "")/jobs?labelSelector=mimir-aip.io/orchestrator%3D\(name)",
+                headers: [("Authorization", "Bearer \(token)")]))
+        let jobs = try list.json()["items"]?.arrayValue ?? []
+        #expect(jobs.count == 1, "\(list.text)")
+        let container = jobs.first?["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first
+        #expect(container?["image"] == .string(image))
+        #expect(container?["resources"]?["requests"]?["cpu"] == "500m")
+        #expect(jobs.first?["spec"]?["backoffLimit"] == 0)
+
+        // The stand-in kubelet runs the pod for the worker's idle timeout and ends it: reported as exited.
+        var exited = false
+        for _ in 0..<300 where !exited {
+            try await Task.sleep(for: .milliseconds(100))
+            let state = try await api.call(.get, "/api/scaling").json
+            exited = state?["decisions"]?.arrayValue?.contains { $0["kind"] == "exited" } == true
+        }
+        let final = try await api.call(.get, "/api/scaling").json ?? .null
+        #expect(exited, "\(final)")
+    }
+}
