@@ -39,6 +39,8 @@ for _ in range(rounds):
     deadline = time.time() + 60
     while present() > 0 and time.time() < deadline:
         time.sleep(0.2)
+    if present() > 0:
+        sys.exit("a worker did not retire within 60 s")
     job = post("/api/jobs", {"type": "noop"})
     while True:
         state = get(f"/api/jobs/{job['id']}")
@@ -48,6 +50,7 @@ for _ in range(rounds):
         time.sleep(0.01)
 print(json.dumps({
     "rounds": rounds,
+    "each_ms": [round(r) for r in reactions],
     "submit_to_new_worker_taking_ms": {
         "min": round(min(reactions)), "median": round(statistics.median(reactions)), "max": round(max(reactions))},
 }))

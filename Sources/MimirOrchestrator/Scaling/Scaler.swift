@@ -131,7 +131,10 @@ final class Scaler: Sendable {
             for decision in decisions where decision.launch > 0 {
                 guard let profile = profile(decision.image, snapshot: snapshot) else { continue }
                 log(image: decision.image, kind: "scale_up", decision.reason)
-                for _ in 0..<decision.launch { await launch(profile, backend: backend) }
+                var started = 0
+                for _ in 0..<decision.launch where await launch(profile, backend: backend) { started += 1 }
+                // Shown as starting at once, not only from the next pass.
+                state.withLock { $0.statuses[decision.image]?.starting += started }
             }
         } catch {
             let message = "scaler pass failed: \(error)"
@@ -193,7 +196,8 @@ final class Scaler: Sendable {
             gpus: Int(resources?["gpu"]?.int64Value ?? 0), cpu: quantity("cpu"), memory: quantity("memory"))
     }
 
-    private func launch(_ profile: WorkerImageProfile, backend: any WorkerBackend) async {
+    /// Starts one worker; `false` when the backend could not.
+    private func launch(_ profile: WorkerImageProfile, backend: any WorkerBackend) async -> Bool {
         let id = Self.workerID(for: profile.image)
         var environment = workerEnvironment
         environment["MIMIR_WORKER_ID"] = id
@@ -208,9 +212,11 @@ final class Scaler: Sendable {
             try await backend.launch(WorkerLaunch(workerID: id, profile: profile, environment: environment))
             metrics.launched(image: profile.image, succeeded: true)
             log(image: profile.image, kind: "launched", "started worker \(id)")
+            return true
         } catch {
             metrics.launched(image: profile.image, succeeded: false)
             log(image: profile.image, kind: "launch_failed", "cannot start a worker: \(error)")
+            return false
         }
     }
 
