@@ -31,6 +31,7 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$PWD/build/redis" --ap
 "$bin/mimir-orchestrator" serve --host 127.0.0.1 --port "$port" --redis-url "redis://127.0.0.1:$redis_port" \
     --worker-backend local --local-plugin-dir build/plugins --local-worker-slots "$slots" \
     --min-workers "$workers" --max-workers "${MAX_WORKERS:-4}" --data-dir build/data --worker-log-dir build/logs \
+    --frontend-dir frontend \
     --log-level notice >build/logs/orchestrator.log 2>&1 &
 orchestrator=$!
 stop() {
@@ -80,6 +81,7 @@ id=$("$bin/mimirctl" submit --url "http://127.0.0.1:$port" --file examples/c-plu
 "$bin/mimirctl" watch --url "http://127.0.0.1:$port" "$id" || true
 "$bin/mimirctl" get --url "http://127.0.0.1:$port" "$id"
 echo
+echo "Web console: http://127.0.0.1:$port/"
 echo "Orchestrator: http://127.0.0.1:$port (API /api/jobs, /api/workers, /api/capabilities, /api/scaling, /openapi.json, /metrics)."
 echo "Redis: 127.0.0.1:$redis_port (data in build/redis). Logs: build/logs. mimirctl: $bin/mimirctl --url http://127.0.0.1:$port"
 echo "Press Ctrl-C to stop everything."

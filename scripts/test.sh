@@ -47,3 +47,6 @@ echo "== swift test"
 compute='MimirMLTests|MimirPipelineTests|MimirExpressionsTests|PipelineMemoryTests'
 swift test --skip-build --filter "$compute"
 swift test --skip-build --skip "$compute"
+
+echo "== the web frontend in headless Chromium (Playwright), against a real orchestrator, Redis and worker"
+MIMIR_BIN="$(swift build --show-bin-path)" MIMIR_SCREENSHOTS="$(mktemp -d)" Tests/frontend/run.sh -q

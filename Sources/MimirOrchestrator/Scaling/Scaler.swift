@@ -69,6 +69,7 @@ final class Scaler: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.workerEnvironment = workerEnvironment
+        state.withLock { $0.orchestratorURL = settings.advertisedURL }
     }
 
     func listening(on port: Int) {
@@ -81,6 +82,8 @@ final class Scaler: Sendable {
     /// One look at the queue and the workers, and the launches it calls for.
     func pass() async {
         guard let backend else { return await observeOnly() }
+        // A worker started before the server listens would not know where to register.
+        guard !state.withLock({ $0.orchestratorURL.isEmpty }) else { return }
         do {
             let started = try await backend.inventory()
             for event in await backend.drainEvents() { record(event) }
