@@ -51,7 +51,6 @@ public final class LocalProcessBackend: WorkerBackend {
     public init(settings: Settings, clock: @escaping @Sendable () -> Int64) {
         self.settings = settings
         self.clock = clock
-        mkdir(settings.logDirectory, 0o755)
     }
 
     public func canLaunch(image: String) -> Bool { settings.pluginDirectories[image] != nil }
@@ -91,6 +90,12 @@ public final class LocalProcessBackend: WorkerBackend {
         guard let plugins = settings.pluginDirectories[launch.profile.image] else {
             throw ChildProcess.Failure(
                 description: "image \(launch.profile.image) has no plugin directory for local workers (plugin_dir)")
+        }
+        // Made on first use: an orchestrator that never starts a worker leaves no folder behind.
+        var folder = settings.logDirectory.hasPrefix("/") ? "" : "."
+        for component in settings.logDirectory.split(separator: "/") {
+            folder += "/" + component
+            mkdir(folder, 0o755)
         }
         let logPath = "\(settings.logDirectory)/\(launch.workerID).log"
         var environment = settings.environment

@@ -59,7 +59,9 @@ import Testing
         let environment = try KubeTestEnvironment.load()
         let backend = environment.backend("exit")
         defer { Task { await deleteJobs(of: backend, using: environment.adminClient) } }
-        try await backend.launch(workerLaunch("w-exit", idleSeconds: 1))
+        // Long enough that the Job is surely still running when the inventory is read, however
+        // loaded the machine.
+        try await backend.launch(workerLaunch("w-exit", idleSeconds: 8))
         #expect(try await backend.inventory().map(\.workerID) == ["w-exit"])
 
         let events = try await drainUntil(backend) { $0.workerID == "w-exit" }

@@ -47,7 +47,9 @@ struct KubernetesScalingTests {
             "--worker-images", try ImageCatalogTests.write(declaration), "--worker-backend", "kubernetes",
             "--kube-server", kube["KUBE_SERVER"] ?? "", "--kube-token-file", kube["KUBE_ORCHESTRATOR_TOKEN_FILE"] ?? "",
             "--kube-ca-file", kube["KUBE_CA"] ?? "", "--kube-namespace", kube["KUBE_NAMESPACE"] ?? "",
-            "--kube-orchestrator-name", name, "--min-workers", "0", "--worker-idle-timeout-seconds", "2",
+            // The stand-in kubelet ends the pod after the worker's idle timeout: long enough that the
+            // Job is still the only one when it is looked at below.
+            "--kube-orchestrator-name", name, "--min-workers", "0", "--worker-idle-timeout-seconds", "8",
             "--scaler-interval-seconds", "0.2",
         ])
         defer { Task { await api.stop() } }
@@ -79,7 +81,7 @@ struct KubernetesScalingTests {
 
         // The stand-in kubelet runs the pod for the worker's idle timeout and ends it: reported as exited.
         var exited = false
-        for _ in 0..<300 where !exited {
+        for _ in 0..<600 where !exited {
             try await Task.sleep(for: .milliseconds(100))
             let state = try await api.call(.get, "/api/scaling").json
             exited = state?["decisions"]?.arrayValue?.contains { $0["kind"] == "exited" } == true
