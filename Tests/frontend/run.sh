@@ -23,6 +23,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; t
 if [ ! -x /usr/bin/chromium ]; then
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
+if [ ! -x /usr/sbin/nginx ]; then
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx
+fi
 if ! command -v redis-server >/dev/null; then
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
 fi
@@ -106,6 +109,33 @@ MIMIR_DATA_DIR="$tmp/data" "$bin/mimir-worker" serve --plugin-dir "$tmp/plugins"
   --worker-id "fe-test-worker" >"$tmp/logs/fe-test-worker.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do curl -sf "$url/api/workers" | grep -q fe-test-worker && break; sleep 0.1; done
+
+# The frontend's own container, minus the container: its nginx configuration (frontend/deploy)
+# serving the files and proxying /api to the orchestrator on the same origin.
+proxy_port="$(free_port)"
+mkdir -p "$tmp/nginx"
+sed -e "s|\${ORCHESTRATOR_URL}|$url|g" -e "s|listen 8080;|listen 127.0.0.1:$proxy_port;|" \
+  -e "s|root /usr/share/nginx/html;|root $repo/frontend;|" "$repo/frontend/deploy/nginx.conf" >"$tmp/nginx/site.conf"
+cat >"$tmp/nginx/nginx.conf" <<NGINX
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events {}
+http {
+  include /etc/nginx/mime.types;
+  access_log off;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  include $tmp/nginx/site.conf;
+}
+NGINX
+/usr/sbin/nginx -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" &
+pids+=($!)
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$proxy_port/" >/dev/null 2>&1 && break; sleep 0.1; done
+export MIMIR_PROXY_URL="http://127.0.0.1:$proxy_port"
 
 mkdir -p "$MIMIR_SCREENSHOTS"
 echo "orchestrator $url (redis $redis_port, data $tmp/data); screenshots in $MIMIR_SCREENSHOTS"

@@ -459,3 +459,19 @@ def test_keyboard_navigation_and_labels(page):
     page.keyboard.press("Enter")
     expect(page.locator("#workers-table")).to_be_visible()
     assert page.locator("#nav a[data-route=workers]").get_attribute("aria-current") == "page"
+
+
+def test_same_origin_proxy_of_the_frontend_container(page):
+    """frontend/deploy/nginx.conf in front of the orchestrator: the files, /api and the event
+    stream all come from one origin (no CORS), and the live view stays live through the proxy."""
+    proxy = os.environ.get("MIMIR_PROXY_URL")
+    assert proxy, "MIMIR_PROXY_URL is not set: run the tests with Tests/frontend/run.sh"
+    page.goto(f"{proxy}/#/")
+    expect(page.locator("#conn")).to_have_attribute("data-mode", "sse", timeout=15000)
+    page.goto(f"{proxy}/#/workers")
+    _, workers = api("GET", "/api/workers")
+    for worker in workers["workers"]:
+        expect(page.locator("main")).to_contain_text(worker["id"])
+    status = page.evaluate("fetch('/api/jobs?limit=1').then(r => r.status)")
+    assert status == 200
+    shot(page, "proxy-workers")
