@@ -17,7 +17,7 @@ version=1.20.2
 cache="${MIMIR_KUBE_CACHE:-/var/cache/mimir-kube}/v$version"
 binaries=(kube-apiserver kube-controller-manager kube-scheduler)
 # The namespace k8s/base/orchestrator-rbac.yaml names: the test applies that file unchanged.
-namespace=mimir
+namespace=mimir-aip
 
 usage() {
     echo "usage: $0 build | start DIR | stop DIR" >&2

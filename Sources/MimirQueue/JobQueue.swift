@@ -292,7 +292,7 @@ public struct PendingGroup: Sendable, Hashable {
 extension JobQueue {
     /// The ready jobs grouped by type and requirements. Each queue's `sample` most urgent jobs are
     /// read; the rest of a longer queue is shared out among its groups in the same proportions.
-    public func pendingWork(sample: Int = 2_000) async throws(QueueError) -> [PendingGroup] {
+    public func pendingWork(sample: Int = 500) async throws(QueueError) -> [PendingGroup] {
         let reply = try await call(.pending, [String(max(1, sample))])
         var groups: [PendingGroup] = []
         for row in reply.array ?? [] {
