@@ -39,6 +39,9 @@ scripts/kube-test-env.sh start "$kube_dir"
 trap 'scripts/kube-test-env.sh stop "$kube_dir" >/dev/null 2>&1 || true' EXIT
 export MIMIR_KUBE_ENV="$kube_dir/env"
 
+echo "== deployment: shellcheck, manifests validated offline and by the API server, the Role's exact rights"
+scripts/check-deployment.sh
+
 echo "== swift test"
 # Two runs: the compute-bound suites (ML, pipelines, expressions, the million-row memory test)
 # first, then everything else. Swift Testing runs suites in parallel on the cooperative pool (two threads here), and
