@@ -133,6 +133,7 @@ struct Serve: AsyncParsableCommand {
         kube.imagePullSecrets = sources.list(nil, "KUBE_IMAGE_PULL_SECRETS", kube.imagePullSecrets)
         kube.jobTTLSeconds = sources.integer(nil, "KUBE_JOB_TTL_SECONDS", kube.jobTTLSeconds)
         kube.activeDeadlineSeconds = sources.integer(nil, "KUBE_ACTIVE_DEADLINE_SECONDS", kube.activeDeadlineSeconds)
+        kube.dataVolumeClaim = sources.string(nil, "KUBE_DATA_PVC", kube.dataVolumeClaim)
         settings.scaling.kubernetes = kube
         let imagesFile = sources.string(workerImages, "WORKER_IMAGES", "")
         if !imagesFile.isEmpty {

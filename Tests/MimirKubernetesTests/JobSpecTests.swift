@@ -80,6 +80,29 @@ import Testing
         #expect(job["spec"]?["template"]?["spec"]?["serviceAccountName"] == nil)
     }
 
+    @Test func workersMountTheProjectStorageAndRunRestricted() throws {
+        var settings = KubernetesJobSettings()
+        settings.dataVolumeClaim = "mimir-data"
+        let spec = try KubernetesJobSpec(launch: workerLaunch("w-data"), settings: settings, name: "mimir-worker-data")
+        let pod = spec.manifest["spec"]?["template"]?["spec"]
+        let container = pod?["containers"]?.arrayValue?.first
+        #expect(spec.manifest["metadata"]?["labels"]?["app"] == "mimir-worker")
+        #expect(
+            pod?["volumes"]?.arrayValue?.contains { $0["persistentVolumeClaim"]?["claimName"] == "mimir-data" } == true)
+        #expect(container?["volumeMounts"]?.arrayValue?.map { $0["mountPath"] } == ["/tmp", "/data"])
+        #expect(
+            container?["env"]?.arrayValue?.contains { $0["name"] == "MIMIR_DATA_DIR" && $0["value"] == "/data" } == true
+        )
+        #expect(container?["securityContext"]?["readOnlyRootFilesystem"] == true)
+        #expect(container?["securityContext"]?["capabilities"]?["drop"] == ["ALL"])
+        #expect(pod?["securityContext"]?["seccompProfile"]?["type"] == "RuntimeDefault")
+
+        let without = try KubernetesJobSpec(launch: workerLaunch("w-plain"), settings: .init(), name: "mimir-worker-p")
+        let plain = without.manifest["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first
+        #expect(plain?["volumeMounts"]?.arrayValue?.count == 1, "only /tmp without a claim")
+        #expect(plain?["env"]?.arrayValue?.contains { $0["name"] == "MIMIR_DATA_DIR" } == false)
+    }
+
     @Test func noResourcesWhenTheProfileStatesNone() throws {
         let spec = try KubernetesJobSpec(
             launch: WorkerLaunch(workerID: "w", profile: WorkerImageProfile(image: "i"), environment: [:]),

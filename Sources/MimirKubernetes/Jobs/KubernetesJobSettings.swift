@@ -24,6 +24,10 @@ public struct KubernetesJobSettings: Sendable, Hashable {
     public var limitCPU: Bool
     public var imagePullPolicy: String?
     public var containerName: String
+    /// The project storage: a PersistentVolumeClaim mounted at `dataMountPath` and given to the
+    /// worker as MIMIR_DATA_DIR; none when `nil`.
+    public var dataVolumeClaim: String?
+    public var dataMountPath = "/data"
 
     public init(
         orchestrator: String = "mimir", command: [String] = ["mimir-worker", "serve"],

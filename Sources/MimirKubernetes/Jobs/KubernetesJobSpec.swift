@@ -28,13 +28,28 @@ public struct KubernetesJobSpec: Sendable {
             "name": .string(settings.containerName),
             "image": .string(profile.image),
             "command": .array(settings.command.map(JSONValue.string)),
-            "env": .array(Self.environment(launch.environment, settings: settings)),
+            "env": .array(Self.environment(Self.withData(launch.environment, settings), settings: settings)),
             "resources": try WorkerResources.requirements(profile, limitCPU: settings.limitCPU),
         ]
         if let policy = settings.imagePullPolicy { container["imagePullPolicy"] = .string(policy) }
+        // Restricted by default: a worker runs plugin code and needs none of these.
+        container["securityContext"] = [
+            "runAsNonRoot": true, "readOnlyRootFilesystem": true, "allowPrivilegeEscalation": false,
+            "capabilities": ["drop": ["ALL"]],
+        ]
+        // Scratch directories and downloads go to /tmp, the only writable place besides the data.
+        var mounts: [JSONValue] = [["name": "tmp", "mountPath": "/tmp"]]
+        var volumes: [JSONValue] = [["name": "tmp", "emptyDir": [:]]]
+        if let claim = settings.dataVolumeClaim {
+            mounts.append(["name": "data", "mountPath": .string(settings.dataMountPath)])
+            volumes.append(["name": "data", "persistentVolumeClaim": ["claimName": .string(claim)]])
+        }
+        container["volumeMounts"] = .array(mounts)
         var pod: [String: JSONValue] = [
             "restartPolicy": "Never",
             "containers": [.object(container)],
+            "volumes": .array(volumes),
+            "securityContext": ["seccompProfile": ["type": "RuntimeDefault"]],
         ]
         if let account = settings.serviceAccountName { pod["serviceAccountName"] = .string(account) }
         if !settings.imagePullSecrets.isEmpty {
@@ -72,6 +87,14 @@ public struct KubernetesJobSpec: Sendable {
             ],
         ])
         return entries
+    }
+
+    /// MIMIR_DATA_DIR pointing at the mounted project storage, when there is one.
+    static func withData(_ variables: [String: String], _ settings: KubernetesJobSettings) -> [String: String] {
+        guard settings.dataVolumeClaim != nil else { return variables }
+        var variables = variables
+        variables["MIMIR_DATA_DIR"] = settings.dataMountPath
+        return variables
     }
 
     static func object(_ strings: [String: String]) -> JSONValue {

@@ -9,6 +9,9 @@ public enum WorkerLabels {
     public static let managedBy = "app.kubernetes.io/managed-by"
     public static let image = "mimir-aip.io/image"
     public static let orchestrator = "mimir-aip.io/orchestrator"
+    /// The operators' own convention (`kubectl logs -l app=mimir-worker`), kept beside the
+    /// recommended labels.
+    public static let app = "app"
 
     /// Annotations hold what labels cannot: the full image reference and the exact worker id.
     public static let imageAnnotation = "mimir-aip.io/image"
@@ -21,6 +24,7 @@ public enum WorkerLabels {
     public static func labels(workerID: String, image: String, orchestrator: String) -> [String: String] {
         [
             name: workerName,
+            app: workerName,
             instance: KubernetesNames.labelValue(workerID),
             component: "worker",
             partOf: "mimir-aip",

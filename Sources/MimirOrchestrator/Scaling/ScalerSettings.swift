@@ -37,6 +37,8 @@ public struct ScalerSettings: Sendable {
         public var imagePullSecrets: [String] = []
         public var jobTTLSeconds = 600
         public var activeDeadlineSeconds = 86_400
+        /// The PersistentVolumeClaim of the project storage, mounted into every worker at /data.
+        public var dataVolumeClaim = ""
 
         public init() {}
     }

@@ -62,12 +62,12 @@ enum ScalingSetup {
         guard secret.count == 2, !secret[0].isEmpty, !secret[1].isEmpty else {
             throw StartupError(description: "KUBE_REDIS_SECRET must be NAME/KEY, got \"\(settings.redisSecret)\"")
         }
-        return KubernetesBackend(
-            client: KubernetesClient(configuration: configuration),
-            settings: KubernetesJobSettings(
-                orchestrator: settings.orchestratorName, redisSecretName: secret[0], redisSecretKey: secret[1],
-                activeDeadlineSeconds: settings.activeDeadlineSeconds, ttlSecondsAfterFinished: settings.jobTTLSeconds,
-                serviceAccountName: settings.serviceAccount.isEmpty ? nil : settings.serviceAccount,
-                imagePullSecrets: settings.imagePullSecrets))
+        var jobSettings = KubernetesJobSettings(
+            orchestrator: settings.orchestratorName, redisSecretName: secret[0], redisSecretKey: secret[1],
+            activeDeadlineSeconds: settings.activeDeadlineSeconds, ttlSecondsAfterFinished: settings.jobTTLSeconds,
+            serviceAccountName: settings.serviceAccount.isEmpty ? nil : settings.serviceAccount,
+            imagePullSecrets: settings.imagePullSecrets)
+        jobSettings.dataVolumeClaim = settings.dataVolumeClaim.isEmpty ? nil : settings.dataVolumeClaim
+        return KubernetesBackend(client: KubernetesClient(configuration: configuration), settings: jobSettings)
     }
 }
