@@ -1,3 +1,5 @@
+import MimirCore
+
 /// Timestamps are normalised to ISO 8601 UTC text, `2024-03-05T14:07:00Z` (with `.mmm` when
 /// there are milliseconds): one fixed-width form, so string order is time order and the value
 /// round-trips through CSV and JSON unchanged.
@@ -8,7 +10,8 @@ enum Timestamp {
         let bytes = Array(text.utf8.drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed())
         var cursor = Cursor(bytes: bytes)
         guard let year = cursor.digits(4), cursor.skip("-"), let month = cursor.digits(2), cursor.skip("-"),
-            let day = cursor.digits(2), (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+            let day = cursor.digits(2), (1...12).contains(month), day >= 1,
+            Int64(day) <= UTCTimestamp.daysIn(month: Int64(month), year: Int64(year))
         else { return nil }
         var seconds = 0
         var milliseconds = 0
@@ -30,7 +33,7 @@ enum Timestamp {
             guard let offset = cursor.offset(), cursor.atEnd else { return nil }
             offsetSeconds = offset
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = UTCTimestamp.epochDays(year: Int64(year), month: Int64(month), day: Int64(day))
         let epochMilliseconds = (Int64(days) * 86_400 + Int64(seconds - offsetSeconds)) * 1000 + Int64(milliseconds)
         return format(epochMilliseconds: epochMilliseconds)
     }
@@ -42,56 +45,7 @@ enum Timestamp {
     }
 
     static func format(epochMilliseconds: Int64) -> String {
-        let millisecondsPerDay: Int64 = 86_400_000
-        var days = epochMilliseconds / millisecondsPerDay
-        var remainder = epochMilliseconds % millisecondsPerDay
-        if remainder < 0 {
-            remainder += millisecondsPerDay
-            days -= 1
-        }
-        let (year, month, day) = civilFromDays(Int(days))
-        let totalSeconds = Int(remainder / 1000)
-        let milliseconds = Int(remainder % 1000)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
-        text +=
-            "T" + pad(totalSeconds / 3600, 2) + ":" + pad(totalSeconds / 60 % 60, 2) + ":" + pad(totalSeconds % 60, 2)
-        if milliseconds > 0 { text += "." + pad(milliseconds, 3) }
-        return text + "Z"
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        UTCTimestamp.format(milliseconds: epochMilliseconds, fraction: .whenNonZero)
     }
 
     private struct Cursor {

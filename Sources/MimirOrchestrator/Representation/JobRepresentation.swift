@@ -4,7 +4,9 @@ import MimirQueue
 /// A job as the REST API shows it (the `Job` schema of the OpenAPI document).
 enum JobRepresentation {
     static func json(_ job: JobRecord, waitingReason: String? = nil) -> JSONValue {
-        func time(_ value: Int64?) -> JSONValue { value.map { .string(Timestamps.format(milliseconds: $0)) } ?? .null }
+        func time(_ value: Int64?) -> JSONValue {
+            value.map { .string(UTCTimestamp.format(milliseconds: $0)) } ?? .null
+        }
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         return .object([
             "id": .string(job.id),

@@ -36,7 +36,7 @@ struct EventRoutes: Sendable {
     /// What a live screen shows; a part that cannot be read now (Redis away) is `null` with an `error`.
     private func snapshot() async -> JSONValue {
         var fields: [String: JSONValue] = [
-            "at": .string(Timestamps.format(milliseconds: SystemQueueClock().nowMilliseconds()))
+            "at": .string(UTCTimestamp.format(milliseconds: SystemQueueClock().nowMilliseconds()))
         ]
         do {
             fields["queue"] = JobRepresentation.json(try await queue.stats())

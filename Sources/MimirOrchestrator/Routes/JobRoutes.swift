@@ -137,7 +137,7 @@ struct JobRoutes: Sendable {
                 "lines": .array(
                     lines.map {
                         [
-                            "time": .string(Timestamps.format(milliseconds: $0.time)), "level": .string($0.level),
+                            "time": .string(UTCTimestamp.format(milliseconds: $0.time)), "level": .string($0.level),
                             "message": .string($0.message),
                         ]
                     }),

@@ -109,8 +109,8 @@ struct WorkerRoutes: Sendable {
         fields["id"] = .string(worker.id)
         fields["status"] = .string(lost ? "lost" : worker.reportedStatus)
         fields["running_jobs"] = .array(worker.runningJobs.map(JSONValue.string))
-        fields["registered_at"] = .string(Timestamps.format(milliseconds: worker.registeredAt))
-        fields["last_heartbeat"] = .string(Timestamps.format(milliseconds: worker.heartbeatAt))
+        fields["registered_at"] = .string(UTCTimestamp.format(milliseconds: worker.registeredAt))
+        fields["last_heartbeat"] = .string(UTCTimestamp.format(milliseconds: worker.heartbeatAt))
         fields["heartbeat_age_seconds"] = .number(Double(max(0, now - worker.heartbeatAt)) / 1000)
         return .object(fields)
     }
@@ -141,7 +141,7 @@ struct WorkerRoutes: Sendable {
                 fields["resources"] = resources
             }
             if let at = image.record.reportedAt {
-                fields["reported_at"] = .string(Timestamps.format(milliseconds: at))
+                fields["reported_at"] = .string(UTCTimestamp.format(milliseconds: at))
             }
             if let by = image.record.reportedBy { fields["reported_by"] = .string(by) }
             return .object(fields)

@@ -284,7 +284,7 @@ final class Scaler: Sendable {
             }
             let decisions: [JSONValue] = state.records.reversed().map { record in
                 [
-                    "at": .string(Timestamps.format(milliseconds: record.at)), "image": .string(record.image),
+                    "at": .string(UTCTimestamp.format(milliseconds: record.at)), "image": .string(record.image),
                     "kind": .string(record.kind), "message": .string(record.message),
                 ]
             }
