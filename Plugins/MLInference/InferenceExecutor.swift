@@ -40,13 +40,7 @@ struct InferenceExecutor: Executor {
         }
         let version = job.parameters["model_version"]?.int64Value.map(Int.init)
         let probabilities = job.parameters["include_probabilities"]?.boolValue ?? true
-        let storage = try MLStorage.open(storageRoot)
-        let project: String
-        do {
-            project = try storage.projectDirectory(job.projectID)
-        } catch {
-            throw ExecutorError.invalidInput("project_id: \(error)")
-        }
+        let (storage, project) = try MLStorage.open(storageRoot, project: job.projectID)
         let model: Model
         do {
             model = try cache.model(in: ModelStore(root: project), modelID: modelID, version: version)

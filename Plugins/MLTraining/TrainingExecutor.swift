@@ -25,13 +25,7 @@ struct TrainingExecutor: Executor {
         guard let dataset = job.document["data_access"]?["input_datasets"]?.arrayValue?.first?.stringValue else {
             throw ExecutorError.invalidInput("data_access.input_datasets is required: the dataset to train on")
         }
-        let storage = try MLStorage.open(storageRoot)
-        let project: String
-        do {
-            project = try storage.projectDirectory(job.projectID)
-        } catch {
-            throw ExecutorError.invalidInput("project_id: \(error)")
-        }
+        let (storage, project) = try MLStorage.open(storageRoot, project: job.projectID)
         context.progress(0, "reading \(dataset)")
         let table: Table
         do {

@@ -4,11 +4,19 @@ import MimirStorage
 
 /// What the ML executors share: opening storage, and the job status each ML failure means.
 public enum MLStorage {
-    public static func open(_ root: String) throws -> ProjectStorage {
+    /// The storage and the job's project folder (where its models live). A root that cannot be
+    /// used fails for good; a bad project id is the job's fault.
+    public static func open(_ root: String, project: String) throws -> (storage: ProjectStorage, folder: String) {
+        let storage: ProjectStorage
         do {
-            return try ProjectStorage(root: root)
+            storage = try ProjectStorage(root: root)
         } catch {
             throw ExecutorError.permanent("the storage root: \(error)")
+        }
+        do {
+            return (storage, try storage.projectDirectory(project))
+        } catch {
+            throw ExecutorError.invalidInput("project_id: \(error)")
         }
     }
 
