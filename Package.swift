@@ -232,7 +232,8 @@ let package = Package(
         .testTarget(
             name: "MimirOrchestratorTests",
             dependencies: [
-                "MimirQueue", "MimirRedis", "MimirCore", "MimirHTTPClient", "MimirJSONSchema", "MimirTestSupport",
+                "MimirOrchestrator", "MimirQueue", "MimirRedis", "MimirCore", "MimirHTTPClient", "MimirJSONSchema",
+                "MimirTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),

@@ -163,6 +163,11 @@ settings = config.get("mimir-orchestrator", {}).get("data", {})
 for key in ("MIN_WORKERS", "MAX_WORKERS", "QUEUE_THRESHOLD"):
     if not settings.get(key, "").isdigit():
         problems.append(f"ConfigMap mimir-orchestrator: {key} missing or not a number")
+pull = settings.get("KUBE_IMAGE_PULL_POLICY")
+if overlay == "development" and pull != "Never":
+    problems.append("development worker Jobs use local images: KUBE_IMAGE_PULL_POLICY must be Never")
+if pull not in (None, "Always", "IfNotPresent", "Never"):
+    problems.append(f"KUBE_IMAGE_PULL_POLICY {pull!r} is not a pull policy")
 catalogs = [cm for name, cm in config.items() if name.startswith("mimir-worker-images")]
 if len(catalogs) != 1:
     problems.append("exactly one mimir-worker-images ConfigMap expected")

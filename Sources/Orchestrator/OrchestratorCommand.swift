@@ -134,6 +134,9 @@ struct Serve: AsyncParsableCommand {
         kube.jobTTLSeconds = sources.integer(nil, "KUBE_JOB_TTL_SECONDS", kube.jobTTLSeconds)
         kube.activeDeadlineSeconds = sources.integer(nil, "KUBE_ACTIVE_DEADLINE_SECONDS", kube.activeDeadlineSeconds)
         kube.dataVolumeClaim = sources.string(nil, "KUBE_DATA_PVC", kube.dataVolumeClaim)
+        kube.imagePullPolicy = sources.string(nil, "KUBE_IMAGE_PULL_POLICY", kube.imagePullPolicy)
+        kube.nodeSelector = sources.keyValues("KUBE_NODE_SELECTOR", kube.nodeSelector)
+        kube.tolerations = sources.objectArray("KUBE_TOLERATIONS", kube.tolerations)
         settings.scaling.kubernetes = kube
         let imagesFile = sources.string(workerImages, "WORKER_IMAGES", "")
         if !imagesFile.isEmpty {

@@ -29,15 +29,15 @@ struct APIHarness {
     let queue: JobQueue
     let client = HTTPClient()
 
-    static func start(_ arguments: [String] = [], redisURL: String? = nil, workerLease: Duration = .seconds(15))
-        async throws
-        -> APIHarness
-    {
+    static func start(
+        _ arguments: [String] = [], redisURL: String? = nil, workerLease: Duration = .seconds(15),
+        environment: [String: String] = [:]
+    ) async throws -> APIHarness {
         let url: String
         if let redisURL { url = redisURL } else { url = try await SharedRedis.server.value.url }
         let namespace = "api-\(UUID().uuidString.prefix(8))"
         let orchestrator = try await OrchestratorProcess.start(
-            redisURL: url, namespace: namespace, arguments: arguments)
+            redisURL: url, namespace: namespace, arguments: arguments, environment: environment)
         let document = try await HTTPClient().send(HTTPRequest(url: "\(orchestrator.baseURL)/openapi.json")).json()
         var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical

@@ -43,15 +43,22 @@ struct KubernetesScalingTests {
                 ]
             ]
         ]
-        let api = try await APIHarness.start([
-            "--worker-images", try ImageCatalogTests.write(declaration), "--worker-backend", "kubernetes",
-            "--kube-server", kube["KUBE_SERVER"] ?? "", "--kube-token-file", kube["KUBE_ORCHESTRATOR_TOKEN_FILE"] ?? "",
-            "--kube-ca-file", kube["KUBE_CA"] ?? "", "--kube-namespace", kube["KUBE_NAMESPACE"] ?? "",
-            // The stand-in kubelet ends the pod after the worker's idle timeout: long enough that the
-            // Job is still the only one when it is looked at below.
-            "--kube-orchestrator-name", name, "--min-workers", "0", "--worker-idle-timeout-seconds", "8",
-            "--scaler-interval-seconds", "0.2",
-        ])
+        let api = try await APIHarness.start(
+            [
+                "--worker-images", try ImageCatalogTests.write(declaration), "--worker-backend", "kubernetes",
+                "--kube-server", kube["KUBE_SERVER"] ?? "", "--kube-token-file",
+                kube["KUBE_ORCHESTRATOR_TOKEN_FILE"] ?? "",
+                "--kube-ca-file", kube["KUBE_CA"] ?? "", "--kube-namespace", kube["KUBE_NAMESPACE"] ?? "",
+                // The stand-in kubelet ends the pod after the worker's idle timeout: long enough that the
+                // Job is still the only one when it is looked at below.
+                "--kube-orchestrator-name", name, "--min-workers", "0", "--worker-idle-timeout-seconds", "8",
+                "--scaler-interval-seconds", "0.2",
+            ],
+            environment: [
+                // Deployment choices the manifests make through the ConfigMap: passed on to every Job.
+                "KUBE_IMAGE_PULL_POLICY": "Never", "KUBE_NODE_SELECTOR": "kubernetes.io/os=linux",
+                "KUBE_TOLERATIONS": #"[{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]"#,
+            ])
         defer { Task { await api.stop() } }
         _ = try await api.submit(["type": "fixture_echo"])
 
@@ -78,6 +85,10 @@ struct KubernetesScalingTests {
         #expect(container?["image"] == .string(image))
         #expect(container?["resources"]?["requests"]?["cpu"] == "500m")
         #expect(jobs.first?["spec"]?["backoffLimit"] == 0)
+        #expect(container?["imagePullPolicy"] == "Never")
+        let podSpec = jobs.first?["spec"]?["template"]?["spec"]
+        #expect(podSpec?["nodeSelector"] == ["kubernetes.io/os": "linux"])
+        #expect(podSpec?["tolerations"]?.arrayValue?.first?["key"] == "nvidia.com/gpu")
 
         // The stand-in kubelet runs the pod for the worker's idle timeout and ends it: reported as exited.
         var exited = false

@@ -13,8 +13,9 @@ final class OrchestratorProcess: Sendable {
         let description: String
     }
 
-    static func start(redisURL: String, namespace: String, arguments: [String] = []) async throws -> OrchestratorProcess
-    {
+    static func start(
+        redisURL: String, namespace: String, arguments: [String] = [], environment: [String: String] = [:]
+    ) async throws -> OrchestratorProcess {
         let logPath = FileManager.default.temporaryDirectory.appendingPathComponent(
             "orchestrator-\(UUID().uuidString).log"
         ).path
@@ -24,7 +25,7 @@ final class OrchestratorProcess: Sendable {
                 "serve", "--host", "127.0.0.1", "--port", "0", "--redis-url", redisURL, "--redis-namespace", namespace,
                 "--log-level", "info",
             ] + arguments,
-            outputPath: logPath)
+            outputPath: logPath, environment: environment)
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""

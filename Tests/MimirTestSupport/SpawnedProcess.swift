@@ -23,7 +23,10 @@ public final class SpawnedProcess: Sendable {
     private let status = Mutex<Int32?>(nil)
 
     /// Starts `executable` with stdin from /dev/null and stdout, stderr appended to `outputPath`.
-    public init(executable: String, arguments: [String], outputPath: String) throws(Failure) {
+    /// `environment` is added to (and overrides) this process's environment.
+    public init(
+        executable: String, arguments: [String], outputPath: String, environment: [String: String] = [:]
+    ) throws(Failure) {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -52,13 +55,30 @@ public final class SpawnedProcess: Sendable {
         defer {
             for argument in argv { free(argument) }
         }
+        let variables = Self.mergedEnvironment(environment).map { strdup($0) } + [nil]
+        defer {
+            for variable in variables { free(variable) }
+        }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, variables)
         guard result == 0 else {
             throw Failure(description: "cannot start \(executable): \(String(cString: strerror(result)))")
         }
         self.pid = pid
         LiveChildren.add(pid)
+    }
+
+    /// `NAME=value` strings: this process's environment with `overrides` applied.
+    private static func mergedEnvironment(_ overrides: [String: String]) -> [String] {
+        var entries: [String] = []
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
+            if overrides[name] == nil { entries.append(text) }
+            pointer += 1
+        }
+        return entries + overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 
     deinit {

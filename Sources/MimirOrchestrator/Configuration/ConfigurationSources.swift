@@ -1,3 +1,4 @@
+import Foundation
 import MimirCore
 
 /// Fills an `OrchestratorConfiguration` from flags (already parsed, `nil` when absent) and
@@ -43,6 +44,33 @@ public struct ConfigurationSources {
     public mutating func list(_ flag: String?, _ variable: String, _ current: [String]) -> [String] {
         guard let text = flag ?? environment(variable), !text.isEmpty else { return current }
         return text.split(separator: ",").map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty }
+    }
+
+    /// `key=value,key=value`, as for a node selector.
+    public mutating func keyValues(_ variable: String, _ current: [String: String]) -> [String: String] {
+        guard let text = environment(variable), !text.isEmpty else { return current }
+        var pairs: [String: String] = [:]
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else {
+                problems.append("\(variable) must be key=value pairs separated by commas, got \"\(item)\"")
+                continue
+            }
+            pairs[parts[0]] = parts[1]
+        }
+        return pairs
+    }
+
+    /// A JSON array of objects, as for pod tolerations.
+    public mutating func objectArray(_ variable: String, _ current: [JSONValue]) -> [JSONValue] {
+        guard let text = environment(variable), !text.isEmpty else { return current }
+        guard let value = try? JSONValue.parse(text), case .array(let items) = value,
+            items.allSatisfy({ $0.objectValue != nil })
+        else {
+            problems.append("\(variable) must be a JSON array of objects, got \(text)")
+            return current
+        }
+        return items
     }
 
     public var errors: [String] { problems }

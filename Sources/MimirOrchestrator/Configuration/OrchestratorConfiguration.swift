@@ -59,6 +59,11 @@ public struct OrchestratorConfiguration: Sendable {
         }
         if scaling.interval < .milliseconds(100) { problems.append("SCALER_INTERVAL_SECONDS must be ≥ 0.1") }
         if scaling.workerIdleTimeout < .seconds(1) { problems.append("WORKER_IDLE_TIMEOUT_SECONDS must be ≥ 1") }
+        if !["", "Always", "IfNotPresent", "Never"].contains(scaling.kubernetes.imagePullPolicy) {
+            problems.append(
+                "KUBE_IMAGE_PULL_POLICY must be Always, IfNotPresent or Never, got \"\(scaling.kubernetes.imagePullPolicy)\""
+            )
+        }
         if queue.namespace.isEmpty || queue.namespace.contains(" ") {
             problems.append("REDIS_NAMESPACE must be non-empty without spaces")
         }

@@ -1,3 +1,4 @@
+import MimirCore
 import MimirScaling
 
 /// How the scaler works: the backend, its pace, and what every worker it starts is told.
@@ -39,6 +40,12 @@ public struct ScalerSettings: Sendable {
         public var activeDeadlineSeconds = 86_400
         /// The PersistentVolumeClaim of the project storage, mounted into every worker at /data.
         public var dataVolumeClaim = ""
+        /// Always, IfNotPresent or Never; empty leaves Kubernetes' default (Always for `latest`).
+        public var imagePullPolicy = ""
+        /// Worker pods only go to nodes with these labels (GPU nodes, a node pool).
+        public var nodeSelector: [String: String] = [:]
+        /// Pod tolerations as Kubernetes writes them, e.g. for tainted GPU nodes.
+        public var tolerations: [JSONValue] = []
 
         public init() {}
     }

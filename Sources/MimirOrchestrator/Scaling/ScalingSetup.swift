@@ -68,6 +68,9 @@ enum ScalingSetup {
             serviceAccountName: settings.serviceAccount.isEmpty ? nil : settings.serviceAccount,
             imagePullSecrets: settings.imagePullSecrets)
         jobSettings.dataVolumeClaim = settings.dataVolumeClaim.isEmpty ? nil : settings.dataVolumeClaim
+        jobSettings.imagePullPolicy = settings.imagePullPolicy.isEmpty ? nil : settings.imagePullPolicy
+        jobSettings.nodeSelector = settings.nodeSelector
+        jobSettings.tolerations = settings.tolerations
         return KubernetesBackend(client: KubernetesClient(configuration: configuration), settings: jobSettings)
     }
 }
