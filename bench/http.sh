@@ -12,6 +12,9 @@ scratch=.build-release
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 swift build -c release --scratch-path "$scratch" --product mimir-orchestrator >/dev/null
 bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+# The API with authentication on, as deployed; one admin token, no rate limit (measured here).
+MIMIR_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export MIMIR_TOKEN API_TOKENS="admin:bench:$MIMIR_TOKEN" RATE_LIMIT_PER_SECOND=0
 
 work=$(mktemp -d)
 redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -27,7 +30,8 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 base="http://127.0.0.1:$port"
-id=$(curl -s -X POST "$base/api/jobs" -H 'Content-Type: application/json' -d '{"type":"ml_training"}' |
+auth="Authorization: Bearer $MIMIR_TOKEN"
+id=$(curl -s -X POST "$base/api/jobs" -H "$auth" -H 'Content-Type: application/json' -d '{"type":"ml_training"}' |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
 measure() { # file name, label, then wrk arguments; prints the median req/s and p99 latency of $runs runs
@@ -51,8 +55,8 @@ measure() { # file name, label, then wrk arguments; prints the median req/s and 
 echo "| route ($runs runs of ${seconds}s, wrk -t2 -c32) | req/s median | min | max | p99 latency per run |"
 echo "| --- | ---: | ---: | ---: | --- |"
 measure ceiling "GET /health (ceiling)" "$base/health"
-measure submit "POST /api/jobs" -s bench/http/submit.lua "$base/api/jobs"
-measure get "GET /api/jobs/{id}" "$base/api/jobs/$id"
+measure submit "POST /api/jobs" -H "$auth" -s bench/http/submit.lua "$base/api/jobs"
+measure get "GET /api/jobs/{id}" -H "$auth" "$base/api/jobs/$id"
 ceiling=$(cat "$work/ceiling")
 submit=$(cat "$work/submit")
 get=$(cat "$work/get")

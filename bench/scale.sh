@@ -10,6 +10,9 @@ for product in mimir-orchestrator mimir-worker MimirNoop; do
     swift build -c release --scratch-path "$scratch" --product "$product" >/dev/null
 done
 bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+# The API with authentication on, as deployed; one admin token, no rate limit (measured here).
+MIMIR_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export MIMIR_TOKEN API_TOKENS="admin:bench:$MIMIR_TOKEN" RATE_LIMIT_PER_SECOND=0
 work=$(mktemp -d)
 mkdir "$work/plugins"
 cp "$bin/libMimirNoop.so" "$work/plugins/"

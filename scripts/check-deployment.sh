@@ -91,6 +91,9 @@ for d in docs:
 if docs[0]["kind"] != "Namespace":
     problem(docs[0], "the Namespace must come first")
 
+def settings_of(by_kind):
+    return next((cm.get("data", {}) for cm in by_kind.get("ConfigMap", []) if cm["metadata"]["name"] == "mimir-orchestrator"), {})
+
 workloads = by_kind.get("Deployment", []) + by_kind.get("StatefulSet", [])
 components = {}
 for w in workloads:
@@ -141,10 +144,20 @@ if orch:
     for name, value in want.items():
         if env.get(name, {}).get("value") != value:
             problem(orch, f"{name} must be {value}")
-    for name in ("REDIS_URL",):
+    for name, secret in (("REDIS_URL", ("mimir-redis", "url")), ("MIMIR_WORKER_TOKEN", ("mimir-api-tokens", "worker-token"))):
         ref = env.get(name, {}).get("valueFrom", {}).get("secretKeyRef", {})
-        if (ref.get("name"), ref.get("key")) != ("mimir-redis", "url"):
-            problem(orch, f"{name} must come from Secret mimir-redis key url")
+        if (ref.get("name"), ref.get("key")) != secret:
+            problem(orch, f"{name} must come from Secret {secret[0]} key {secret[1]}")
+    if env.get("KUBE_WORKER_TOKEN_SECRET", {}).get("value") != "mimir-api-tokens/worker-token":
+        problem(orch, "KUBE_WORKER_TOKEN_SECRET must be mimir-api-tokens/worker-token")
+    # API tokens from the mounted Secret; authentication never switched off.
+    token_mounts = [m for m in c.get("volumeMounts", []) if m["mountPath"] == "/etc/mimir/api-tokens"]
+    token_volumes = [v for v in orch["spec"]["template"]["spec"]["volumes"]
+                     if v.get("secret", {}).get("secretName") == "mimir-api-tokens"]
+    if env.get("API_TOKENS_FILE", {}).get("value") != "/etc/mimir/api-tokens/tokens" or not token_mounts or not token_volumes:
+        problem(orch, "API_TOKENS_FILE must be /etc/mimir/api-tokens/tokens from the mounted Secret mimir-api-tokens")
+    if "AUTH" in env or "AUTH" in settings_of(by_kind):
+        problem(orch, "AUTH must not be set in the manifests: authentication stays on")
     if "KUBE_NAMESPACE" not in env or "WORKER_IMAGES" not in env or "FRONTEND_DIR" not in env:
         problem(orch, "KUBE_NAMESPACE, WORKER_IMAGES and FRONTEND_DIR must be set")
     spec = orch["spec"]["template"]["spec"]
@@ -187,6 +200,9 @@ secrets = {s["metadata"]["name"]: s for s in by_kind.get("Secret", [])}
 if overlay == "production" and secrets:
     problems.append(f"production must not carry Secrets in git: {sorted(secrets)}")
 if overlay == "development":
+    tokens = secrets.get("mimir-api-tokens", {}).get("stringData", {})
+    if not {"tokens", "worker-token"} <= set(tokens) or "not-secret" not in tokens.get("worker-token", ""):
+        problems.append("development Secret mimir-api-tokens needs tokens and worker-token with obvious dev values")
     url = secrets.get("mimir-redis", {}).get("stringData", {}).get("url", "")
     if "dev" not in url or not url.startswith("redis://"):
         problems.append("development Secret mimir-redis needs a url with an obvious dev password")

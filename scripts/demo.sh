@@ -3,10 +3,15 @@
 # Submits one job of each of the four types (examples/jobs/*.json; the twin is defined first if it
 # does not exist yet) with mimirctl, follows each to its end, and shows the jobs and the twin.
 # The workers must see the example datasets in the demo project (scripts/run-local.sh copies them).
-# MIMIRCTL names the binary (default: the release build's).
+# MIMIRCTL names the binary (default: the release build's). MIMIR_TOKEN must hold a submitter's or
+# admin's API token (scripts/run-local.sh sets it).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 url=${1:-http://127.0.0.1:${PORT:-8080}}
+[ -n "${MIMIR_TOKEN:-}" ] || {
+    echo "error: MIMIR_TOKEN is not set: export an API token that may submit jobs (docs/operations.md, Authentication)" >&2
+    exit 1
+}
 mimirctl=${MIMIRCTL:-$(swift build -c release --show-bin-path)/mimirctl}
 
 submit_and_watch() {

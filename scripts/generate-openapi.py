@@ -559,6 +559,12 @@ ERROR_CODES = {
     "invalid_idempotency_key": "400: the Idempotency-Key header is not 1 to 255 visible ASCII characters.",
     "malformed_json": "400: the body is not valid JSON (adds line, column, position).",
     "unreadable_body": "400: the body could not be read.",
+    "too_deep": "400: the body nests arrays and objects deeper than MAX_JSON_DEPTH (adds path, max_depth).",
+    "unauthenticated": "401: no bearer token was sent, or not as `Authorization: Bearer <token>`.",
+    "invalid_token": "401: the bearer token is not one the orchestrator accepts.",
+    "forbidden": "403: the token's role may not do this (adds role, needs).",
+    "rate_limited": "429: the token is over its rate limit (Retry-After says when to try again).",
+    "queue_full": "429: the job type's queue holds MAX_QUEUED_PER_TYPE waiting jobs (adds type, waiting, limit).",
     "not_found": "404: no such job (it never existed or expired), worker, twin or twin entity, or no such route.",
     "illegal_transition": "409: the job's status does not allow this (adds from, to).",
     "not_lease_owner": "409: another worker (or none) holds the job's lease.",
@@ -599,6 +605,17 @@ schemas["ErrorBody"] = {
             "items": ref("JobType"),
             "description": "unknown_job_type: the job types the orchestrator accepts.",
         },
+        "path": {"type": "string", "description": "too_deep: the JSON pointer of the first container past the limit."},
+        "max_depth": {"type": "integer", "minimum": 2, "description": "too_deep: MAX_JSON_DEPTH."},
+        "role": {"type": "string", "enum": ["admin", "submitter", "viewer", "worker"], "description": "forbidden: the token's role."},
+        "needs": {
+            "type": "string",
+            "enum": ["read", "submit", "operate", "report", "administer"],
+            "description": "forbidden: the permission the endpoint needs.",
+        },
+        "type": {"allOf": [ref("JobType")], "description": "queue_full: the job type."},
+        "waiting": {"type": "integer", "minimum": 0, "description": "queue_full: jobs waiting in the type's queue."},
+        "limit": {"type": "integer", "minimum": 1, "description": "queue_full: MAX_QUEUED_PER_TYPE."},
     },
     "allOf": [
         {
@@ -724,9 +741,11 @@ def error_schema(status, codes):
 
 responses = {
     "BadRequest": {
-        "description": "The request is malformed: see `error.code` (`invalid_id`, `invalid_query`, `invalid_idempotency_key`, `malformed_json`, `unreadable_body`).",
+        "description": "The request is malformed: see `error.code` (`invalid_id`, `invalid_query`, `invalid_idempotency_key`, `malformed_json`, `unreadable_body`, `too_deep`).",
         "content": json_content(
-            error_schema(400, ["invalid_id", "invalid_query", "invalid_idempotency_key", "malformed_json", "unreadable_body"])
+            error_schema(
+                400, ["invalid_id", "invalid_query", "invalid_idempotency_key", "malformed_json", "unreadable_body", "too_deep"]
+            )
         ),
     },
     "NotFound": {
@@ -1431,7 +1450,17 @@ paths["/api/events"] = {
         "`data` is one line of JSON: `at`; `queue` (as `GET /api/jobs` gives it: depth per type and priority, "
         "counts per status, delayed, in flight); `workers` (`by_status`, `by_image`, live ones); `scaling` "
         "(`backend`, `images` as in `GET /api/scaling`); and `error` when Redis could not be read. Clients that "
-        "cannot keep the stream open poll those routes instead.",
+        "cannot keep the stream open poll those routes instead. Browsers' EventSource cannot send headers, so "
+        "this route alone also takes the token as the query parameter `access_token` (RFC 6750, section 2.3).",
+        "parameters": [
+            {
+                "name": "access_token",
+                "in": "query",
+                "required": False,
+                "description": "The bearer token, when no Authorization header can be sent.",
+                "schema": {"type": "string"},
+            }
+        ],
         "responses": {
             "200": {
                 "description": "The event stream; it ends only when the client goes.",
@@ -1565,6 +1594,139 @@ paths["/api/twins/{id}/entities/{entity}"] = {
     },
 }
 
+
+# ---------------------------------------------------------------- access (Sources/MimirOrchestrator/Auth)
+
+# What each operation needs; mirrors AccessPolicy.swift (a test compares them through the served document).
+OPEN = {("get", "/health"), ("get", "/ready"), ("get", "/metrics")}
+PERMISSIONS = {
+    ("post", "/api/jobs"): "submit",
+    ("post", "/api/jobs/{id}/cancel"): "operate",
+    ("post", "/api/jobs/{id}/retry"): "operate",
+    ("post", "/api/jobs/{id}"): "report",
+    ("post", "/api/workers"): "report",
+    ("post", "/api/workers/{id}/heartbeat"): "report",
+    ("delete", "/api/workers/{id}"): "report",
+    ("get", "/api/audit"): "administer",
+}
+ROLES_HOLDING = {
+    "read": ["admin", "submitter", "viewer"],
+    "submit": ["admin", "submitter"],
+    "operate": ["admin", "submitter"],
+    "report": ["admin", "worker"],
+    "administer": ["admin"],
+}
+
+headers["RateRetryAfter"] = {
+    "description": "Seconds to wait before trying again.",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+responses["Unauthorized"] = {
+    "description": "No valid bearer token: none sent, not as `Authorization: Bearer <token>` (`unauthenticated`), or not one the orchestrator accepts (`invalid_token`).",
+    "headers": {
+        "WWW-Authenticate": {"description": "`Bearer realm=\"mimir\"`.", "required": True, "schema": {"type": "string"}}
+    },
+    "content": json_content(error_schema(401, ["unauthenticated", "invalid_token"])),
+}
+responses["Forbidden"] = {
+    "description": "The token's role may not do this (`forbidden`, with `role` and `needs`).",
+    "content": json_content(error_schema(403, ["forbidden"])),
+}
+responses["TooManyRequests"] = {
+    "description": "The token is over its rate limit (`rate_limited`); try again after Retry-After.",
+    "headers": {"Retry-After": ref("RateRetryAfter", H)},
+    "content": json_content(error_schema(429, ["rate_limited"])),
+}
+responses["TooManyRequestsOrQueueFull"] = {
+    "description": "The token is over its rate limit (`rate_limited`), or the job type's queue is full (`queue_full`, with `type`, `waiting` and `limit`); try again after Retry-After.",
+    "headers": {"Retry-After": ref("RateRetryAfter", H)},
+    "content": json_content(error_schema(429, ["rate_limited", "queue_full"])),
+}
+
+schemas["AuditEntry"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "time", "caller", "role", "action", "job", "type"],
+    "properties": {
+        "id": {"type": "string", "description": "The entry's id in the audit stream."},
+        "time": ts("When it happened."),
+        "caller": {"type": "string", "description": "The name of the token used (never the token)."},
+        "role": {"type": "string", "enum": ["admin", "submitter", "viewer", "worker"]},
+        "action": {"type": "string", "enum": ["submit", "cancel", "retry"]},
+        "job": {"type": "string", "description": "The job's id."},
+        "type": ref("JobType"),
+    },
+}
+schemas["AuditLog"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["entries"],
+    "properties": {"entries": {"type": "array", "items": ref("AuditEntry"), "description": "Newest first."}},
+}
+paths["/api/audit"] = {
+    "get": {
+        "operationId": "getAuditLog",
+        "tags": ["service"],
+        "summary": "The audit log (admin)",
+        "description": "Who submitted, cancelled or retried which job, newest first; the last AUDIT_ENTRIES (default 10,000) are kept.",
+        "parameters": [
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "description": "Entries to return, 1 to 1000 (default 100).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+            }
+        ],
+        "responses": {
+            "200": {"description": "The newest entries.", "content": json_content("AuditLog")},
+            "400": r("BadRequest", "`limit` is not an integer from 1 to 1000 (`invalid_query`)."),
+            "503": r("ServiceUnavailable"),
+        },
+    }
+}
+
+
+def apply_access_rules(document):
+    """Marks every operation with what it needs: open ones with `security: []`, the others with the
+    bearer scheme, the roles that may call them, and their 401, 403 and 429 answers."""
+    document["components"]["securitySchemes"] = {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (
+                "An API token: `Authorization: Bearer <token>`. Tokens come from API_TOKENS_FILE or API_TOKENS "
+                "(`role:name:secret`); roles: admin (everything), submitter (read, submit, cancel, retry), viewer "
+                "(read), worker (register, heartbeat, report). See docs/operations.md, \"Authentication\"."
+            ),
+        }
+    }
+    document["security"] = [{"bearer": []}]
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            if (method, path) in OPEN:
+                operation["security"] = []
+                if path == "/metrics":
+                    operation["description"] += (
+                        " Open by default; with METRICS_AUTH=token it needs a token that may read (401 without)."
+                    )
+                    operation["responses"]["401"] = r("Unauthorized")
+                continue
+            permission = PERMISSIONS.get((method, path), "read")
+            roles = ROLES_HOLDING[permission]
+            operation["description"] = operation.get("description", "") + (
+                f"\n\nNeeds a token of the role {' or '.join(roles)}."
+            )
+            operation["x-mimir-permission"] = permission
+            responses_ = operation["responses"]
+            responses_["401"] = r("Unauthorized")
+            responses_["403"] = r("Forbidden")
+            responses_["429"] = r("TooManyRequestsOrQueueFull" if (method, path) == ("post", "/api/jobs") else "TooManyRequests")
+
+
 document = {
     "openapi": "3.1.0",
     "info": {
@@ -1588,5 +1750,6 @@ document = {
     },
 }
 
+apply_access_rules(document)
 json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
 sys.stdout.write("\n")

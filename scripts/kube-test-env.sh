@@ -232,6 +232,9 @@ KUBECONFIG
     # The Secret worker Jobs read REDIS_URL from (KubernetesJobSettings' defaults).
     kubectl_admin -n "$namespace" create secret generic mimir-redis --from-literal=url=redis://redis.invalid:6379 \
         >/dev/null
+    # ... and the worker credential (KUBE_WORKER_TOKEN_SECRET=mimir-api-tokens/worker-token).
+    kubectl_admin -n "$namespace" create secret generic mimir-api-tokens \
+        --from-literal=worker-token=test-worker-0123456789abcdef >/dev/null
     wait_until "the default service account" 30 "$dir/apiserver.log" \
         kubectl_admin -n "$namespace" get serviceaccount mimir-orchestrator
 

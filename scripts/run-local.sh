@@ -56,6 +56,11 @@ if [ "$ready" = no ]; then
     exit 1
 fi
 
+# No API tokens are configured here, so the orchestrator generated an admin token (kept, mode 0600,
+# in build/data/.secrets/api-tokens, and the same on every run) and printed it: mimirctl and the
+# web console need it.
+MIMIR_TOKEN=$(sed -n 's/^admin:admin://p' build/data/.secrets/api-tokens)
+export MIMIR_TOKEN
 for _ in $(seq 100); do
     [ "$("$bin/mimirctl" workers --url "http://127.0.0.1:$port" --json |
         python3 -c 'import json, sys; print(len(json.load(sys.stdin)["workers"]))')" -ge "$workers" ] && break
@@ -81,7 +86,8 @@ id=$("$bin/mimirctl" submit --url "http://127.0.0.1:$port" --file examples/c-plu
 "$bin/mimirctl" watch --url "http://127.0.0.1:$port" "$id" || true
 "$bin/mimirctl" get --url "http://127.0.0.1:$port" "$id"
 echo
-echo "Web console: http://127.0.0.1:$port/"
+echo "Web console: http://127.0.0.1:$port/ (sign in with the admin token below)"
+echo "Admin token: $MIMIR_TOKEN (export MIMIR_TOKEN=... for mimirctl; kept in build/data/.secrets/api-tokens)"
 echo "Orchestrator: http://127.0.0.1:$port (API /api/jobs, /api/workers, /api/capabilities, /api/scaling, /openapi.json, /metrics)."
 echo "Redis: 127.0.0.1:$redis_port (data in build/redis). Logs: build/logs. mimirctl: $bin/mimirctl --url http://127.0.0.1:$port"
 echo "Press Ctrl-C to stop everything."

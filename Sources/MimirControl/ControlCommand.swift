@@ -17,7 +17,7 @@ public struct ControlCommand: ParsableCommand {
         subcommands: [
             Submit.self, List.self, Get.self, Logs.self, Cancel.self, Retry.self, Watch.self, Workers.self, Twin.self,
             Scaling.self,
-            Capabilities.self,
+            Capabilities.self, Audit.self,
         ])
 
     public init() {}

@@ -1,3 +1,4 @@
+import Glibc
 import Hummingbird
 import Logging
 import MimirQueue
@@ -28,6 +29,11 @@ public struct OrchestratorApp: Sendable {
     )
         async throws
     {
+        // Credentials first: a bad token file stops the start before anything else happens.
+        let auth = try AuthSetup.load(configuration.auth, dataDirectory: configuration.dataDirectory, logger: logger)
+        if let generated = auth.generatedAdmin {
+            Self.announce(generatedAdmin: generated.token, file: generated.file)
+        }
         let redisConfiguration = try RedisConfiguration(url: configuration.redisURL)
         let redis = RedisClient(
             configuration: redisConfiguration, poolSize: configuration.redisPoolSize, logger: logger)
@@ -62,7 +68,8 @@ public struct OrchestratorApp: Sendable {
             workers: workers, images: ImageDirectory(queue: queue), declarations: declarations, catalog: catalog)
         let scaler = Scaler(
             backend: try ScalingSetup.backend(
-                scaling, declarations: declarations, workerExecutable: workerExecutable, configuration: configuration),
+                scaling, declarations: declarations, workerExecutable: workerExecutable, configuration: configuration,
+                workerToken: auth.workerToken),
             settings: scaling,
             policy: .init(
                 minimumWorkers: configuration.minWorkers, maximumWorkers: configuration.maxWorkers,
@@ -75,20 +82,30 @@ public struct OrchestratorApp: Sendable {
         } catch {
             logger.warning("capability catalog not loaded at start", metadata: ["error": "\(error)"])
         }
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: OrchestratorRequestContext.self)
         router.middlewares.add(APIErrorMiddleware())
         router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(
+            AuthMiddleware(
+                store: auth.store, metricsOpen: configuration.auth.metricsOpen,
+                limiter: configuration.auth.rateLimitPerSecond > 0
+                    ? RateLimiter(rate: configuration.auth.rateLimitPerSecond, burst: configuration.auth.rateLimitBurst)
+                    : nil))
+        let bodyLimits = BodyLimits(bytes: configuration.maxBodyBytes, depth: configuration.maxJSONDepth)
+        let audit = AuditLog(
+            redis: redis, namespace: configuration.queue.namespace, capacity: configuration.auditEntries, clock: clock)
         ServiceRoutes(redis: redis, metrics: metrics).register(on: router)
         JobRoutes(
             queue: queue,
             validator: JobSubmissionValidator(
                 configuredTypes: configuration.jobTypes, defaultMaxAttempts: configuration.defaultMaxAttempts,
                 catalog: catalog),
-            metrics: metrics, maxBodyBytes: configuration.maxBodyBytes
+            metrics: metrics, bodyLimits: bodyLimits, audit: audit
         ).register(on: router)
+        AuditRoutes(audit: audit).register(on: router)
         WorkerRoutes(
             directory: workers, catalog: catalogLoader, configuredTypes: configuration.jobTypes,
-            maxBodyBytes: configuration.maxBodyBytes, scaler: scaler
+            bodyLimits: bodyLimits, scaler: scaler
         ).register(on: router)
         ScalingRoutes(scaler: scaler).register(on: router)
         EventRoutes(queue: queue, workers: workers, scaler: scaler, interval: .seconds(1)).register(on: router)
@@ -116,5 +133,20 @@ public struct OrchestratorApp: Sendable {
             },
             logger: logger)
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// The embedded default's first words: how to get in. On stdout, once, never in the log.
+    private static func announce(generatedAdmin token: String, file: String) {
+        let text = """
+            No API tokens are configured (API_TOKENS_FILE, API_TOKENS), so an admin token was generated
+            and kept in \(file):
+
+                MIMIR_TOKEN=\(token)
+
+            Use it as "Authorization: Bearer <token>", in the web console's sign-in, or export it for mimirctl.
+
+            """
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
     }
 }

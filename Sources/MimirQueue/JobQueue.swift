@@ -37,9 +37,10 @@ public final class JobQueue: Sendable {
     }
 
     /// Calls a function of the library, loading the library once if Redis lost it.
-    func call(_ function: QueueFunctions.Name, _ arguments: [String], jobID: String = "", caller: String = "")
-        async throws(QueueError) -> RedisReply
-    {
+    func call(
+        _ function: QueueFunctions.Name, _ arguments: [String], jobID: String = "", caller: String = "",
+        jobType: String = ""
+    ) async throws(QueueError) -> RedisReply {
         let command = ["FCALL", function.rawValue, "0", namespace] + arguments
         do {
             return try await redis.execute(command)
@@ -49,10 +50,10 @@ public final class JobQueue: Sendable {
             do {
                 return try await redis.execute(command)
             } catch {
-                throw QueueError.from(error, jobID: jobID, caller: caller)
+                throw QueueError.from(error, jobID: jobID, caller: caller, jobType: jobType)
             }
         } catch {
-            throw QueueError.from(error, jobID: jobID, caller: caller)
+            throw QueueError.from(error, jobID: jobID, caller: caller, jobType: jobType)
         }
     }
 
@@ -69,7 +70,7 @@ public final class JobQueue: Sendable {
                 id, String(clock.nowMilliseconds()), job.type, String(job.priority), String(job.maxAttempts),
                 job.projectID, job.spec.jsonText(), idempotencyKey ?? "", idempotencyKey == nil ? "" : job.fingerprint,
                 String(configuration.idempotencyKeyLifetime.wholeSeconds),
-            ] + job.requirements.arguments, jobID: id)
+            ] + job.requirements.arguments + [String(configuration.maxQueuedPerType)], jobID: id, jobType: job.type)
         guard let parts = reply.array, parts.count == 3, let outcome = parts[0].string, let jobID = parts[1].string
         else {
             throw .corrupt("mimir_submit answered \(reply)")

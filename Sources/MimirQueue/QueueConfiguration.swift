@@ -16,6 +16,8 @@ public struct QueueConfiguration: Sendable {
     public var idempotencyKeyLifetime: Duration
     /// Log lines kept per job; older ones are dropped and counted.
     public var logLinesPerJob: Int
+    /// Most jobs waiting in one type's queue; a submission beyond it is refused (0: no limit).
+    public var maxQueuedPerType: Int
     /// Expired leases and due retries handled per reaper pass.
     public var reapBatch: Int
     /// A value in [0, 1) for backoff jitter; injectable for tests.
@@ -24,7 +26,9 @@ public struct QueueConfiguration: Sendable {
     public init(
         namespace: String = "mimir", leaseDuration: Duration = .seconds(15), backoffBase: Duration = .seconds(1),
         backoffCap: Duration = .seconds(300), retention: Duration = .seconds(7 * 86_400),
-        idempotencyKeyLifetime: Duration = .seconds(86_400), logLinesPerJob: Int = 1000, reapBatch: Int = 500,
+        idempotencyKeyLifetime: Duration = .seconds(86_400), logLinesPerJob: Int = 1000,
+        maxQueuedPerType: Int = 100_000,
+        reapBatch: Int = 500,
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.namespace = namespace
@@ -34,6 +38,7 @@ public struct QueueConfiguration: Sendable {
         self.retention = retention
         self.idempotencyKeyLifetime = idempotencyKeyLifetime
         self.logLinesPerJob = logLinesPerJob
+        self.maxQueuedPerType = maxQueuedPerType
         self.reapBatch = reapBatch
         self.jitter = jitter
     }

@@ -9,6 +9,8 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
     case notOwner(jobID: String, owner: String, caller: String)
     /// The idempotency key was used before with a different request.
     case idempotencyConflict(key: String, existingJobID: String)
+    /// The type's queue holds its most waiting jobs (`MAX_QUEUED_PER_TYPE`): back-pressure.
+    case queueFull(jobType: String, waiting: Int, limit: Int)
     /// Redis is unreachable or failed: the caller should answer 503.
     case unavailable(RedisError)
     /// Redis answered something the queue cannot make sense of.
@@ -24,6 +26,8 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
             "job \(id) is leased by worker \(owner.isEmpty ? "(none)" : owner), not \(caller)"
         case .idempotencyConflict(let key, let existing):
             "Idempotency-Key \"\(key)\" was already used for a different request (job \(existing))"
+        case .queueFull(let type, let waiting, let limit):
+            "the \(type) queue is full: \(waiting) jobs wait, the limit is \(limit); retry later"
         case .unavailable(let error):
             "the queue's Redis is unavailable: \(error)"
         case .corrupt(let detail):
@@ -37,7 +41,7 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
         "LOADING", "READONLY", "OOM", "BUSY", "MASTERDOWN", "TRYAGAIN", "NOREPLICAS", "CLUSTERDOWN",
     ]
 
-    static func from(_ error: RedisError, jobID: String, caller: String = "") -> QueueError {
+    static func from(_ error: RedisError, jobID: String, caller: String = "", jobType: String = "") -> QueueError {
         guard let reply = error.serverMessage else { return .unavailable(error) }
         if let code = reply.split(separator: " ").first, transientServerErrors.contains(String(code)) {
             return .unavailable(error)
@@ -46,6 +50,8 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
         switch words.first {
         case "NOTFOUND": return .notFound(jobID: jobID)
         case "ILLEGAL" where words.count >= 3: return .illegalTransition(jobID: jobID, from: words[1], to: words[2])
+        case "FULL" where words.count >= 3:
+            return .queueFull(jobType: jobType, waiting: Int(words[1]) ?? 0, limit: Int(words[2]) ?? 0)
         case "NOTOWNER": return .notOwner(jobID: jobID, owner: words.count > 1 ? words[1] : "", caller: caller)
         default: return .corrupt("\(error)")
         }

@@ -108,8 +108,10 @@ enum QueueFunctions {
         -- args: ns, id, now, type, priority, max_attempts, project_id, spec,
         --       idempotency key ('' for none), request fingerprint, key ttl seconds,
         --       requirements: minimum version, below version, gpu, cpu millicores, memory bytes
-        --       (each '' for none; versions as numbers, see VersionRange.number).
-        -- Returns {outcome, job id, job fields}: created, existing (the key's job) or conflict.
+        --       (each '' for none; versions as numbers, see VersionRange.number),
+        --       most jobs waiting in the type's queue ('' or 0 for no limit).
+        -- Returns {outcome, job id, job fields}: created, existing (the key's job) or conflict;
+        -- the error FULL <waiting> <limit> when the type's queue is full.
         redis.register_function('mimir_submit', function(keys, args)
           local ns, id, now, jtype, priority = args[1], args[2], tonumber(args[3]), args[4], tonumber(args[5])
           local idem_key, idem_request = args[9], args[10]
@@ -123,6 +125,11 @@ enum QueueFunctions {
               end
               return {'conflict', existing_id, {}}
             end
+          end
+          local limit = tonumber(args[17])
+          if limit and limit > 0 then
+            local waiting = redis.call('ZCARD', ns .. ':queue:' .. jtype)
+            if waiting >= limit then return redis.error_reply('FULL ' .. waiting .. ' ' .. limit) end
           end
           local job = jobkey(ns, id)
           if redis.call('EXISTS', job) == 1 then return redis.error_reply('DUPLICATE ' .. id) end

@@ -17,7 +17,13 @@ public struct OrchestratorRegistration: Sendable {
     let workerID: String
     let interval: Duration
     let logger: Logger
+    /// The worker credential (role `worker`), sent as a bearer token; `nil` when the API is open.
+    let token: String?
     let client = HTTPClient()
+
+    private var authorization: [(String, String)] {
+        token.map { [("Authorization", "Bearer \($0)")] } ?? []
+    }
 
     /// The registration document: identity, resources and every executor the plugins provide.
     static func document(
@@ -82,7 +88,8 @@ public struct OrchestratorRegistration: Sendable {
             do {
                 let response = try await client.send(
                     HTTPRequest.json(
-                        url: "\(baseURL)/api/workers/\(workerID)/heartbeat", body: .object(body), timeout: .seconds(5)))
+                        url: "\(baseURL)/api/workers/\(workerID)/heartbeat", body: .object(body),
+                        headers: authorization, timeout: .seconds(5)))
                 if response.status == 404 { registered = false }
                 if response.isSuccess, (try? response.json())?["retire"] == true {
                     retire()
@@ -97,8 +104,15 @@ public struct OrchestratorRegistration: Sendable {
     private func register() async -> Bool {
         do {
             let response = try await client.send(
-                HTTPRequest.json(url: "\(baseURL)/api/workers", body: document, timeout: .seconds(5)))
+                HTTPRequest.json(
+                    url: "\(baseURL)/api/workers", body: document, headers: authorization, timeout: .seconds(5)))
             guard response.isSuccess else {
+                if response.status == 401 || response.status == 403 {
+                    logger.error(
+                        "the orchestrator does not accept this worker's credential: set MIMIR_WORKER_TOKEN to its worker token",
+                        metadata: ["status": "\(response.status)", "body": "\(response.text)"])
+                    return false
+                }
                 logger.error(
                     "the orchestrator refused the registration",
                     metadata: ["status": "\(response.status)", "body": "\(response.text)"])
@@ -114,6 +128,8 @@ public struct OrchestratorRegistration: Sendable {
 
     func deregister() async {
         _ = try? await client.send(
-            HTTPRequest(method: .delete, url: "\(baseURL)/api/workers/\(workerID)", timeout: .seconds(3)))
+            HTTPRequest(
+                method: .delete, url: "\(baseURL)/api/workers/\(workerID)", headers: authorization,
+                timeout: .seconds(3)))
     }
 }

@@ -19,10 +19,11 @@ public final class WorkerRuntime: Sendable {
     /// Cancels running executors when the drain grace period is over.
     private let stopping = CancellationToken()
 
-    /// With `orchestratorURL`, the worker registers there (as `image`) and heartbeats.
+    /// With `orchestratorURL`, the worker registers there (as `image`) and heartbeats, presenting
+    /// `orchestratorToken` (the worker credential) when the API asks for one.
     public init(
         configuration: WorkerConfiguration, registry: ExecutorRegistry, queue: JobQueue, logger: Logger,
-        orchestratorURL: String? = nil, image: String = "local"
+        orchestratorURL: String? = nil, orchestratorToken: String? = nil, image: String = "local"
     ) {
         self.registration = orchestratorURL.map { url in
             OrchestratorRegistration(
@@ -30,7 +31,7 @@ public final class WorkerRuntime: Sendable {
                 document: OrchestratorRegistration.document(
                     workerID: configuration.workerID, image: image, slots: configuration.slots, registry: registry,
                     configuration: configuration),
-                workerID: configuration.workerID, interval: .seconds(5), logger: logger)
+                workerID: configuration.workerID, interval: .seconds(5), logger: logger, token: orchestratorToken)
         }
         self.configuration = configuration
         self.registry = registry

@@ -128,6 +128,7 @@ struct ServeCommand: ParsableCommand {
             registry: registry, queue: queue, logger: logger,
             orchestratorURL: orchestratorURL
                 ?? Environment.value("MIMIR_ORCHESTRATOR_URL").flatMap { $0.isEmpty ? nil : $0 },
+            orchestratorToken: try Self.workerToken(),
             image: image ?? Environment.value("MIMIR_WORKER_IMAGE").flatMap { $0.isEmpty ? nil : $0 } ?? "local")
         let signals = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
@@ -147,6 +148,20 @@ struct ServeCommand: ParsableCommand {
 
     private var resolvedNamespace: String {
         redisNamespace ?? Environment.value("REDIS_NAMESPACE").flatMap { $0.isEmpty ? nil : $0 } ?? "mimir"
+    }
+
+    /// The worker credential for the orchestrator's API: `MIMIR_WORKER_TOKEN`, else the file named
+    /// by `MIMIR_WORKER_TOKEN_FILE`. Never a flag: arguments are visible to every local user.
+    static func workerToken() throws -> String? {
+        if let token = Environment.value("MIMIR_WORKER_TOKEN"), !token.isEmpty { return token }
+        guard let path = Environment.value("MIMIR_WORKER_TOKEN_FILE"), !path.isEmpty else { return nil }
+        do {
+            let token = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
+            return token.isEmpty ? nil : token
+        } catch {
+            throw ValidationError("MIMIR_WORKER_TOKEN_FILE \(path) cannot be read: \(error.localizedDescription)")
+        }
     }
 
     static func defaultWorkerID() -> String {

@@ -69,6 +69,22 @@ struct Serve: AsyncParsableCommand {
     var kubeNamespace: String?
     @Option(help: "Kubernetes backend: this orchestrator's name on its Jobs ($KUBE_ORCHESTRATOR_NAME, default mimir).")
     var kubeOrchestratorName: String?
+    @Option(help: "API authentication: on, or off to let anyone in as admin ($AUTH, default on).") var auth: String?
+    @Option(help: "File of role:name:secret tokens, e.g. a mounted Secret ($API_TOKENS_FILE; $API_TOKENS adds more).")
+    var apiTokensFile: String?
+    @Option(help: "/metrics: open, or token to require a reader's token ($METRICS_AUTH, default open).")
+    var metricsAuth: String?
+    @Option(help: "Requests per second per token, 0 for no limit ($RATE_LIMIT_PER_SECOND, default 1000).")
+    var rateLimitPerSecond: Double?
+    @Option(help: "Requests a token may burst above its rate ($RATE_LIMIT_BURST, default 2000).")
+    var rateLimitBurst: Double?
+    @Option(
+        help:
+            "Most jobs waiting per type; more are refused with 429, 0 for no limit ($MAX_QUEUED_PER_TYPE, default 100000)."
+    )
+    var maxQueuedPerType: Int?
+    @Option(help: "Deepest nesting of a request body's arrays and objects ($MAX_JSON_DEPTH, default 64).")
+    var maxJSONDepth: Int?
     @Option(help: "trace, debug, info, notice, warning, error, critical ($LOG_LEVEL, default info).") var logLevel:
         String?
 
@@ -95,6 +111,26 @@ struct Serve: AsyncParsableCommand {
         settings.queue.logLinesPerJob = sources.integer(
             logLinesPerJob, "LOG_LINES_PER_JOB", settings.queue.logLinesPerJob)
         settings.maxBodyBytes = sources.integer(maxBodyBytes, "MAX_BODY_BYTES", settings.maxBodyBytes)
+        settings.queue.maxQueuedPerType = sources.integer(
+            maxQueuedPerType, "MAX_QUEUED_PER_TYPE", settings.queue.maxQueuedPerType)
+        settings.maxJSONDepth = sources.integer(maxJSONDepth, "MAX_JSON_DEPTH", settings.maxJSONDepth)
+        settings.auditEntries = sources.integer(nil, "AUDIT_ENTRIES", settings.auditEntries)
+        switch sources.string(auth, "AUTH", "on").lowercased() {
+        case "on": settings.auth.enabled = true
+        case "off": settings.auth.enabled = false
+        case let other: throw ValidationError("AUTH must be on or off, got \"\(other)\"")
+        }
+        settings.auth.tokensFile = sources.string(apiTokensFile, "API_TOKENS_FILE", settings.auth.tokensFile)
+        settings.auth.tokensText = sources.string(nil, "API_TOKENS", settings.auth.tokensText)
+        settings.auth.workerToken = sources.string(nil, "MIMIR_WORKER_TOKEN", settings.auth.workerToken)
+        switch sources.string(metricsAuth, "METRICS_AUTH", "open").lowercased() {
+        case "open": settings.auth.metricsOpen = true
+        case "token": settings.auth.metricsOpen = false
+        case let other: throw ValidationError("METRICS_AUTH must be open or token, got \"\(other)\"")
+        }
+        settings.auth.rateLimitPerSecond = sources.number(
+            rateLimitPerSecond, "RATE_LIMIT_PER_SECOND", settings.auth.rateLimitPerSecond)
+        settings.auth.rateLimitBurst = sources.number(rateLimitBurst, "RATE_LIMIT_BURST", settings.auth.rateLimitBurst)
         settings.reaperInterval = sources.seconds(
             reaperIntervalSeconds, "REAPER_INTERVAL_SECONDS", settings.reaperInterval)
         settings.frontendDirectory = sources.string(frontendDir, "FRONTEND_DIR", settings.frontendDirectory)
@@ -134,6 +170,7 @@ struct Serve: AsyncParsableCommand {
         kube.jobTTLSeconds = sources.integer(nil, "KUBE_JOB_TTL_SECONDS", kube.jobTTLSeconds)
         kube.activeDeadlineSeconds = sources.integer(nil, "KUBE_ACTIVE_DEADLINE_SECONDS", kube.activeDeadlineSeconds)
         kube.dataVolumeClaim = sources.string(nil, "KUBE_DATA_PVC", kube.dataVolumeClaim)
+        kube.workerTokenSecret = sources.string(nil, "KUBE_WORKER_TOKEN_SECRET", kube.workerTokenSecret)
         kube.imagePullPolicy = sources.string(nil, "KUBE_IMAGE_PULL_POLICY", kube.imagePullPolicy)
         kube.nodeSelector = sources.keyValues("KUBE_NODE_SELECTOR", kube.nodeSelector)
         kube.tolerations = sources.objectArray("KUBE_TOLERATIONS", kube.tolerations)

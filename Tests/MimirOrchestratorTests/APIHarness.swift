@@ -38,7 +38,9 @@ struct APIHarness {
         let namespace = "api-\(UUID().uuidString.prefix(8))"
         let orchestrator = try await OrchestratorProcess.start(
             redisURL: url, namespace: namespace, arguments: arguments, environment: environment)
-        let document = try await HTTPClient().send(HTTPRequest(url: "\(orchestrator.baseURL)/openapi.json")).json()
+        let document = try await HTTPClient().send(
+            HTTPRequest(url: "\(orchestrator.baseURL)/openapi.json", headers: [TestTokens.header(TestTokens.viewer)])
+        ).json()
         var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         logger.logLevel = .critical
         let redis = RedisClient(configuration: try RedisConfiguration(url: url), poolSize: 2, logger: logger)
@@ -54,9 +56,12 @@ struct APIHarness {
     func call(
         _ method: HTTPMethod, _ path: String, template: String? = nil, json: JSONValue? = nil, body: [UInt8]? = nil,
         contentType: String? = "application/json", headers: [(String, String)] = [],
-        sourceLocation: SourceLocation = #_sourceLocation
+        token: String? = TestTokens.admin, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> APIResponse {
         var allHeaders = headers
+        if let token, !headers.contains(where: { $0.0.lowercased() == "authorization" }) {
+            allHeaders.append(TestTokens.header(token))
+        }
         if let contentType, json != nil || body != nil { allHeaders.append(("Content-Type", contentType)) }
         let payload = body ?? json.map { Array($0.jsonText().utf8) }
         let response = try await client.send(

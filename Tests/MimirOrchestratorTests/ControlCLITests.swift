@@ -19,6 +19,7 @@ struct ControlCLITests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuildProducts.path("mimirctl"))
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(["MIMIR_TOKEN": TestTokens.admin]) { $1 }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

@@ -57,6 +57,7 @@ struct KubernetesScalingTests {
             environment: [
                 // Deployment choices the manifests make through the ConfigMap: passed on to every Job.
                 "KUBE_IMAGE_PULL_POLICY": "Never", "KUBE_NODE_SELECTOR": "kubernetes.io/os=linux",
+                "KUBE_WORKER_TOKEN_SECRET": "mimir-api-tokens/worker-token",
                 "KUBE_TOLERATIONS": #"[{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]"#,
             ])
         defer { Task { await api.stop() } }
@@ -86,6 +87,11 @@ struct KubernetesScalingTests {
         #expect(container?["resources"]?["requests"]?["cpu"] == "500m")
         #expect(jobs.first?["spec"]?["backoffLimit"] == 0)
         #expect(container?["imagePullPolicy"] == "Never")
+        // The worker credential comes from its Secret; no token is written into the Job.
+        let variables = container?["env"]?.arrayValue ?? []
+        let workerToken = variables.first { $0["name"] == "MIMIR_WORKER_TOKEN" }
+        #expect(workerToken?["valueFrom"]?["secretKeyRef"] == ["name": "mimir-api-tokens", "key": "worker-token"])
+        #expect(!list.text.contains(TestTokens.worker))
         let podSpec = jobs.first?["spec"]?["template"]?["spec"]
         #expect(podSpec?["nodeSelector"] == ["kubernetes.io/os": "linux"])
         #expect(podSpec?["tolerations"]?.arrayValue?.first?["key"] == "nvidia.com/gpu")

@@ -24,8 +24,8 @@ final class OrchestratorProcess: Sendable {
             arguments: [
                 "serve", "--host", "127.0.0.1", "--port", "0", "--redis-url", redisURL, "--redis-namespace", namespace,
                 "--log-level", "info",
-            ] + arguments,
-            outputPath: logPath, environment: environment)
+            ] + (arguments.contains("--auth") ? [] : ["--api-tokens-file", TestTokens.file]) + arguments,
+            outputPath: logPath, environment: ["MIMIR_WORKER_TOKEN": TestTokens.worker].merging(environment) { $1 })
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""

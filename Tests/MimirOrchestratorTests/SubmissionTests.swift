@@ -1,5 +1,6 @@
 import MimirCore
 import MimirHTTPClient
+import MimirTestSupport
 import Testing
 
 @Suite("Submitting jobs over HTTP")
@@ -120,6 +121,48 @@ struct SubmissionTests {
         #expect(tooLarge.status == 413 && tooLarge.json?["error"]?["code"] == "body_too_large")
     }
 
+    @Test("a body nested deeper than MAX_JSON_DEPTH is a 400 naming where; one too deep for the parser too")
+    func nesting() async throws {
+        let api = try await APIHarness.start(["--max-json-depth", "8"])
+        defer { Task { await api.stop() } }
+        var nested: JSONValue = ["leaf": 1]
+        for _ in 0..<8 { nested = ["a": nested] }
+        let job: JSONValue = ["type": "ml_training", "task_spec": ["parameters": nested]]
+        let deep = try await api.call(.post, "/api/jobs", json: job)
+        #expect(deep.status == 400 && deep.json?["error"]?["code"] == "too_deep", "\(deep.raw.text)")
+        #expect(deep.json?["error"]?["path"] == "/task_spec/parameters/a/a/a/a/a/a")
+        #expect(deep.json?["error"]?["max_depth"] == 8)
+        // Far past jansson's own limit (2048): refused as malformed, and the server lives on.
+        let bomb = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let refused = try await api.call(.post, "/api/jobs", body: Array(bomb.utf8))
+        #expect(refused.status == 400 && refused.json?["error"]?["code"] == "malformed_json")
+        #expect(try await api.call(.get, "/api/jobs").status == 200)
+        #expect(try await api.queue.stats().counts.values.reduce(0, +) == 0)
+    }
+
+    @Test("a full queue refuses more jobs of its type with 429 and Retry-After; replays and other types still pass")
+    func queueFull() async throws {
+        let api = try await APIHarness.start(["--max-queued-per-type", "2"])
+        defer { Task { await api.stop() } }
+        let job: JSONValue = ["type": "ml_training"]
+        let first = try await api.call(.post, "/api/jobs", json: job, headers: [("Idempotency-Key", "full-1")])
+        #expect(first.status == 201)
+        _ = try await api.submit(job)
+        let refused = try await api.call(.post, "/api/jobs", json: job)
+        #expect(refused.status == 429 && refused.json?["error"]?["code"] == "queue_full", "\(refused.raw.text)")
+        #expect(refused.json?["error"]?["waiting"] == 2 && refused.json?["error"]?["limit"] == 2)
+        #expect(refused.json?["error"]?["type"] == "ml_training")
+        #expect(refused.header("Retry-After") == "5")
+        let replay = try await api.call(.post, "/api/jobs", json: job, headers: [("Idempotency-Key", "full-1")])
+        #expect(replay.status == 200)
+        #expect(
+            try await api.call(.post, "/api/jobs", json: ["type": "ml_inference", "task_spec": ["model_id": "m"]])
+                .status == 201)
+        // A taken job frees its place.
+        _ = try #require(try await api.queue.take(workerID: "w-full", types: ["ml_training"]))
+        #expect(try await api.call(.post, "/api/jobs", json: job).status == 201)
+    }
+
     @Test("Idempotency-Key: a repeat returns the same job with 200; another body with the key is refused")
     func idempotency() async throws {
         let api = try await APIHarness.start()
@@ -175,7 +218,9 @@ struct SubmissionTests {
         #expect(job.status == 404 && job.json?["error"]?["code"] == "not_found")
         let logs = try await api.call(.get, "/api/jobs/does-not-exist/logs", template: "/api/jobs/{id}/logs")
         #expect(logs.status == 404)
-        let route = try await api.client.send(HTTPRequest(url: api.orchestrator.baseURL + "/api/nothing"))
+        let route = try await api.client.send(
+            HTTPRequest(url: api.orchestrator.baseURL + "/api/nothing", headers: [TestTokens.header(TestTokens.viewer)])
+        )
         #expect(route.status == 404)
         #expect(try route.json()["error"]?["message"] == "no route for GET /api/nothing")
     }

@@ -69,7 +69,7 @@ final class WorkerProcess: Sendable {
                 api.queue.configuration.namespace, "--worker-id", id, "--lease-seconds", String(leaseSeconds),
                 "--slots", String(slots), "--log-level", "info",
             ] + (register ? ["--orchestrator-url", api.orchestrator.baseURL, "--image", image] : []) + extra,
-            outputPath: logPath)
+            outputPath: logPath, environment: ["MIMIR_WORKER_TOKEN": TestTokens.worker])
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

@@ -92,6 +92,12 @@ for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && brea
 
 port="$(free_port)"
 url="http://127.0.0.1:$port"
+# The API's tokens (docs/operations.md, "Authentication"): the tests sign in with them.
+admin_token="fe-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+viewer_token="fe-viewer-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+worker_token="fe-worker-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf 'admin:fe-admin:%s\nviewer:fe-viewer:%s\n' "$admin_token" "$viewer_token" >"$tmp/api-tokens"
+export MIMIR_WORKER_TOKEN="$worker_token"
 # --min-workers 0 plus one worker started here: the scaler's very first launch happens before the
 # orchestrator knows its URL, so that worker would never register (see the report). Workers the
 # scaler adds later under load register normally.
@@ -99,7 +105,7 @@ url="http://127.0.0.1:$port"
   --redis-url "redis://127.0.0.1:$redis_port" --frontend-dir "$repo/frontend" \
   --worker-backend local --local-plugin-dir "$tmp/plugins" --min-workers 0 --max-workers 3 \
   --data-dir "$tmp/data" --worker-log-dir "$tmp/logs" --worker-executable "$bin/mimir-worker" \
-  >"$tmp/orchestrator.log" 2>&1 &
+  --api-tokens-file "$tmp/api-tokens" >"$tmp/orchestrator.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do curl -sf "$url/health" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -sf "$url/health" >/dev/null || { echo "orchestrator did not start" >&2; exit 1; }
@@ -108,7 +114,10 @@ MIMIR_DATA_DIR="$tmp/data" "$bin/mimir-worker" serve --plugin-dir "$tmp/plugins"
   --redis-url "redis://127.0.0.1:$redis_port" --orchestrator-url "$url" --image local --slots 2 \
   --worker-id "fe-test-worker" >"$tmp/logs/fe-test-worker.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do curl -sf "$url/api/workers" | grep -q fe-test-worker && break; sleep 0.1; done
+for _ in $(seq 1 100); do
+  curl -sf -H "Authorization: Bearer $admin_token" "$url/api/workers" | grep -q fe-test-worker && break
+  sleep 0.1
+done
 
 # The frontend's own container, minus the container: its nginx configuration (frontend/deploy)
 # serving the files and proxying /api to the orchestrator on the same origin.
@@ -139,4 +148,5 @@ export MIMIR_PROXY_URL="http://127.0.0.1:$proxy_port"
 
 mkdir -p "$MIMIR_SCREENSHOTS"
 echo "orchestrator $url (redis $redis_port, data $tmp/data); screenshots in $MIMIR_SCREENSHOTS"
-MIMIR_URL="$url" MIMIR_DATA_DIR="$tmp/data" python3 -m pytest -p no:cacheprovider -v "$here/test_frontend.py" "$@"
+MIMIR_URL="$url" MIMIR_DATA_DIR="$tmp/data" MIMIR_TOKEN="$admin_token" MIMIR_VIEWER_TOKEN="$viewer_token" \
+  python3 -m pytest -p no:cacheprovider -v "$here/test_frontend.py" "$@"

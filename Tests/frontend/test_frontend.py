@@ -15,6 +15,8 @@ import pytest
 from playwright.sync_api import sync_playwright, expect
 
 BASE = os.environ.get("MIMIR_URL", "http://127.0.0.1:8080").rstrip("/")
+TOKEN = os.environ["MIMIR_TOKEN"]  # an admin token of the orchestrator run.sh starts
+VIEWER_TOKEN = os.environ["MIMIR_VIEWER_TOKEN"]
 SHOTS = os.environ.get("MIMIR_SCREENSHOTS", os.path.join(os.path.dirname(__file__), "screenshots"))
 os.makedirs(SHOTS, exist_ok=True)
 
@@ -28,8 +30,10 @@ BIG_PIPELINE_STEPS = [
 
 def api(method, path, body=None):
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(BASE + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"} if data else {})
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    if data:
+        headers["Content-Type"] = "application/json"
+    req = urllib.request.Request(BASE + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=10) as res:
             return res.status, json.loads(res.read() or b"null")
@@ -86,6 +90,11 @@ class Console:
 def page(browser, request):
     viewport = getattr(request, "param", {"width": 1366, "height": 900})
     context = browser.new_context(viewport=viewport)
+    # Signed in as the admin unless the test says otherwise (@pytest.mark.token(None or a token)).
+    marker = request.node.get_closest_marker("token")
+    token = marker.args[0] if marker else TOKEN
+    if token:
+        context.add_init_script(f"sessionStorage.setItem('mimir.token', {json.dumps(token)})")
     pg = context.new_page()
     pg.set_default_timeout(15000)
     pg.console = Console(pg)
@@ -322,41 +331,52 @@ def test_capabilities_view_matches_api(page):
 
 # ---- auth, connectivity ---------------------------------------------------------------------------
 
-def test_token_prompt_on_401_and_bearer_on_every_request(page):
-    """The server has no auth yet: a route answers 401 unless the token is sent, as a server would."""
+@pytest.mark.token(None)
+def test_sign_in_with_the_servers_token_then_bearer_on_every_request(page):
+    """The real orchestrator refuses the API without a token: the console asks for one, says when
+    it is refused, and once signed in sends it on every request (and to the event stream)."""
     page.console.allow(r"status of 401")
-    seen = {"with": 0, "without": 0, "sse_with_token": 0}
+    seen = {"with": 0, "sse_with_token": 0}
 
-    def guard(route, req):
+    def count(req):
         if "/api/" not in req.url:
-            return route.continue_()
-        if req.url.split("?")[0].endswith("/api/events"):
-            if "access_token=s3cret" in req.url:
-                seen["sse_with_token"] += 1
-                return route.continue_()
-            return route.fulfill(status=401, content_type="application/json",
-                                 body=json.dumps({"error": {"status": 401, "code": "http_error", "message": "token required"}}))
-        if req.headers.get("authorization") == "Bearer s3cret":
+            return
+        if req.url.split("?")[0].endswith("/api/events") and f"access_token={TOKEN}" in req.url:
+            seen["sse_with_token"] += 1
+        elif req.headers.get("authorization") == f"Bearer {TOKEN}":
             seen["with"] += 1
-            return route.continue_()
-        seen["without"] += 1
-        return route.fulfill(status=401, content_type="application/json",
-                             body=json.dumps({"error": {"status": 401, "code": "http_error", "message": "token required"}}))
-    page.route("**/*", guard)
+    page.on("request", count)
     page.goto(f"{BASE}/#/workers")
     dialog = page.locator("#auth-dialog")
     expect(dialog).to_be_visible()
+    expect(page.locator("#auth-reason")).to_contain_text("needs a token")
     expect(page.locator("#auth-token")).to_be_focused()
     shot(page, "auth-prompt")
-    page.fill("#auth-token", "s3cret")
+    page.fill("#auth-token", "not-the-right-token-0000")
+    page.keyboard.press("Enter")
+    expect(page.locator("#auth-reason")).to_contain_text("not one this orchestrator accepts")
+    page.fill("#auth-token", TOKEN)
     page.keyboard.press("Enter")
     expect(dialog).to_be_hidden()
     expect(page.locator("#workers-table")).to_be_visible()
-    assert page.evaluate("sessionStorage.getItem('mimir.token')") == "s3cret"
+    assert page.evaluate("sessionStorage.getItem('mimir.token')") == TOKEN
     page.goto(f"{BASE}/#/jobs")
     expect(page.locator("#jobs-table")).to_be_visible()
     expect(page.locator("#conn")).to_have_attribute("data-mode", "sse", timeout=20000)
     assert seen["with"] > 0 and seen["sse_with_token"] > 0, seen
+
+
+@pytest.mark.token(VIEWER_TOKEN)
+def test_a_viewer_sees_why_it_cannot_submit(page):
+    page.console.allow(r"status of 403")
+    choose_type(page, "pipeline_execution")
+    page.locator("#params-form [data-pointer='/steps'] textarea").fill(json.dumps(BIG_PIPELINE_STEPS))
+    page.locator("#general-form [data-pointer='/project_id'] input").fill("demo")
+    page.click("#submit-button")
+    summary = page.locator("#submit-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text('token "fe-viewer" (role viewer) may not submit jobs')
+    shot(page, "submit-forbidden")
 
 
 def test_polling_fallback_when_the_event_stream_is_unavailable(page):
@@ -472,6 +492,10 @@ def test_same_origin_proxy_of_the_frontend_container(page):
     _, workers = api("GET", "/api/workers")
     for worker in workers["workers"]:
         expect(page.locator("main")).to_contain_text(worker["id"])
-    status = page.evaluate("fetch('/api/jobs?limit=1').then(r => r.status)")
-    assert status == 200
+    page.console.allow(r"status of 401")
+    authorized = page.evaluate(
+        "t => fetch('/api/jobs?limit=1', {headers: {Authorization: 'Bearer ' + t}}).then(r => r.status)", TOKEN)
+    assert authorized == 200
+    # The proxy passes the token on, and adds none of its own.
+    assert page.evaluate("fetch('/api/jobs?limit=1').then(r => r.status)") == 401
     shot(page, "proxy-workers")

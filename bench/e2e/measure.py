@@ -3,6 +3,7 @@ finished, and reports throughput and latency percentiles from the jobs' own time
 (created_at, started_at, finished_at; millisecond resolution)."""
 import http.client
 import json
+import os
 import sys
 import threading
 import time
@@ -10,13 +11,14 @@ from datetime import datetime
 
 host, port, total, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 body = json.dumps({"type": "noop", "task_spec": {"parameters": {}}})
+auth = {"Authorization": "Bearer " + os.environ["MIMIR_TOKEN"]}
 ids, lock = [], threading.Lock()
 
 
 def submitter(count):
     connection = http.client.HTTPConnection(host, port)
     for _ in range(count):
-        connection.request("POST", "/api/jobs", body, {"Content-Type": "application/json"})
+        connection.request("POST", "/api/jobs", body, {"Content-Type": "application/json", **auth})
         response = connection.getresponse()
         data = response.read()
         if response.status != 201:
@@ -27,7 +29,7 @@ def submitter(count):
 
 def get(path):
     connection = http.client.HTTPConnection(host, port)
-    connection.request("GET", path)
+    connection.request("GET", path, headers=auth)
     return json.loads(connection.getresponse().read())
 
 

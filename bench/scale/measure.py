@@ -3,6 +3,7 @@ submitted and the time until a newly started worker takes it is measured (the jo
 minus its created_at). Between rounds the worker is left to retire (idle timeout) so every round
 starts from zero. Prints one JSON line."""
 import json
+import os
 import statistics
 import sys
 import time
@@ -12,14 +13,17 @@ base = f"http://127.0.0.1:{sys.argv[1]}"
 rounds = int(sys.argv[2])
 
 
+auth = {"Authorization": "Bearer " + os.environ["MIMIR_TOKEN"]}
+
+
 def get(path):
-    with urllib.request.urlopen(base + path, timeout=10) as response:
+    with urllib.request.urlopen(urllib.request.Request(base + path, headers=auth), timeout=10) as response:
         return json.load(response)
 
 
 def post(path, body):
     request = urllib.request.Request(
-        base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST")
+        base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json", **auth}, method="POST")
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 

@@ -28,6 +28,19 @@ public struct KubernetesJobSettings: Sendable, Hashable {
     /// worker as MIMIR_DATA_DIR; none when `nil`.
     public var dataVolumeClaim: String?
     public var dataMountPath = "/data"
+    /// The Secret key holding the worker credential for the orchestrator's API, given to the
+    /// worker as MIMIR_WORKER_TOKEN; none when `nil`.
+    public var workerTokenSecret: SecretKey?
+
+    public struct SecretKey: Sendable, Hashable {
+        public var name: String
+        public var key: String
+
+        public init(name: String, key: String) {
+            self.name = name
+            self.key = key
+        }
+    }
 
     public init(
         orchestrator: String = "mimir", command: [String] = ["mimir-worker", "serve"],

@@ -74,19 +74,22 @@ public struct KubernetesJobSpec: Sendable {
         ]
     }
 
-    /// The launch's variables in a stable order, then `REDIS_URL` from the Secret (a launch's own
-    /// `REDIS_URL` is dropped: the Secret is the deployment's single source for it).
+    /// The launch's variables in a stable order, then `REDIS_URL` and the worker's API token from
+    /// their Secrets (a launch's own values of those are dropped: secrets never sit in a Job spec).
     static func environment(_ variables: [String: String], settings: KubernetesJobSettings) -> [JSONValue] {
-        var entries: [JSONValue] = variables.keys.sorted().filter { $0 != "REDIS_URL" }.map { key in
+        let fromSecrets = ["REDIS_URL", "MIMIR_WORKER_TOKEN"]
+        var entries: [JSONValue] = variables.keys.sorted().filter { !fromSecrets.contains($0) }.map { key in
             ["name": .string(key), "value": .string(variables[key] ?? "")]
         }
-        entries.append([
-            "name": "REDIS_URL",
-            "valueFrom": [
-                "secretKeyRef": ["name": .string(settings.redisSecretName), "key": .string(settings.redisSecretKey)]
-            ],
-        ])
+        entries.append(secretVariable("REDIS_URL", settings.redisSecretName, settings.redisSecretKey))
+        if let token = settings.workerTokenSecret {
+            entries.append(secretVariable("MIMIR_WORKER_TOKEN", token.name, token.key))
+        }
         return entries
+    }
+
+    static func secretVariable(_ variable: String, _ secret: String, _ key: String) -> JSONValue {
+        ["name": .string(variable), "valueFrom": ["secretKeyRef": ["name": .string(secret), "key": .string(key)]]]
     }
 
     /// MIMIR_DATA_DIR pointing at the mounted project storage, when there is one.

@@ -27,6 +27,16 @@ public struct ConfigurationSources {
         return value
     }
 
+    public mutating func number(_ flag: Double?, _ variable: String, _ current: Double) -> Double {
+        if let flag { return flag }
+        guard let text = environment(variable), !text.isEmpty else { return current }
+        guard let value = Double(text), value.isFinite else {
+            problems.append("\(variable) must be a number, got \"\(text)\"")
+            return current
+        }
+        return value
+    }
+
     public mutating func seconds(_ flag: Double?, _ variable: String, _ current: Duration) -> Duration {
         var seconds: Double? = flag
         if seconds == nil, let text = environment(variable), !text.isEmpty {

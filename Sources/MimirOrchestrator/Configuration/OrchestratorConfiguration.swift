@@ -28,6 +28,12 @@ public struct OrchestratorConfiguration: Sendable {
     public var scaling = ScalerSettings()
     /// The storage root local workers are given (MIMIR_DATA_DIR).
     public var dataDirectory = "data"
+    /// Tokens, roles, the rate limit (docs/operations.md, "Authentication").
+    public var auth = AuthSettings()
+    /// Entries kept in the audit log.
+    public var auditEntries = 10_000
+    /// Deepest nesting of arrays and objects accepted in a request body.
+    public var maxJSONDepth = 64
 
     public init() {}
 
@@ -64,6 +70,10 @@ public struct OrchestratorConfiguration: Sendable {
                 "KUBE_IMAGE_PULL_POLICY must be Always, IfNotPresent or Never, got \"\(scaling.kubernetes.imagePullPolicy)\""
             )
         }
+        problems += auth.problems
+        if queue.maxQueuedPerType < 0 { problems.append("MAX_QUEUED_PER_TYPE must be ≥ 0 (0: no limit)") }
+        if auditEntries < 100 { problems.append("AUDIT_ENTRIES must be ≥ 100, got \(auditEntries)") }
+        if !(2...1000).contains(maxJSONDepth) { problems.append("MAX_JSON_DEPTH must be 2–1000, got \(maxJSONDepth)") }
         if queue.namespace.isEmpty || queue.namespace.contains(" ") {
             problems.append("REDIS_NAMESPACE must be non-empty without spaces")
         }

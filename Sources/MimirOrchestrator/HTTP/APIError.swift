@@ -57,6 +57,11 @@ struct APIError: Error, HTTPResponseError {
             return APIError(status: .conflict, code: "not_lease_owner", message: error.description)
         case .idempotencyConflict:
             return APIError(status: .unprocessableContent, code: "idempotency_key_reused", message: error.description)
+        case .queueFull(let type, let waiting, let limit):
+            return APIError(
+                status: .tooManyRequests, code: "queue_full", message: error.description,
+                extra: ["type": .string(type), "waiting": .integer(Int64(waiting)), "limit": .integer(Int64(limit))],
+                headers: [.retryAfter: "5"])
         case .unavailable:
             return APIError(
                 status: .serviceUnavailable, code: "redis_unavailable", message: error.description,

@@ -2,10 +2,18 @@ import Hummingbird
 import MimirCore
 import NIOCore
 
+/// How big and how deeply nested a request body may be.
+struct BodyLimits: Sendable {
+    var bytes: Int
+    var depth: Int
+}
+
 /// Reads a request body as JSON: the content type must be JSON (415), the size within the limit
-/// (413), the text valid JSON (400, with where it went wrong).
+/// (413), the text valid JSON (400, with where it went wrong), nested no deeper than the limit
+/// (400, naming where).
 enum JSONBody {
-    static func read(_ request: Request, limit: Int) async throws(APIError) -> JSONValue {
+    static func read(_ request: Request, limits: BodyLimits) async throws(APIError) -> JSONValue {
+        let limit = limits.bytes
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         // Media types hold no whitespace; parameters such as charset follow the ";".
         let mediaType = contentType.split(separator: ";").first.map { $0.filter { $0 != " " && $0 != "\t" } } ?? ""
@@ -27,10 +35,11 @@ enum JSONBody {
         } catch {
             throw APIError.badRequest("unreadable_body", "the body could not be read: \(error)")
         }
+        let value: JSONValue
         do {
             // Raw bytes, not a String: jansson then refuses invalid UTF-8 instead of it being
             // silently replaced.
-            return try JSONValue.parse(Array(buffer.readableBytesView))
+            value = try JSONValue.parse(Array(buffer.readableBytesView))
         } catch {
             throw APIError(
                 status: .badRequest, code: "malformed_json", message: "the body is not valid JSON: \(error)",
@@ -39,5 +48,38 @@ enum JSONBody {
                     "position": .integer(Int64(error.position)),
                 ])
         }
+        if let path = tooDeep(value, limit: limits.depth) {
+            throw APIError(
+                status: .badRequest, code: "too_deep",
+                message:
+                    "the body nests arrays and objects deeper than the limit of \(limits.depth) levels, at \(path)",
+                extra: ["path": .string(path), "max_depth": .integer(Int64(limits.depth))])
+        }
+        return value
+    }
+
+    /// The JSON pointer of the first container nested deeper than `limit` (the body itself is
+    /// level 1), found without recursion so no body can exhaust the stack.
+    static func tooDeep(_ value: JSONValue, limit: Int) -> String? {
+        var stack: [(value: JSONValue, depth: Int, path: String)] = [(value, 1, "")]
+        while let (current, depth, path) = stack.popLast() {
+            switch current {
+            case .array(let items):
+                if depth > limit { return path.isEmpty ? "/" : path }
+                for (index, item) in items.enumerated().reversed() {
+                    stack.append((item, depth + 1, "\(path)/\(index)"))
+                }
+            case .object(let members):
+                if depth > limit { return path.isEmpty ? "/" : path }
+                for (key, member) in members {
+                    let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(
+                        of: "/", with: "~1")
+                    stack.append((member, depth + 1, "\(path)/\(escaped)"))
+                }
+            default:
+                continue
+            }
+        }
+        return nil
     }
 }

@@ -13,7 +13,7 @@ struct EventRoutes: Sendable {
     let scaler: Scaler
     let interval: Duration
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<OrchestratorRequestContext>) {
         router.get("/api/events") { _, _ in
             Response(
                 status: .ok,

@@ -8,13 +8,14 @@ struct JobRoutes: Sendable {
     let queue: JobQueue
     let validator: JobSubmissionValidator
     let metrics: OrchestratorMetrics
-    let maxBodyBytes: Int
+    let bodyLimits: BodyLimits
+    let audit: AuditLog
 
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.post("/api/jobs") { request, _ in try await submit(request) }
+    func register(on router: Router<OrchestratorRequestContext>) {
+        router.post("/api/jobs") { request, context in try await submit(request, caller: context.caller) }
         router.get("/api/jobs") { request, _ in try await list(request) }
         router.get("/api/jobs/:id") { _, context in
             let jobID = try id(context)
@@ -23,12 +24,12 @@ struct JobRoutes: Sendable {
             )
         }
         router.post("/api/jobs/:id") { request, context in try await update(request, id: try id(context)) }
-        router.post("/api/jobs/:id/cancel") { _, context in try await cancel(try id(context)) }
+        router.post("/api/jobs/:id/cancel") { _, context in try await cancel(try id(context), caller: context.caller) }
         router.post("/api/jobs/:id/retry") { _, context in
             let jobID = try id(context)
-            return JSONResponse.make(
-                .ok,
-                present(try await run { () async throws(QueueError) in try await queue.retry(jobID) }))
+            let record = try await run { () async throws(QueueError) in try await queue.retry(jobID) }
+            await audit.record(context.caller, .retry, jobID: record.id, jobType: record.type)
+            return JSONResponse.make(.ok, present(record))
         }
         router.get("/api/jobs/:id/logs") { request, context in try await logs(request, id: try id(context)) }
     }
@@ -38,14 +39,14 @@ struct JobRoutes: Sendable {
         JobRepresentation.json(record, waitingReason: validator.catalog?.waitingReason(for: record))
     }
 
-    private func id(_ context: BasicRequestContext) throws(APIError) -> String {
+    private func id(_ context: OrchestratorRequestContext) throws(APIError) -> String {
         guard let id = context.parameters.get("id"), !id.isEmpty, id.utf8.count <= 128 else {
             throw APIError.badRequest("invalid_id", "a job id is 1 to 128 characters")
         }
         return id
     }
 
-    private func submit(_ request: Request) async throws -> Response {
+    private func submit(_ request: Request, caller: Caller?) async throws -> Response {
         let key = request.headers[Self.idempotencyKey]
         if let key,
             key.isEmpty || key.utf8.count > 255
@@ -54,10 +55,11 @@ struct JobRoutes: Sendable {
             throw APIError.badRequest(
                 "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters without spaces")
         }
-        let job = try validator.validate(try await JSONBody.read(request, limit: maxBodyBytes))
+        let job = try validator.validate(try await JSONBody.read(request, limits: bodyLimits))
         switch try await run({ () async throws(QueueError) in try await queue.submit(job, idempotencyKey: key) }) {
         case .created(let record):
             metrics.submitted(type: record.type)
+            await audit.record(caller, .submit, jobID: record.id, jobType: record.type)
             return JSONResponse.make(
                 .created, present(record), headers: [.location: "/api/jobs/\(record.id)"])
         case .existing(let record):
@@ -109,8 +111,13 @@ struct JobRoutes: Sendable {
             ])
     }
 
-    private func cancel(_ id: String) async throws -> Response {
-        switch try await run({ () async throws(QueueError) in try await queue.cancel(id) }) {
+    private func cancel(_ id: String, caller: Caller?) async throws -> Response {
+        let outcome = try await run({ () async throws(QueueError) in try await queue.cancel(id) })
+        switch outcome {
+        case .cancelled(let record), .requested(let record):
+            await audit.record(caller, .cancel, jobID: record.id, jobType: record.type)
+        }
+        switch outcome {
         case .cancelled(let record):
             return JSONResponse.make(.ok, present(record))
         case .requested(let record):

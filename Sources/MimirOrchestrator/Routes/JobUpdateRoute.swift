@@ -12,7 +12,7 @@ extension JobRoutes {
     static let reportableStatuses = ["running", "succeeded", "failed", "cancelled"]
 
     func update(_ request: Request, id: String) async throws -> Response {
-        let body = try await JSONBody.read(request, limit: maxBodyBytes)
+        let body = try await JSONBody.read(request, limits: bodyLimits)
         let report = try WorkerReport(body)
         // Logs first, so they precede the outcome; only the lease holder may write them.
         if !report.logs.isEmpty {

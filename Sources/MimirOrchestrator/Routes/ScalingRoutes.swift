@@ -4,7 +4,7 @@ import Hummingbird
 struct ScalingRoutes: Sendable {
     let scaler: Scaler
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<OrchestratorRequestContext>) {
         router.get("/api/scaling") { _, _ in JSONResponse.make(.ok, scaler.statusDocument) }
     }
 }

@@ -8,7 +8,7 @@ struct ServiceRoutes: Sendable {
     let redis: RedisClient
     let metrics: OrchestratorMetrics
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<OrchestratorRequestContext>) {
         // Liveness: the process answers. No dependency is checked, so a Redis outage never gets
         // the orchestrator restarted.
         router.get("/health") { _, _ in

@@ -7,7 +7,7 @@ import MimirTwin
 struct TwinRoutes: Sendable {
     let reader: TwinReader
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<OrchestratorRequestContext>) {
         router.get("/api/twins/:id") { _, context in
             let id = try Self.identifier(context, "id", what: "twin")
             return JSONResponse.make(
@@ -39,7 +39,7 @@ struct TwinRoutes: Sendable {
         }
     }
 
-    private static func identifier(_ context: BasicRequestContext, _ name: String, what: String) throws(APIError)
+    private static func identifier(_ context: OrchestratorRequestContext, _ name: String, what: String) throws(APIError)
         -> String
     {
         guard let id = context.parameters.get(name), TwinIdentifiers.isValid(id) else {

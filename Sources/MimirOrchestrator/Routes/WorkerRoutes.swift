@@ -8,11 +8,11 @@ struct WorkerRoutes: Sendable {
     let directory: WorkerDirectory
     let catalog: CapabilityCatalogLoader
     let configuredTypes: [String]
-    let maxBodyBytes: Int
+    let bodyLimits: BodyLimits
     /// Decides whether an idle worker may retire.
     let scaler: Scaler
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<OrchestratorRequestContext>) {
         router.post("/api/workers") { request, _ in try await register(request) }
         router.get("/api/workers") { _, _ in
             let workers = try await run { () async throws(QueueError) in try await directory.all() }
@@ -37,7 +37,7 @@ struct WorkerRoutes: Sendable {
         router.get("/api/capabilities") { _, _ in JSONResponse.make(.ok, capabilities()) }
     }
 
-    private func workerID(_ context: BasicRequestContext) throws(APIError) -> String {
+    private func workerID(_ context: OrchestratorRequestContext) throws(APIError) -> String {
         guard let id = context.parameters.get("id"), Self.isValidWorkerID(id) else {
             throw APIError.badRequest("invalid_id", "a worker id is 1 to 128 visible ASCII characters")
         }
@@ -49,7 +49,7 @@ struct WorkerRoutes: Sendable {
     }
 
     private func register(_ request: Request) async throws -> Response {
-        let body = try await JSONBody.read(request, limit: maxBodyBytes)
+        let body = try await JSONBody.read(request, limits: bodyLimits)
         let document = try WorkerRegistration.validate(body)
         guard let id = document["id"]?.stringValue else { throw APIError.badRequest("invalid_worker", "id missing") }
         try await run { () async throws(QueueError) in try await directory.register(id: id, document: document) }
@@ -62,7 +62,7 @@ struct WorkerRoutes: Sendable {
     }
 
     private func heartbeat(_ request: Request, id: String) async throws -> Response {
-        let body = try await JSONBody.read(request, limit: maxBodyBytes)
+        let body = try await JSONBody.read(request, limits: bodyLimits)
         var problems = Problems()
         let fields = problems.object(body, at: "(body)") ?? [:]
         problems.refuseUnknown(fields, allowed: ["status", "running_jobs", "idle_seconds"], at: "")

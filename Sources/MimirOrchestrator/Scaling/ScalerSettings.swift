@@ -40,6 +40,8 @@ public struct ScalerSettings: Sendable {
         public var activeDeadlineSeconds = 86_400
         /// The PersistentVolumeClaim of the project storage, mounted into every worker at /data.
         public var dataVolumeClaim = ""
+        /// `name/key` of the Secret holding the worker credential (MIMIR_WORKER_TOKEN); none when empty.
+        public var workerTokenSecret = ""
         /// Always, IfNotPresent or Never; empty leaves Kubernetes' default (Always for `latest`).
         public var imagePullPolicy = ""
         /// Worker pods only go to nodes with these labels (GPU nodes, a node pool).

@@ -13,9 +13,11 @@ enum ScalingSetup {
         return URL(fileURLWithPath: program).deletingLastPathComponent().appendingPathComponent("mimir-worker").path
     }
 
+    /// `workerToken` is the credential local workers present to the API (Kubernetes workers get
+    /// theirs from a Secret instead).
     static func backend(
         _ settings: ScalerSettings, declarations: ImageDeclarations, workerExecutable: String,
-        configuration: OrchestratorConfiguration
+        configuration: OrchestratorConfiguration, workerToken: String?
     ) throws(StartupError) -> (any WorkerBackend)? {
         switch settings.backend {
         case .none:
@@ -32,6 +34,7 @@ enum ScalingSetup {
             var environment: [String: String] = [
                 "REDIS_URL": configuration.redisURL, "MIMIR_DATA_DIR": configuration.dataDirectory,
             ]
+            if let workerToken { environment["MIMIR_WORKER_TOKEN"] = workerToken }
             for name in ["PATH", "HOME", "LANG", "TMPDIR", "MIMIR_LOG_LEVEL"] {
                 if let value = Environment.value(name) { environment[name] = value }
             }
@@ -68,6 +71,14 @@ enum ScalingSetup {
             serviceAccountName: settings.serviceAccount.isEmpty ? nil : settings.serviceAccount,
             imagePullSecrets: settings.imagePullSecrets)
         jobSettings.dataVolumeClaim = settings.dataVolumeClaim.isEmpty ? nil : settings.dataVolumeClaim
+        if !settings.workerTokenSecret.isEmpty {
+            let parts = settings.workerTokenSecret.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw StartupError(
+                    description: "KUBE_WORKER_TOKEN_SECRET must be NAME/KEY, got \"\(settings.workerTokenSecret)\"")
+            }
+            jobSettings.workerTokenSecret = .init(name: String(parts[0]), key: String(parts[1]))
+        }
         jobSettings.imagePullPolicy = settings.imagePullPolicy.isEmpty ? nil : settings.imagePullPolicy
         jobSettings.nodeSelector = settings.nodeSelector
         jobSettings.tolerations = settings.tolerations
