@@ -5,8 +5,8 @@
 # of each type (examples/jobs/*.json; the greenhouse twin is defined first) with curl and waits
 # for each to end. Exit 0 only when every job succeeded.
 #   scripts/run-integration-tests.sh      # LOCAL_PORT (default 18080), TIMEOUT seconds per job (300)
-# Known gap: worker Jobs do not mount the project storage yet (docs/deploy.md), so jobs that read
-# datasets fail on workers until the Kubernetes backend adds the volume.
+# The API token: MIMIR_TOKEN (a submitter's or admin's), else the first admin line of the Secret
+# mimir-api-tokens (which needs a kubectl identity that may read Secrets).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 for tool in kubectl curl python3; do
@@ -22,6 +22,17 @@ url=http://127.0.0.1:$port
 context=()
 [ -z "${KUBE_CONTEXT:-}" ] || context=(--context "$KUBE_CONTEXT")
 k() { kubectl "${context[@]}" -n "$namespace" "$@"; }
+
+token=${MIMIR_TOKEN:-}
+if [ -z "$token" ]; then
+    token=$(k get secret mimir-api-tokens -o jsonpath='{.data.tokens}' 2>/dev/null | base64 -d |
+        sed -n 's/^admin:[^:]*://p' | head -n 1) || true
+fi
+[ -n "$token" ] || {
+    echo "error: no API token: set MIMIR_TOKEN, or let kubectl read the Secret mimir-api-tokens" >&2
+    exit 1
+}
+auth="Authorization: Bearer $token"
 
 k rollout status deployment/orchestrator --timeout=120s
 log=$(mktemp)
@@ -51,13 +62,13 @@ for file in examples/datasets/*.csv; do
 done
 
 submit() { # FILE -> job id
-    curl -sf -X POST "$url/api/jobs" -H 'Content-Type: application/json' --data-binary "@$1" |
+    curl -sf -X POST "$url/api/jobs" -H "$auth" -H 'Content-Type: application/json' --data-binary "@$1" |
         python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])'
 }
 wait_for() { # ID -> final status
     local id=$1 deadline=$((SECONDS + timeout)) status=queued
     while [ $SECONDS -lt $deadline ]; do
-        status=$(curl -sf "$url/api/jobs/$id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
+        status=$(curl -sf -H "$auth" "$url/api/jobs/$id" | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')
         case "$status" in succeeded | failed | cancelled | dead) break ;; esac
         sleep 1
     done
@@ -73,16 +84,16 @@ run() { # NAME
         echo "ok: $1 (job $id)"
     else
         echo "FAIL: $1 (job $id) ended $status" >&2
-        curl -s "$url/api/jobs/$id" | python3 -c 'import json, sys; j = json.load(sys.stdin); print("  error:", j.get("error"))' >&2
+        curl -s -H "$auth" "$url/api/jobs/$id" | python3 -c 'import json, sys; j = json.load(sys.stdin); print("  error:", j.get("error"))' >&2
         failures=$((failures + 1))
     fi
 }
-curl -sf "$url/api/twins/greenhouse-1" >/dev/null 2>&1 || run digital_twin_define
+curl -sf -H "$auth" "$url/api/twins/greenhouse-1" >/dev/null 2>&1 || run digital_twin_define
 for type in pipeline_execution ml_training ml_inference digital_twin_update; do
     run "$type"
 done
 echo "== workers and scaling"
-curl -s "$url/api/scaling" | python3 -m json.tool | head -40
+curl -s -H "$auth" "$url/api/scaling" | python3 -m json.tool | head -40
 k get jobs -l app.kubernetes.io/name=mimir-worker
 if [ "$failures" -gt 0 ]; then
     echo "$failures job(s) did not succeed" >&2
