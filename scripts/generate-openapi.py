@@ -27,7 +27,17 @@ QUANTITY_PATTERN = (
     r"^\+?(?=[0-9.]*[1-9])(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
     r"(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?0*(?:1[0-8]|[0-9]))?$"
 )
-CURSOR_PATTERN = r"^[0-9.e+]+$"
+CURSOR_PATTERN = r"^[0-9]{1,20}$"
+# What a worker offers may be zero.
+OFFER_QUANTITY_PATTERN = (
+    r"^\+?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?0*(?:1[0-8]|[0-9]))?$"
+)
+# semver.org 2.0.0, numeric identifiers without leading zeros.
+_NUM = r"(0|[1-9][0-9]{0,17})"
+_ID = r"(0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
+SEMVER_PATTERN = (
+    rf"^{_NUM}\.{_NUM}\.{_NUM}(-{_ID}(\.{_ID})*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$"
+)
 STATUSES = ["queued", "running", "succeeded", "failed", "cancelled", "dead"]
 ERROR_KINDS = ["retryable_failure", "permanent_failure", "invalid_input", "timed_out", "lease_expired", "cancelled"]
 
@@ -74,8 +84,9 @@ and `Idempotent-Replayed: true`. The same key with a different request is refuse
 Every error is JSON: `{{"error": {{"status", "code", "message", ...}}}}` (schema `Error`). Validation errors list \
 every problem at once in `problems`, each naming its field (`task_spec.timeout_seconds`, `logs[2].message`); \
 some codes add keys: `from`/`to` (`illegal_transition`), `line`/`column`/`position` (`malformed_json`), \
-`known_types` (`unknown_job_type`). Unknown fields are refused, never ignored. A request to a path or method \
-that does not exist answers 404 `not_found` ("no route for METHOD PATH"; there is no 405). 500 `internal` is \
+`known_types` (`unknown_job_type`). Unknown fields are refused, never ignored. A request to a path that does not \
+exist answers 404 `not_found` ("no route for METHOD PATH"); a method a path does not take answers 405 \
+`method_not_allowed` with `Allow`. JSON whose object keys hold U+0000 is refused as `malformed_json`. 500 `internal` is \
 only for unexpected failures.
 
 ## Retries
@@ -146,7 +157,7 @@ quantity_in = {
         {
             "type": "number",
             "minimum": 1e-18,
-            "exclusiveMaximum": 1e19,
+            "maximum": 9e15,
             "description": "A JSON number is accepted too and stored as its text (2 → \"2\", 0.5 → \"0.5\").",
         },
     ]
@@ -381,14 +392,17 @@ schemas["WorkerReportResult"] = {
 schemas["WorkerLogLine"] = {
     "type": "object",
     "required": ["message"],
-    "description": (
-        "A log line from a worker. Only `message` is checked: a non-string `level` becomes \"info\", a "
-        "non-integer `time_ms` the server's clock, and other keys are ignored."
-    ),
+    "additionalProperties": False,
+    "description": "A log line from a worker; other keys are refused.",
     "properties": {
-        "level": {"type": "string", "default": "info", "description": "Free text, e.g. debug, info, warning, error."},
+        "level": {"type": "string", "enum": ["debug", "info", "warning", "error"], "default": "info"},
         "message": {"type": "string"},
-        "time_ms": {"type": "integer", "description": "Milliseconds since the epoch; default the time of the report."},
+        "time_ms": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 253402300799999,
+            "description": "Milliseconds since 1970, up to the end of year 9999; default the time of the report.",
+        },
     },
 }
 
@@ -401,6 +415,8 @@ schemas["WorkerReport"] = {
         "`succeeded`, `failed` and `cancelled` end the attempt. Log lines are appended first, whatever the rest "
         "of the report does. Every problem is reported at once (422 `invalid_report`)."
     ),
+    "if": {"properties": {"error_kind": {"const": "retryable_failure"}}, "required": ["error_kind"]},
+    "then": {"properties": {"retryable": {"const": True}}},
     "properties": {
         "worker_id": {"type": "string", "minLength": 1, "description": "The worker holding the job's lease."},
         "status": {
@@ -429,9 +445,11 @@ schemas["WorkerReport"] = {
             ),
         },
         "error_kind": {
-            "allOf": [ref("JobErrorKind")],
+            "type": "string",
+            "enum": [kind for kind in ERROR_KINDS if kind != "lease_expired"],
             "description": (
-                "With `failed`: the kind of failure; default `retryable_failure` when `retryable` is true, else "
+                "With `failed`: the kind of failure (any job error kind but `lease_expired`, which only the "
+                "orchestrator sets); default `retryable_failure` when `retryable` is true, else "
                 "`permanent_failure`. `cancelled` reports always record `cancelled`."
             ),
         },
@@ -567,6 +585,7 @@ ERROR_CODES = {
     "queue_full": "429: the job type's queue holds MAX_QUEUED_PER_TYPE waiting jobs (adds type, waiting, limit).",
     "not_found": "404: no such job (it never existed or expired), worker, twin or twin entity, or no such route.",
     "illegal_transition": "409: the job's status does not allow this (adds from, to).",
+    "method_not_allowed": "405: the path exists, but not with this method (Allow lists the methods).",
     "not_lease_owner": "409: another worker (or none) holds the job's lease.",
     "body_too_large": "413: the body is larger than MAX_BODY_BYTES.",
     "unsupported_media_type": "415: the body is not sent as JSON.",
@@ -697,8 +716,8 @@ parameters = {
         "name": "id",
         "in": "path",
         "required": True,
-        "description": "The job's id, 1 to 128 bytes (longer: 400 `invalid_id`).",
-        "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+        "description": "The job's id, 1 to 128 visible ASCII characters (otherwise 400 `invalid_id`).",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[!-~]{1,128}$"},
     },
 }
 
@@ -1103,23 +1122,33 @@ schemas["Capability"] = {
     "additionalProperties": False,
     "properties": {
         "job_type": ref("JobType"),
-        "plugin": {"type": "string"},
-        "plugin_version": {"type": "string"},
-        "executor_version": {"type": "string", "description": "Semantic version."},
+        "plugin": {"type": "string", "minLength": 1},
+        "plugin_version": {"type": "string", "minLength": 1},
+        "executor_version": {
+            "type": "string",
+            "pattern": SEMVER_PATTERN,
+            "description": "Semantic version.",
+        },
         "abi": {"type": "string", "description": "Plugin ABI version, MAJOR.MINOR."},
-        "parameters_schema": {"description": "JSON Schema of task_spec.parameters."},
+        "parameters_schema": {"type": ["object", "boolean"], "description": "JSON Schema of task_spec.parameters."},
         "needs_gpu": {"type": "boolean"},
         "concurrent": {"type": "boolean"},
         "memory_hint_bytes": {"type": "integer", "minimum": 0},
     },
+}
+QUANTITY = {
+    "oneOf": [
+        {"type": "string", "pattern": OFFER_QUANTITY_PATTERN},
+        {"type": "number", "minimum": 0, "maximum": 9e15},
+    ],
 }
 schemas["Resources"] = {
     "type": "object",
     "description": "What a worker (or each worker of an image) offers to jobs.",
     "additionalProperties": False,
     "properties": {
-        "cpu": {"type": ["string", "number"], "description": "Kubernetes quantity: 2, 500m."},
-        "memory": {"type": ["string", "number"], "description": "Kubernetes quantity: 512Mi, 8Gi."},
+        "cpu": {**QUANTITY, "description": "Kubernetes quantity: 2, 500m (at most 9e15)."},
+        "memory": {**QUANTITY, "description": "Kubernetes quantity: 512Mi, 8Gi (at most 9e15)."},
         "gpu": {"type": "integer", "minimum": 0},
     },
 }
@@ -1143,7 +1172,7 @@ schemas["WorkerHeartbeat"] = {
     "additionalProperties": False,
     "properties": {
         "status": {"enum": ["idle", "busy", "draining"]},
-        "running_jobs": {"type": "array", "items": {"type": "string"}},
+        "running_jobs": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "idle_seconds": {
             "type": "number",
             "minimum": 0,
@@ -1259,7 +1288,7 @@ parameters["WorkerId"] = {
     "in": "path",
     "required": True,
     "description": "The worker's id, 1 to 128 visible ASCII characters without / (otherwise 400 `invalid_id`).",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[!-.0-~]{1,128}$"},
 }
 responses["InvalidWorker"] = {
     "description": "The registration or heartbeat is invalid (`invalid_worker`, with every problem in `problems`).",
@@ -1568,7 +1597,7 @@ paths["/api/twins/{id}/history"] = {
     "parameters": [
         ref("TwinId", PARAM),
         {"name": "before", "in": "query", "description": "Only versions older than this (a `next_before`).",
-         "schema": {"type": "integer", "minimum": 1}},
+         "schema": {"type": "integer", "minimum": 1, "maximum": 9223372036854775807}},
         {"name": "limit", "in": "query", "description": "Entries per page, 1 to 500 (default 20).",
          "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
     ],
@@ -1751,5 +1780,21 @@ document = {
 }
 
 apply_access_rules(document)
+
+
+def bound_integers(node):
+    """Integers the server reads are 64-bit (jansson refuses larger JSON integers): say so."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer" or (isinstance(node.get("type"), list) and "integer" in node["type"]):
+            node.setdefault("minimum", -(2**63))
+            node.setdefault("maximum", 2**63 - 1)
+        for value in node.values():
+            bound_integers(value)
+    elif isinstance(node, list):
+        for value in node:
+            bound_integers(value)
+
+
+bound_integers(document)
 json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
 sys.stdout.write("\n")

@@ -51,5 +51,8 @@ compute='MimirMLTests|MimirPipelineTests|MimirExpressionsTests|PipelineMemoryTes
 swift test --skip-build --filter "$compute"
 swift test --skip-build --skip "$compute"
 
+echo "== API fuzzing: schemathesis against the served OpenAPI document, with tokens (scripts/fuzz-api.sh)"
+scripts/fuzz-api.sh 40
+
 echo "== the web frontend in headless Chromium (Playwright), against a real orchestrator, Redis and worker"
 MIMIR_BIN="$(swift build --show-bin-path)" MIMIR_SCREENSHOTS="$(mktemp -d)" Tests/frontend/run.sh -q

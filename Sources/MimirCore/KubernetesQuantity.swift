@@ -13,6 +13,30 @@ public struct KubernetesQuantity: Sendable, Hashable {
         "n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
     ]
 
+    /// The largest quantity accepted: its thousandths (millicores) still fit in an Int64.
+    public static let maximumValue = 9e15
+
+    /// Whether the value is within 0...maximumValue: what requests and offers may say.
+    public var isWithinLimits: Bool { value >= 0 && value <= Self.maximumValue }
+
+    /// Thousandths of the base unit (millicores), rounded as asked and clamped to Int64.
+    public func thousandths(_ rule: FloatingPointRoundingRule) -> Int64 {
+        Self.clamped((value * 1000).rounded(rule))
+    }
+
+    /// Whole base units (bytes), rounded as asked and clamped to Int64.
+    public func whole(_ rule: FloatingPointRoundingRule) -> Int64 {
+        Self.clamped(value.rounded(rule))
+    }
+
+    /// A conversion that cannot trap, whatever the double.
+    static func clamped(_ value: Double) -> Int64 {
+        if value.isNaN { return 0 }
+        if value >= 9.223_372_036_854_775e18 { return .max }
+        if value <= -9.223_372_036_854_775e18 { return .min }
+        return Int64(value)
+    }
+
     /// `nil` when `text` is not a quantity.
     public init?(_ text: String) {
         let scalars = Array(text.unicodeScalars)

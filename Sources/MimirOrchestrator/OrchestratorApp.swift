@@ -110,6 +110,8 @@ public struct OrchestratorApp: Sendable {
         ScalingRoutes(scaler: scaler).register(on: router)
         EventRoutes(queue: queue, workers: workers, scaler: scaler, interval: .seconds(1)).register(on: router)
         TwinRoutes(reader: TwinReader(redis: redis, namespace: configuration.queue.namespace)).register(on: router)
+        // Only requests no route matched reach the middlewares added from here on.
+        router.middlewares.add(MethodNotAllowedMiddleware(routes: router.routes))
         if !configuration.frontendDirectory.isEmpty {
             router.middlewares.add(FileMiddleware(configuration.frontendDirectory, searchForIndexHtml: true))
         }

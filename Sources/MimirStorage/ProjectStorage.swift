@@ -79,6 +79,31 @@ public struct ProjectStorage: Sendable {
         return .file(path: try confined(joined, to: folder, reference: reference))
     }
 
+    /// What is wrong with a reference, judged from its text alone (no file system): a scheme that
+    /// is not supported, `..` that leads out of the project folder (or above / for an absolute
+    /// path), a NUL byte. For checking submissions before any worker sees them; `resolve` still
+    /// makes the full check, links included, when the job runs.
+    public static func referenceProblem(_ reference: String, direction: DatasetDirection) -> String? {
+        guard !reference.isEmpty, !reference.utf8.contains(0) else {
+            return "a dataset reference must be a non-empty string without NUL bytes"
+        }
+        if let colon = reference.firstIndex(of: ":"), let scheme = scheme(reference[..<colon]) {
+            switch scheme {
+            case "http", "https":
+                return direction == .input ? nil : "outputs are written into the project folder, not to \(scheme)://"
+            case "file":
+                let path = reference.dropFirst("file:".count).drop { $0 == "/" }
+                return PathConfinement.join("", "/" + path) == nil ? "\"..\" leads above /" : nil
+            default:
+                return "unsupported scheme \(scheme):// (use a path in the project, file:// or http(s)://)"
+            }
+        }
+        if reference.hasPrefix("/") {
+            return PathConfinement.join("", reference) == nil ? "\"..\" leads above /" : nil
+        }
+        return PathConfinement.join("project", reference) == nil ? "\"..\" leads outside the project folder" : nil
+    }
+
     /// A file to write: resolved like any output, its folder created.
     public func outputPath(_ reference: String, project: String) throws(StorageError) -> String {
         guard case .file(let path) = try resolve(reference, project: project, direction: .output) else {

@@ -28,14 +28,14 @@ enum Resources {
             guard let quantity = KubernetesQuantity(cpuText), quantity.value > 0 else {
                 throw ValidationError("--cpu: \"\(cpuText)\" is not a positive Kubernetes quantity (2, 500m)")
             }
-            cpuMillicores = Int64((quantity.value * 1000).rounded(.down))
+            cpuMillicores = quantity.thousandths(.down)
         }
         var memoryBytes = Int64(max(0, sysconf(Int32(_SC_PHYS_PAGES)))) * Int64(max(0, sysconf(Int32(_SC_PAGESIZE))))
         if let memoryText {
             guard let quantity = KubernetesQuantity(memoryText), quantity.value > 0 else {
                 throw ValidationError("--memory: \"\(memoryText)\" is not a positive Kubernetes quantity (512Mi, 8Gi)")
             }
-            memoryBytes = Int64(quantity.value.rounded(.down))
+            memoryBytes = quantity.whole(.down)
         }
         return Offer(gpus: gpuCount, cpuMillicores: cpuMillicores, memoryBytes: memoryBytes)
     }

@@ -140,6 +140,70 @@ struct SubmissionTests {
         #expect(try await api.queue.stats().counts.values.reduce(0, +) == 0)
     }
 
+    @Test("storage paths that climb out of the project, or above /, are refused at submission, naming the field")
+    func pathTraversal() async throws {
+        let api = try await APIHarness.start()
+        defer { Task { await api.stop() } }
+        let attempts: [(JSONValue, String, String)] = [
+            (
+                ["input_datasets": ["datasets/iris.csv", "../../../etc/passwd"]], "data_access.input_datasets[1]",
+                "leads outside the project folder"
+            ),
+            (
+                ["input_datasets": ["datasets/../../other-project/secret.csv"]], "data_access.input_datasets[0]",
+                "leads outside the project folder"
+            ),
+            (["input_datasets": ["file:///../../etc/shadow"]], "data_access.input_datasets[0]", "leads above /"),
+            (["input_datasets": ["gopher://example.com/x"]], "data_access.input_datasets[0]", "unsupported scheme"),
+            (["output_location": "/../../tmp/x.csv"], "data_access.output_location", "leads above /"),
+            (
+                ["output_location": "https://example.com/upload"], "data_access.output_location",
+                "written into the project folder"
+            ),
+        ]
+        for (access, field, reason) in attempts {
+            let response = try await api.call(.post, "/api/jobs", json: ["type": "ml_training", "data_access": access])
+            #expect(response.status == 422, "\(access): \(response.raw.text)")
+            let problem = response.json?["error"]?["problems"]?.arrayValue?.first { $0["field"] == .string(field) }
+            #expect(problem?["message"]?.stringValue?.contains(reason) == true, "\(access): \(response.raw.text)")
+        }
+        let fine = try await api.call(
+            .post, "/api/jobs",
+            json: [
+                "type": "ml_training",
+                "data_access": [
+                    "input_datasets": ["datasets/a/../iris.csv", "https://example.com/iris.csv", "file:///data/x.csv"],
+                    "output_location": "outputs/model",
+                ],
+            ])
+        #expect(fine.status == 201, "\(fine.raw.text)")
+        #expect(try await api.queue.stats().counts[.queued] == 1)
+    }
+
+    /// Found by scripts/fuzz-api.sh: a memory request of 9.999999999999998e18 bytes trapped in a
+    /// Double-to-Int64 conversion and took the orchestrator down.
+    @Test("absurdly large resource requests and offers are refused, and the server stays up")
+    func hugeQuantities() async throws {
+        let api = try await APIHarness.start()
+        defer { Task { await api.stop() } }
+        for memory: JSONValue in [9.999999999999998e18, "8Ei", "9e18"] {
+            let response = try await api.call(
+                .post, "/api/jobs",
+                json: ["type": "ml_training", "resource_requirements": ["memory": memory, "cpu": "1e18"]])
+            #expect(response.status == 422, "\(memory): \(response.raw.text)")
+            let fields = response.json?["error"]?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []
+            #expect(fields == ["resource_requirements.cpu", "resource_requirements.memory"], "\(response.raw.text)")
+        }
+        let worker = try await api.call(
+            .post, "/api/workers",
+            json: [
+                "id": "w-huge", "image": "local", "resources": ["memory": "8Ei", "cpu": 1e300],
+                "capabilities": [["job_type": "ml_training", "executor_version": "1.0.0"]],
+            ], token: TestTokens.worker)
+        #expect(worker.status == 422, "\(worker.raw.text)")
+        #expect(try await api.call(.get, "/api/jobs").status == 200)
+    }
+
     @Test("a full queue refuses more jobs of its type with 429 and Retry-After; replays and other types still pass")
     func queueFull() async throws {
         let api = try await APIHarness.start(["--max-queued-per-type", "2"])

@@ -18,7 +18,9 @@ public struct AuthSettings: Sendable {
 
     var problems: [String] {
         var problems: [String] = []
-        if rateLimitPerSecond < 0 { problems.append("RATE_LIMIT_PER_SECOND must be ≥ 0 (0: no limit)") }
+        if rateLimitPerSecond < 0 || (rateLimitPerSecond > 0 && rateLimitPerSecond < 0.001) {
+            problems.append("RATE_LIMIT_PER_SECOND must be 0 (no limit) or at least 0.001")
+        }
         if rateLimitPerSecond > 0, rateLimitBurst < 1 { problems.append("RATE_LIMIT_BURST must be ≥ 1") }
         return problems
     }

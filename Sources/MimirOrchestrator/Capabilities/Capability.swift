@@ -47,13 +47,13 @@ struct ResourceOffer: Sendable, Hashable {
 
     /// From a `resources` object: cpu and memory as Kubernetes quantities, gpu a count.
     init(_ document: JSONValue?) {
-        func quantity(_ key: String) -> Double? {
+        func quantity(_ key: String) -> KubernetesQuantity? {
             guard let field = document?[key] else { return nil }
-            return (field.stringValue ?? field.doubleValue.map { "\($0)" }).flatMap(KubernetesQuantity.init)?.value
+            return (field.stringValue ?? field.doubleValue.map { "\($0)" }).flatMap(KubernetesQuantity.init)
         }
         gpus = document?["gpu"]?.int64Value ?? 0
-        cpuMillicores = quantity("cpu").map { Int64(($0 * 1000).rounded(.down)) }
-        memoryBytes = quantity("memory").map { Int64($0.rounded(.down)) }
+        cpuMillicores = quantity("cpu")?.thousandths(.down)
+        memoryBytes = quantity("memory")?.whole(.down)
     }
 }
 

@@ -45,8 +45,15 @@ enum CapabilityDocumentRules {
             for key in ["plugin", "plugin_version"] {
                 if let field = entry[key] { _ = problems.string(field, at: "\(entryPath).\(key)", nonEmpty: true) }
             }
-            if let flag = entry["needs_gpu"], flag.boolValue == nil {
-                problems.add("\(entryPath).needs_gpu", "must be a boolean, got \(flag.typeName)")
+            for key in ["needs_gpu", "concurrent"] {
+                if let flag = entry[key], flag.boolValue == nil {
+                    problems.add("\(entryPath).\(key)", "must be a boolean, got \(flag.typeName)")
+                }
+            }
+            if let abi = entry["abi"] { _ = problems.string(abi, at: "\(entryPath).abi", nonEmpty: false) }
+            if let hint = entry["memory_hint_bytes"], (hint.int64Value ?? -1) < 0 {
+                problems.add(
+                    "\(entryPath).memory_hint_bytes", "must be a whole number of bytes ≥ 0, got \(hint.jsonText())")
             }
             if let schema = entry["parameters_schema"], schema.objectValue == nil, schema.boolValue == nil {
                 problems.add("\(entryPath).parameters_schema", "must be a JSON Schema (object), got \(schema.typeName)")
@@ -60,7 +67,7 @@ enum CapabilityDocumentRules {
         for (key, example) in [("cpu", "\"500m\", \"2\""), ("memory", "\"512Mi\", \"8Gi\"")] {
             guard let field = fields[key] else { continue }
             let text = field.stringValue ?? (field.doubleValue != nil ? field.jsonText() : nil)
-            if text.flatMap(KubernetesQuantity.init).map({ $0.value >= 0 }) != true {
+            if text.flatMap(KubernetesQuantity.init).map(\.isWithinLimits) != true {
                 problems.add(
                     "\(path).\(key)", "\(field.jsonText()) is not a Kubernetes quantity (for example \(example))")
             }

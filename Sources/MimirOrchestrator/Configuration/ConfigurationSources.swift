@@ -44,8 +44,8 @@ public struct ConfigurationSources {
             if seconds == nil { problems.append("\(variable) must be a number of seconds, got \"\(text)\"") }
         }
         guard let seconds else { return current }
-        guard seconds >= 0, seconds.isFinite else {
-            problems.append("\(variable) must be a non-negative number of seconds, got \(seconds)")
+        guard seconds >= 0, seconds <= 1e9 else {
+            problems.append("\(variable) must be a number of seconds from 0 to 1e9, got \(seconds)")
             return current
         }
         return .milliseconds(Int64((seconds * 1000).rounded()))

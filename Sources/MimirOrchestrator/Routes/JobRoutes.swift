@@ -40,8 +40,10 @@ struct JobRoutes: Sendable {
     }
 
     private func id(_ context: OrchestratorRequestContext) throws(APIError) -> String {
-        guard let id = context.parameters.get("id"), !id.isEmpty, id.utf8.count <= 128 else {
-            throw APIError.badRequest("invalid_id", "a job id is 1 to 128 characters")
+        guard let id = context.parameters.get("id"), (1...128).contains(id.utf8.count),
+            id.utf8.allSatisfy({ $0 > 32 && $0 < 127 })
+        else {
+            throw APIError.badRequest("invalid_id", "a job id is 1 to 128 visible ASCII characters")
         }
         return id
     }

@@ -78,9 +78,17 @@ struct WorkerRoutes: Sendable {
         if !["idle", "busy", "draining"].contains(status) {
             problems.add("status", "must be idle, busy or draining, got \"\(status)\"")
         }
-        let running = fields["running_jobs"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        if let value = fields["running_jobs"], value.arrayValue == nil {
-            problems.add("running_jobs", "must be an array of job ids, got \(value.typeName)")
+        var running: [String] = []
+        if let value = fields["running_jobs"] {
+            if let items = value.arrayValue {
+                for (index, item) in items.enumerated() {
+                    if let id = problems.string(item, at: "running_jobs[\(index)]", nonEmpty: true) {
+                        running.append(id)
+                    }
+                }
+            } else {
+                problems.add("running_jobs", "must be an array of job ids, got \(value.typeName)")
+            }
         }
         guard problems.isEmpty else { throw problems.error(code: "invalid_worker") }
         let known = try await run { () async throws(QueueError) in
@@ -181,6 +189,7 @@ enum WorkerRegistration {
         _ = fields["image"].flatMap { problems.string($0, at: "image", nonEmpty: true) }
         if fields["image"] == nil { problems.add("image", "required: the worker image (MIMIR_WORKER_IMAGE)") }
         if let slots = fields["slots"] { _ = problems.integer(slots, at: "slots", in: 1...1024) }
+        for name in ["host", "version"] { _ = fields[name].flatMap { problems.string($0, at: name, nonEmpty: false) } }
         CapabilityDocumentRules.checkResources(fields["resources"], at: "resources", &problems)
         CapabilityDocumentRules.checkCapabilities(fields["capabilities"], at: "capabilities", &problems)
         guard problems.isEmpty else { throw problems.error(code: "invalid_worker") }

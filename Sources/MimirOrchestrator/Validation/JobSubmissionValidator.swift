@@ -1,5 +1,6 @@
 import MimirCore
 import MimirQueue
+import MimirStorage
 
 /// Checks a submitted job document field by field and turns it into a `NewJob`. Every problem
 /// is reported at once, each naming its field; unknown fields are refused rather than ignored,
@@ -118,14 +119,13 @@ struct JobSubmissionValidator: Sendable {
     static func requirements(of spec: JSONValue) -> JobRequirements {
         let range = spec["task_spec"]?["executor_version"]?.stringValue.flatMap { try? VersionRange($0) }
         let resources = spec["resource_requirements"]
-        func quantity(_ key: String) -> Double? {
-            resources?[key]?.stringValue.flatMap(KubernetesQuantity.init).map(\.value)
+        func quantity(_ key: String) -> KubernetesQuantity? {
+            resources?[key]?.stringValue.flatMap(KubernetesQuantity.init)
         }
         return JobRequirements(
             minimumVersion: range?.lower.map(VersionRange.number), belowVersion: range?.upper.map(VersionRange.number),
             gpu: resources?["gpu"]?.boolValue == true,
-            cpuMillicores: quantity("cpu").map { Int64(($0 * 1000).rounded(.up)) },
-            memoryBytes: quantity("memory").map { Int64($0.rounded(.up)) })
+            cpuMillicores: quantity("cpu")?.thousandths(.up), memoryBytes: quantity("memory")?.whole(.up))
     }
 
     private func taskSpec(_ value: JSONValue?, _ problems: inout Problems) -> [String: JSONValue] {
@@ -180,6 +180,11 @@ struct JobSubmissionValidator: Sendable {
                 problems.add("resource_requirements.\(key)", "must be greater than zero, got \"\(text)\"")
                 continue
             }
+            guard quantity.isWithinLimits else {
+                problems.add(
+                    "resource_requirements.\(key)", "\"\(text)\" is larger than any worker can offer (at most 9e15)")
+                continue
+            }
             resources[key] = .string(text)
         }
         if let gpu = fields["gpu"] {
@@ -199,7 +204,12 @@ struct JobSubmissionValidator: Sendable {
         if let inputs = fields["input_datasets"] {
             if let list = inputs.arrayValue {
                 for (index, item) in list.enumerated() {
-                    _ = problems.string(item, at: "data_access.input_datasets[\(index)]", nonEmpty: true)
+                    let field = "data_access.input_datasets[\(index)]"
+                    if let reference = problems.string(item, at: field, nonEmpty: true),
+                        let problem = ProjectStorage.referenceProblem(reference, direction: .input)
+                    {
+                        problems.add(field, problem)
+                    }
                 }
                 access["input_datasets"] = inputs
             } else {
@@ -209,6 +219,9 @@ struct JobSubmissionValidator: Sendable {
         if let output = fields["output_location"],
             let text = problems.string(output, at: "data_access.output_location", nonEmpty: true)
         {
+            if let problem = ProjectStorage.referenceProblem(text, direction: .output) {
+                problems.add("data_access.output_location", problem)
+            }
             access["output_location"] = .string(text)
         }
         return .object(access)
