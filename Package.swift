@@ -117,7 +117,8 @@ let package = Package(
         .target(
             name: "MimirOrchestrator",
             dependencies: [
-                "MimirQueue", "MimirCore", "MimirJSONSchema", "MimirTwin", "MimirScaling", "MimirKubernetes", "MimirStorage",
+                "MimirQueue", "MimirCore", "MimirJSONSchema", "MimirTwin", "MimirScaling", "MimirKubernetes",
+                "MimirStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
