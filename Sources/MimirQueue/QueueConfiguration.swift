@@ -18,6 +18,9 @@ public struct QueueConfiguration: Sendable {
     public var logLinesPerJob: Int
     /// Expired leases and due retries handled per reaper pass.
     public var reapBatch: Int
+    /// Crashes of its executor (`JobErrorKind.crashed`) after which a job is a poison pill: it goes
+    /// to the dead letter instead of being retried, so one bad input cannot crash workers forever.
+    public var maxCrashes: Int
     /// A value in [0, 1) for backoff jitter; injectable for tests.
     public var jitter: @Sendable () -> Double
 
@@ -25,7 +28,7 @@ public struct QueueConfiguration: Sendable {
         namespace: String = "mimir", leaseDuration: Duration = .seconds(15), backoffBase: Duration = .seconds(1),
         backoffCap: Duration = .seconds(300), retention: Duration = .seconds(7 * 86_400),
         idempotencyKeyLifetime: Duration = .seconds(86_400), logLinesPerJob: Int = 1000, reapBatch: Int = 500,
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        maxCrashes: Int = 3, jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.namespace = namespace
         self.leaseDuration = leaseDuration
@@ -35,6 +38,7 @@ public struct QueueConfiguration: Sendable {
         self.idempotencyKeyLifetime = idempotencyKeyLifetime
         self.logLinesPerJob = logLinesPerJob
         self.reapBatch = reapBatch
+        self.maxCrashes = max(1, maxCrashes)
         self.jitter = jitter
     }
 }
