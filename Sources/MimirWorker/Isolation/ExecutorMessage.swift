@@ -37,7 +37,8 @@ enum ExecutorMessage: Sendable {
         case .outcome(let outcome):
             [
                 "outcome": [
-                    "status": .string(outcome.status.rawValue), "message": outcome.message.map(JSONValue.string) ?? .null,
+                    "status": .string(outcome.status.rawValue),
+                    "message": outcome.message.map(JSONValue.string) ?? .null,
                     "result": outcome.result ?? .null,
                     "artifacts": .array(
                         outcome.artifacts.map {

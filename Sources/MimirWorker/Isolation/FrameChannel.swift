@@ -30,7 +30,8 @@ struct FrameChannel: Sendable {
     func write(_ message: JSONValue) throws(Failure) {
         let body = Array(message.jsonText().utf8)
         guard body.count <= Self.maximumFrameBytes else {
-            throw Failure(description: "message of \(body.count) bytes exceeds the \(Self.maximumFrameBytes)-byte limit")
+            throw Failure(
+                description: "message of \(body.count) bytes exceeds the \(Self.maximumFrameBytes)-byte limit")
         }
         let length = UInt32(body.count)
         var bytes: [UInt8] = [

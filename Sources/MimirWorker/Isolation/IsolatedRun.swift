@@ -16,7 +16,8 @@ extension ExecutorProcessPool {
         cancellation: CancellationToken
     ) -> ExecutionOutcome {
         let started = ContinuousClock.now
-        let name = "plugin \(executor.plugin.name) \(executor.plugin.version) (\(executor.manifest.jobType) "
+        let name =
+            "plugin \(executor.plugin.name) \(executor.plugin.version) (\(executor.manifest.jobType) "
             + "\(executor.manifest.version))"
         func ended(_ status: ExecutionOutcome.Status, _ message: String) -> ExecutionOutcome {
             ExecutionOutcome(status: status, message: message, duration: ContinuousClock.now - started)
