@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -177,11 +176,17 @@ final class ExecutorProcess: Sendable {
         }
     }
 
-    /// Resident memory now, from /proc/<pid>/statm (its second field, in pages).
+    /// Resident memory now, from /proc/<pid>/statm (its second field, in pages). Read with
+    /// read(2): procfs files report a size of 0, which whole-file readers take at its word.
     func residentBytes() -> Int64? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return nil }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int64(fields[1]) else { return nil }
+        let file = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return nil }
+        defer { close(file) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(file, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        let fields = buffer.prefix(count).split(separator: UInt8(ascii: " "))
+        guard fields.count > 1, let pages = Int64(String(decoding: fields[1], as: UTF8.self)) else { return nil }
         return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

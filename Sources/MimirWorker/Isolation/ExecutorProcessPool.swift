@@ -17,6 +17,9 @@ public final class ExecutorProcessPool: Sendable {
 
     private struct State {
         var idle: [ExecutorProcess] = []
+        /// Processes being started in the background; a slot waits for one rather than start
+        /// another (with one slot, two would run where one was meant to).
+        var starting = 0
         var closed = false
         /// Starts that failed in a row, and when the next may be tried.
         var startFailures = 0
@@ -57,8 +60,12 @@ public final class ExecutorProcessPool: Sendable {
     /// A live process ready for a job: a warm one, or a new one when none is.
     func checkOut() throws(Failure) -> ExecutorProcess {
         while true {
-            let (closed, candidate) = state.withLock { ($0.closed, $0.idle.popLast()) }
+            let (closed, starting, candidate) = state.withLock { ($0.closed, $0.starting, $0.idle.popLast()) }
             guard !closed else { throw Failure(description: "the worker is shutting down") }
+            if candidate == nil, starting > 0 {
+                usleep(2_000)
+                continue
+            }
             guard let candidate else {
                 do {
                     return try start()
@@ -112,8 +119,14 @@ public final class ExecutorProcessPool: Sendable {
 
     /// Starts one process in the background and keeps it warm.
     private func replenish() {
+        let proceed = state.withLock { state in
+            guard !state.closed else { return false }
+            state.starting += 1
+            return true
+        }
+        guard proceed else { return }
         let thread = Thread { [self] in
-            guard !state.withLock({ $0.closed }) else { return }
+            defer { state.withLock { $0.starting -= 1 } }
             do {
                 keep(try start())
             } catch {

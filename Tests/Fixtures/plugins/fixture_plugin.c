@@ -467,8 +467,9 @@ static mimir_status segfault_execute(void *instance, const mimir_host_api *host,
     (void)instance;
     (void)job;
     host->log(ctx, MIMIR_LOG_INFO, "about to write through a NULL pointer");
-    /* A volatile pointer the compiler cannot prove NULL: a real SIGSEGV, not a trap. */
-    int *volatile nowhere = NULL;
+    /* A volatile store through a pointer the compiler cannot prove NULL: a real SIGSEGV (gcc -O2
+     * drops a plain store through it as undefined behaviour). */
+    volatile int *volatile nowhere = NULL;
     *nowhere = 42;
     return MIMIR_OK;
 }
@@ -500,6 +501,9 @@ static mimir_status hang_execute(void *instance, const mimir_host_api *host, mim
     return MIMIR_OK;
 }
 
+/* Where the leak escapes to: without it gcc drops the malloc and the memset. */
+static void *volatile last_leak;
+
 static mimir_status leak_execute(void *instance, const mimir_host_api *host, mimir_context *ctx,
                                  const mimir_job_input *job) {
     (void)instance;
@@ -513,6 +517,7 @@ static mimir_status leak_execute(void *instance, const mimir_host_api *host, mim
     if (block == NULL)
         return fail(host, ctx, MIMIR_ERROR_RETRYABLE, "out of memory");
     memset(block, 1, (size_t)mb << 20); /* resident, not just reserved; never freed */
+    last_leak = block;
     return set_result(host, ctx, json_pack("{s:i, s:I}", "pid", (int)getpid(), "leaked_mb", mb));
 }
 
