@@ -142,6 +142,7 @@ public final class ExecutorProcessPool: Sendable {
         let wait = state.withLock { $0.nextStart - ContinuousClock.now }
         if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.milliseconds) / 1000) }
         do throws(ExecutorProcess.Failure) {
+            let started = ContinuousClock.now
             let process = try ExecutorProcess(executable: settings.executable, arguments: settings.arguments)
             let answer: FrameChannel.ReadResult
             do {
@@ -161,6 +162,9 @@ public final class ExecutorProcessPool: Sendable {
                     description: "executor process \(process.pid) \(how); see the worker's log for its output")
             }
             state.withLock { $0.startFailures = 0 }
+            logger.info(
+                "executor process ready",
+                metadata: ["pid": "\(process.pid)", "milliseconds": "\((ContinuousClock.now - started).milliseconds)"])
             return process
         } catch {
             state.withLock { state in
