@@ -5,6 +5,8 @@
 # `mimir-worker serve` processes with SLOTS slots each, in a release build, Redis without
 # persistence, all on this machine. Prints one JSON line per run: jobs/s over the whole span
 # (first submission to last completion) and submit→start, submit→done p50/p99 in milliseconds.
+# Workers run executors in executor processes (the default); MIMIR_WORKER_ISOLATION=none runs them
+# inside the workers, for comparison (docs/executor-isolation.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 jobs=${1:-2000}

@@ -39,7 +39,9 @@ SEMVER_PATTERN = (
     rf"^{_NUM}\.{_NUM}\.{_NUM}(-{_ID}(\.{_ID})*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$"
 )
 STATUSES = ["queued", "running", "succeeded", "failed", "cancelled", "dead"]
-ERROR_KINDS = ["retryable_failure", "permanent_failure", "invalid_input", "timed_out", "lease_expired", "cancelled"]
+ERROR_KINDS = [
+    "retryable_failure", "permanent_failure", "invalid_input", "timed_out", "lease_expired", "cancelled", "crashed",
+]
 
 
 def ts(description):
@@ -56,7 +58,7 @@ A job moves only along these transitions (anything else is refused with 409 `ill
 | running | succeeded | the worker reports `succeeded` (`progress` becomes 1) |
 | running | failed | the worker reports `failed` without `retryable: true` |
 | running | queued | the worker reports a retryable failure with attempts left (the job waits until `run_after`: a random delay between half and all of min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS × 2^(attempts−1))), or its lease expires with attempts left (re-queued at once) |
-| running | dead | a retryable failure, or an expired lease, on the last attempt (the dead letter) |
+| running | dead | a retryable failure, or an expired lease, on the last attempt (the dead letter); or a crash of the executor that makes `crashes` reach MAX_CRASHES (a poison pill), whatever attempts are left |
 | running | cancelled | the worker reports `cancelled` (normally after `cancel_requested` became true through `POST /api/jobs/{id}/cancel`, which answers 202), or the lease of a job whose cancellation was requested expires |
 | failed, dead | queued | `POST /api/jobs/{id}/retry`: `attempts` back to 0, `manual_retries` + 1 |
 
@@ -117,7 +119,9 @@ schemas["JobErrorKind"] = {
     "description": (
         "Why an attempt ended as it did: `retryable_failure` and `permanent_failure` (the defaults of a failed "
         "report, by `retryable`), `invalid_input` and `timed_out` (reported by workers), `lease_expired` (the "
-        "worker stopped renewing its lease), `cancelled` (cancelled while queued, or confirmed by the worker)."
+        "worker stopped renewing its lease), `cancelled` (cancelled while queued, or confirmed by the worker), "
+        "`crashed` (the executor's process died mid-job: retried, and counted in `crashes`; at MAX_CRASHES the job "
+        "goes to the dead letter as a poison pill)."
     ),
 }
 
@@ -285,7 +289,7 @@ schemas["Job"] = {
         "id", "type", "status", "priority", "project_id", "task_spec", "resource_requirements", "data_access",
         "attempts", "max_attempts", "created_at", "updated_at", "started_at", "finished_at", "run_after",
         "lease_expires_at", "worker_id", "progress", "progress_message", "result", "error", "error_kind",
-        "last_error", "cancel_requested", "logs_dropped", "manual_retries", "idempotency_key",
+        "last_error", "cancel_requested", "logs_dropped", "manual_retries", "crashes", "idempotency_key",
     ],
     "properties": {
         "id": {"type": "string", "minLength": 1, "description": "Assigned by the server (a lowercase UUID)."},
@@ -341,6 +345,15 @@ schemas["Job"] = {
         },
         "logs_dropped": {"type": "integer", "minimum": 0, "description": "Log lines dropped to keep LOG_LINES_PER_JOB."},
         "manual_retries": {"type": "integer", "minimum": 0, "description": "Times the job was retried through the API."},
+        "crashes": {
+            "type": "integer",
+            "minimum": 0,
+            "description": (
+                "Attempts whose executor process crashed (died by a signal or exited mid-job) since submission or "
+                "the last manual retry. At MAX_CRASHES (default 3) the job goes to the dead letter with the error "
+                "\"poison pill: crashed its executor N times (last: ...)\"."
+            ),
+        },
         "idempotency_key": {"type": ["string", "null"], "description": "The Idempotency-Key it was submitted with."},
         "waiting_reason": {
             "type": ["string", "null"],
@@ -377,6 +390,7 @@ schemas["Job"] = {
             "cancel_requested": False,
             "logs_dropped": 0,
             "manual_retries": 0,
+            "crashes": 0,
             "idempotency_key": None,
         }
     ],

@@ -240,6 +240,7 @@ public final class JobQueue: Sendable {
                 jobID, workerID, String(clock.nowMilliseconds()), status, result, error, kind, retryable ? "1" : "0",
                 String(configuration.backoffBase.milliseconds), String(configuration.backoffCap.milliseconds),
                 String(min(max(configuration.jitter(), 0), 0.999_999)), String(configuration.retention.wholeSeconds),
+                String(configuration.maxCrashes),
             ], jobID: jobID, caller: workerID)
         guard let next = reply.string.flatMap(JobStatus.init(rawValue:)) else {
             throw .corrupt("mimir_finish answered \(reply)")

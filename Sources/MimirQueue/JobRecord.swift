@@ -31,6 +31,8 @@ public struct JobRecord: Sendable, Hashable {
     public var idempotencyKey: String?
     public var logsDropped: Int
     public var manualRetries: Int
+    /// Attempts whose executor process crashed (since submission or the last manual retry).
+    public var crashes: Int
 
     /// Builds a record from `HGETALL` field/value pairs; `nil` when required fields are missing.
     init?(fields: [String: String]) {
@@ -62,6 +64,7 @@ public struct JobRecord: Sendable, Hashable {
         idempotencyKey = fields["idempotency_key"].flatMap { $0.isEmpty ? nil : $0 }
         logsDropped = fields["logs_dropped"].flatMap { Int($0) } ?? 0
         manualRetries = fields["manual_retries"].flatMap { Int($0) } ?? 0
+        crashes = fields["crashes"].flatMap { Int($0) } ?? 0
     }
 }
 

@@ -51,4 +51,8 @@ public enum JobErrorKind: String, Sendable, Hashable, Codable {
     case timedOut = "timed_out"
     case leaseExpired = "lease_expired"
     case cancelled
+    /// The executor's process died mid-job (a signal or an unexpected exit). Retried like a
+    /// retryable failure, and counted: after `QueueConfiguration.maxCrashes` the job is a poison
+    /// pill and goes to the dead letter whatever attempts it has left.
+    case crashed
 }

@@ -20,6 +20,9 @@ public struct QueueConfiguration: Sendable {
     public var maxQueuedPerType: Int
     /// Expired leases and due retries handled per reaper pass.
     public var reapBatch: Int
+    /// Crashes of its executor (`JobErrorKind.crashed`) after which a job is a poison pill: it goes
+    /// to the dead letter instead of being retried, so one bad input cannot crash workers forever.
+    public var maxCrashes: Int
     /// A value in [0, 1) for backoff jitter; injectable for tests.
     public var jitter: @Sendable () -> Double
 
@@ -27,8 +30,7 @@ public struct QueueConfiguration: Sendable {
         namespace: String = "mimir", leaseDuration: Duration = .seconds(15), backoffBase: Duration = .seconds(1),
         backoffCap: Duration = .seconds(300), retention: Duration = .seconds(7 * 86_400),
         idempotencyKeyLifetime: Duration = .seconds(86_400), logLinesPerJob: Int = 1000,
-        maxQueuedPerType: Int = 100_000,
-        reapBatch: Int = 500,
+        maxQueuedPerType: Int = 100_000, reapBatch: Int = 500, maxCrashes: Int = 3,
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.namespace = namespace
@@ -40,6 +42,7 @@ public struct QueueConfiguration: Sendable {
         self.logLinesPerJob = logLinesPerJob
         self.maxQueuedPerType = maxQueuedPerType
         self.reapBatch = reapBatch
+        self.maxCrashes = max(1, maxCrashes)
         self.jitter = jitter
     }
 }

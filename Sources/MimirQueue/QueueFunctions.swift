@@ -226,7 +226,9 @@ enum QueueFunctions {
 
         -- Ends an attempt. args: ns, id, worker, now, outcome (succeeded|failed|cancelled),
         -- result JSON ('' for none), error, error kind, retryable (1|0), backoff base ms,
-        -- backoff cap ms, jitter in [0,1), retention seconds. Returns the new status.
+        -- backoff cap ms, jitter in [0,1), retention seconds, crashes that make a poison pill.
+        -- An attempt whose executor crashed (kind 'crashed') counts on the job; at the limit the
+        -- job goes to the dead letter even with attempts left. Returns the new status.
         redis.register_function('mimir_finish', function(keys, args)
           local ns, id, worker, now, outcome = args[1], args[2], args[3], tonumber(args[4]), args[5]
           local job = jobkey(ns, id)
@@ -235,7 +237,18 @@ enum QueueFunctions {
           if f[1] ~= 'running' then return illegal(f[1], outcome) end
           if f[2] ~= worker then return redis.error_reply('NOTOWNER ' .. tostring(f[2])) end
           local to, run_after = outcome, nil
-          if outcome == 'failed' and args[9] == '1' then
+          local poisoned = false
+          if outcome == 'failed' and args[8] == 'crashed' then
+            local crashes = redis.call('HINCRBY', job, 'crashes', 1)
+            local limit = tonumber(args[14]) or 3
+            if crashes >= limit then
+              poisoned = true
+              args[7] = 'poison pill: crashed its executor ' .. crashes .. ' times (last: ' .. args[7] .. ')'
+            end
+          end
+          if poisoned then
+            to = 'dead'
+          elseif outcome == 'failed' and args[9] == '1' then
             local attempts, max = tonumber(f[3]), tonumber(f[4])
             if attempts < max then
               local delay = math.min(tonumber(args[11]), tonumber(args[10]) * 2 ^ (attempts - 1))
@@ -299,7 +312,7 @@ enum QueueFunctions {
           redis.call('PERSIST', ns .. ':logs:' .. id)
           if f[4] then redis.call('HSET', job, 'last_error', f[4]) end
           redis.call('HDEL', job, 'error', 'error_kind', 'finished_at', 'result', 'cancel_requested', 'worker_id')
-          redis.call('HSET', job, 'attempts', '0', 'progress', '0', 'progress_message', '')
+          redis.call('HSET', job, 'attempts', '0', 'crashes', '0', 'progress', '0', 'progress_message', '')
           redis.call('HINCRBY', job, 'manual_retries', 1)
           enqueue(ns, id, f[2], tonumber(f[3]))
           move(ns, id, f[1], 'queued', now)

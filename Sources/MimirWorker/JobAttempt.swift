@@ -10,6 +10,8 @@ import MimirQueue
 struct JobAttempt {
     let job: JobRecord
     let executor: LoadedExecutor
+    /// In this process or in an executor process.
+    let isolation: ExecutorIsolation
     let queue: JobQueue
     let configuration: WorkerConfiguration
     let logger: Logger
@@ -21,7 +23,7 @@ struct JobAttempt {
         let cancellation = CancellationToken()
         let request = Self.request(for: job)
         let outcome = await withTaskGroup(of: ExecutionOutcome?.self) { group in
-            group.addTask { await Self.execute(executor, request, reporter, cancellation) }
+            group.addTask { await Self.execute(executor, isolation, request, reporter, cancellation) }
             group.addTask {
                 await renewWhileRunning(reporter, cancellation)
                 return nil
@@ -36,15 +38,22 @@ struct JobAttempt {
         await report(outcome, reporter)
     }
 
-    /// Runs the executor on a dedicated thread: it blocks for as long as the job takes, which must
-    /// never be a thread of Swift concurrency's small pool.
+    /// Runs the executor — or, isolated, supervises the process that runs it — on a dedicated
+    /// thread: it blocks for as long as the job takes, which must never be a thread of Swift
+    /// concurrency's small pool.
     private static func execute(
-        _ executor: LoadedExecutor, _ request: ExecutionRequest, _ reporter: AttemptReporter,
-        _ cancellation: CancellationToken
+        _ executor: LoadedExecutor, _ isolation: ExecutorIsolation, _ request: ExecutionRequest,
+        _ reporter: AttemptReporter, _ cancellation: CancellationToken
     ) async -> ExecutionOutcome {
         await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: executor.run(request, observer: reporter, cancellation: cancellation))
+                let outcome =
+                    switch isolation {
+                    case .none: executor.run(request, observer: reporter, cancellation: cancellation)
+                    case .processes(let pool):
+                        pool.run(executor, request, observer: reporter, cancellation: cancellation)
+                    }
+                continuation.resume(returning: outcome)
             }
             thread.stackSize = 8 << 20
             thread.start()
@@ -126,6 +135,10 @@ struct JobAttempt {
             return .failed(message: message, kind: .invalidInput, retryable: false, result: outcome.result)
         case .timedOut:
             return .failed(message: message, kind: .timedOut, retryable: false, result: outcome.result)
+        case .crashed:
+            // Retried like a transient failure, but counted: the queue dead-letters a job that
+            // keeps crashing its executor (a poison pill) whatever attempts it has left.
+            return .failed(message: message, kind: .crashed, retryable: true, result: outcome.result)
         case .cancelled where handedBack:
             // Stopped because this worker is shutting down: back to the queue, not cancelled.
             return .failed(

@@ -10,6 +10,7 @@ import Synchronization
 public final class WorkerRuntime: Sendable {
     public let configuration: WorkerConfiguration
     private let registry: ExecutorRegistry
+    private let isolation: ExecutorIsolation
     private let queue: JobQueue
     private let logger: Logger
     /// Ids of the jobs running now.
@@ -20,11 +21,14 @@ public final class WorkerRuntime: Sendable {
     private let stopping = CancellationToken()
 
     /// With `orchestratorURL`, the worker registers there (as `image`) and heartbeats, presenting
-    /// `orchestratorToken` (the worker credential) when the API asks for one.
+    /// `orchestratorToken` (the worker credential) when the API asks for one. The registry says
+    /// what the worker serves; `isolation` says where executors run.
     public init(
-        configuration: WorkerConfiguration, registry: ExecutorRegistry, queue: JobQueue, logger: Logger,
-        orchestratorURL: String? = nil, orchestratorToken: String? = nil, image: String = "local"
+        configuration: WorkerConfiguration, registry: ExecutorRegistry, isolation: ExecutorIsolation = .none,
+        queue: JobQueue, logger: Logger, orchestratorURL: String? = nil, orchestratorToken: String? = nil,
+        image: String = "local"
     ) {
+        self.isolation = isolation
         self.registration = orchestratorURL.map { url in
             OrchestratorRegistration(
                 baseURL: url.hasSuffix("/") ? String(url.dropLast()) : url,
@@ -114,7 +118,8 @@ public final class WorkerRuntime: Sendable {
                 running.withLock { _ = $0.insert(job.id) }
                 idleSince.withLock { $0 = nil }
                 let attempt = JobAttempt(
-                    job: job, executor: executor, queue: queue, configuration: configuration, logger: logger,
+                    job: job, executor: executor, isolation: isolation, queue: queue, configuration: configuration,
+                    logger: logger,
                     stopping: stopping)
                 group.addTask {
                     await attempt.run()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import Foundation
 import Logging
 import MimirCore
 import MimirPluginHost
@@ -59,6 +60,30 @@ struct ServeCommand: ParsableCommand {
     var idleTimeoutSeconds: Double?
     @Option(help: "On SIGTERM, seconds running jobs may take before they are handed back. Default 30.")
     var drainSeconds: Double = 30
+    @Option(
+        help: """
+            Where executors run: process (supervised child processes, one per slot: a plugin that crashes fails \
+            its job, not the worker) or none (in the worker itself). Default: $MIMIR_WORKER_ISOLATION, else process.
+            """)
+    var isolation: String?
+    @Option(
+        help:
+            "Replace an executor process after this many jobs (0: never). Default: $MIMIR_MAX_JOBS_PER_EXECUTOR, else 0."
+    )
+    var maxJobsPerExecutor: Int?
+    @Option(
+        help: """
+            Replace an executor process whose resident memory is above this many MiB after a job (0: never). \
+            Default: $MIMIR_MAX_EXECUTOR_MEMORY_MB, else 1024.
+            """)
+    var maxExecutorMemoryMb: Int?
+    @Option(
+        help:
+            "Seconds a cancelled or timed-out job may take to stop before its executor process is killed. Default 5."
+    )
+    var killGraceSeconds: Double = 5
+    @Option(help: "Executor crashes after which a job goes to the dead letter. Default: $MAX_CRASHES, else 3.")
+    var maxCrashes: Int?
 
     /// Blocks the main thread (never a thread of the concurrency pool) until the worker stops.
     func run() throws {
@@ -112,10 +137,14 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ValidationError("REDIS_URL: \(error)")
         }
+        let crashes = maxCrashes ?? Environment.value("MAX_CRASHES").flatMap { Int($0) } ?? 3
+        guard crashes >= 1 else { throw ValidationError("--max-crashes must be at least 1, got \(crashes)") }
+        let isolation = try executorIsolation(slots: slotCount, logger: logger)
         let redis = RedisClient(configuration: redisConfiguration, poolSize: max(2, slotCount + 1), logger: logger)
         let queue = JobQueue(
             redis: redis,
-            configuration: QueueConfiguration(namespace: namespace, leaseDuration: .milliseconds(Int64(lease * 1000))),
+            configuration: QueueConfiguration(
+                namespace: namespace, leaseDuration: .milliseconds(Int64(lease * 1000)), maxCrashes: crashes),
             clock: SystemQueueClock(), logger: logger)
         let offered = try Resources.offered(gpus: gpus, cpu: cpu, memory: memory)
         let runtime = WorkerRuntime(
@@ -125,7 +154,7 @@ struct ServeCommand: ParsableCommand {
                 drainGrace: .milliseconds(Int64(drainSeconds * 1000)), gpus: offered.gpus,
                 cpuMillicores: offered.cpuMillicores, memoryBytes: offered.memoryBytes,
                 idleTimeout: idleTimeout.map { .milliseconds(Int64($0 * 1000)) }),
-            registry: registry, queue: queue, logger: logger,
+            registry: registry, isolation: isolation, queue: queue, logger: logger,
             orchestratorURL: orchestratorURL
                 ?? Environment.value("MIMIR_ORCHESTRATOR_URL").flatMap { $0.isEmpty ? nil : $0 },
             orchestratorToken: try Self.workerToken(),
@@ -137,9 +166,53 @@ struct ServeCommand: ParsableCommand {
             source.resume()
             return source
         }
+        if case .processes(let pool) = isolation { pool.prefork() }
         await runtime.run()
+        if case .processes(let pool) = isolation { pool.shutdown() }
         for source in signals { source.cancel() }
         await redis.shutdown()
+    }
+
+    /// The executor processes (the default), or none with `--isolation none`.
+    private func executorIsolation(slots: Int, logger: Logger) throws -> ExecutorIsolation {
+        let mode =
+            isolation ?? Environment.value("MIMIR_WORKER_ISOLATION").flatMap { $0.isEmpty ? nil : $0 } ?? "process"
+        switch mode {
+        case "none":
+            return .none
+        case "process":
+            break
+        default:
+            throw ValidationError("--isolation must be process or none, got \(mode)")
+        }
+        let jobsPerProcess =
+            maxJobsPerExecutor ?? Environment.value("MIMIR_MAX_JOBS_PER_EXECUTOR").flatMap { Int($0) } ?? 0
+        let memoryMiB =
+            maxExecutorMemoryMb ?? Environment.value("MIMIR_MAX_EXECUTOR_MEMORY_MB").flatMap { Int($0) } ?? 1024
+        guard jobsPerProcess >= 0, memoryMiB >= 0 else {
+            throw ValidationError("--max-jobs-per-executor and --max-executor-memory-mb must be ≥ 0")
+        }
+        guard killGraceSeconds >= 0 else {
+            throw ValidationError("--kill-grace-seconds must be ≥ 0, got \(killGraceSeconds)")
+        }
+        guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
+            throw WorkerFailure(
+                description: "cannot find this program's path (/proc/self/exe) to start executor processes")
+        }
+        // The child loads the same plugins with the same settings; the environment (REDIS_URL,
+        // MIMIR_PLUGIN_CONFIG, ...) is inherited.
+        var arguments = ["executor-process", "--plugin-dir", try directory.resolved()]
+        if let dataDir = options.dataDir { arguments += ["--data-dir", dataDir] }
+        if let pluginConfig = options.pluginConfig { arguments += ["--plugin-config", pluginConfig] }
+        if let logLevel = options.logLevel { arguments += ["--log-level", logLevel] }
+        return .processes(
+            ExecutorProcessPool(
+                settings: ExecutorProcessSettings(
+                    executable: executable, arguments: arguments, processes: slots,
+                    maximumJobsPerProcess: jobsPerProcess == 0 ? nil : jobsPerProcess,
+                    maximumResidentBytes: memoryMiB == 0 ? nil : Int64(memoryMiB) << 20,
+                    killGrace: .milliseconds(Int64(killGraceSeconds * 1000))),
+                logger: logger))
     }
 
     private var resolvedRedisURL: String {

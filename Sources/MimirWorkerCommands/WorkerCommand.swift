@@ -9,6 +9,7 @@ public struct WorkerCommand: ParsableCommand {
         version: MimirVersion.current,
         subcommands: [
             PluginsCommand.self, InspectCommand.self, RunCommand.self, ServeCommand.self, DeclareCommand.self,
+            ExecutorProcessCommand.self,
         ])
 
     public init() {}

@@ -39,6 +39,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long finished jobs are kept, seconds ($JOB_RETENTION_SECONDS, default 604800).")
     var jobRetentionSeconds: Double?
     @Option(help: "Log lines kept per job ($LOG_LINES_PER_JOB, default 1000).") var logLinesPerJob: Int?
+    @Option(help: "Executor crashes after which a job goes to the dead letter ($MAX_CRASHES, default 3).")
+    var maxCrashes: Int?
     @Option(help: "Largest request body in bytes ($MAX_BODY_BYTES, default 1048576).") var maxBodyBytes: Int?
     @Option(help: "Reaper interval in seconds ($REAPER_INTERVAL_SECONDS, default 1).") var reaperIntervalSeconds:
         Double?
@@ -110,6 +112,7 @@ struct Serve: AsyncParsableCommand {
             jobRetentionSeconds, "JOB_RETENTION_SECONDS", settings.queue.retention)
         settings.queue.logLinesPerJob = sources.integer(
             logLinesPerJob, "LOG_LINES_PER_JOB", settings.queue.logLinesPerJob)
+        settings.queue.maxCrashes = sources.integer(maxCrashes, "MAX_CRASHES", settings.queue.maxCrashes)
         settings.maxBodyBytes = sources.integer(maxBodyBytes, "MAX_BODY_BYTES", settings.maxBodyBytes)
         settings.queue.maxQueuedPerType = sources.integer(
             maxQueuedPerType, "MAX_QUEUED_PER_TYPE", settings.queue.maxQueuedPerType)

@@ -34,6 +34,34 @@ final class WorkerProcess: Sendable {
 
     static let jobTypes = ["--job-types", "fixture_echo,fixture_serial,ml_training"]
 
+    /// A plugin folder holding the good fixture and the faulty one (fixture_segfault, fixture_abort,
+    /// fixture_exit, fixture_hang, fixture_leak), and the job types an orchestrator must accept.
+    static func faultyPlugins() throws -> String {
+        let directory = BuildProducts.path("test-fixtures")
+        _ = try fixtures.get()
+        let plugins = "\(directory)/faulty-worker-plugins"
+        try? FileManager.default.createDirectory(atPath: plugins, withIntermediateDirectories: true)
+        for name in ["good", "faulty"] where !FileManager.default.fileExists(atPath: "\(plugins)/libfixture_\(name).so")
+        {
+            try? FileManager.default.createSymbolicLink(
+                atPath: "\(plugins)/libfixture_\(name).so", withDestinationPath: "\(directory)/libfixture_\(name).so")
+        }
+        return plugins
+    }
+
+    static let faultyJobTypes = [
+        "--job-types", "fixture_echo,fixture_segfault,fixture_abort,fixture_exit,fixture_hang,fixture_leak",
+    ]
+
+    /// The worker's executor processes now (children of its pid).
+    var executorProcesses: [pid_t] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.pid)/task")) ?? []
+        return tasks.flatMap { task in
+            ((try? String(contentsOfFile: "/proc/\(process.pid)/task/\(task)/children", encoding: .utf8)) ?? "")
+                .split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+    }
+
     /// A plugin folder holding the shipped plugins named (PipelineExecution, MLTraining, ...).
     static func shippedPlugins(_ names: [String]) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plugins-\(UUID().uuidString)").path

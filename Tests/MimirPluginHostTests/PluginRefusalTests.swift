@@ -37,6 +37,11 @@ struct PluginRefusalTests {
         ("duplicate_in_plugin", ["invalid executor #1 (fixture_dup): job type declared twice in the same plugin"]),
         ("null_execute", ["invalid executor #0 (fixture_null_execute): execute function is NULL"]),
         ("init_refuses", ["init refused: missing licence file /etc/fixture.lic"]),
+        (
+            "huge_schema",
+            ["invalid executor #0 (fixture_huge_schema): parameters_schema is longer than the limit of 1048576 bytes"]
+        ),
+        ("huge_count", ["invalid descriptor: executor_count 100000 exceeds the limit of 1024"]),
     ]
 
     @Test("each bad fixture is refused with a one-line reason naming the file", arguments: cases.map(\.fixture))
@@ -62,6 +67,77 @@ struct PluginRefusalTests {
         let message = try #require(registry.refusals.first).description
         #expect(message.hasPrefix("\(path): refused: not a loadable shared library: "))
         #expect(message.contains("file too short") || message.contains("invalid ELF header"), "\(message)")
+    }
+
+    /// A copy of a real plugin in `directory`, changed by `edit`.
+    static func damagedCopy(_ name: String, in directory: String, _ edit: (inout [UInt8]) -> Void) throws -> String {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try TestEnvironment.fixture("good"))))
+        edit(&bytes)
+        let path = "\(directory)/\(name)"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test(
+        "a truncated copy of a real plugin is refused before dlopen, which would die of SIGBUS on it",
+        arguments: [10, 30])
+    func truncated(percent: Int) throws {
+        let directory = try TestEnvironment.pluginDirectory([])
+        let path = try Self.damagedCopy("libcut.so", in: directory) {
+            $0.removeLast($0.count - $0.count * percent / 100)
+        }
+        let registry = TestEnvironment.registry([path])
+        let message = try #require(registry.refusals.first).description
+        #expect(message.hasPrefix("\(path): refused: truncated library: "), "\(message)")
+        #expect(message.contains("past the end of the file"), "\(message)")
+    }
+
+    @Test("a library for another architecture or word size is refused, naming both architectures")
+    func wrongArchitecture() throws {
+        let directory = try TestEnvironment.pluginDirectory([])
+        // e_machine (bytes 18–19) patched to AArch64 (183), then the class byte to 32-bit.
+        let arm = try Self.damagedCopy("libarm.so", in: directory) {
+            $0[18] = 183
+            $0[19] = 0
+        }
+        let thirtyTwo = try Self.damagedCopy("lib32.so", in: directory) { $0[4] = 1 }
+        let registry = TestEnvironment.registry([arm, thirtyTwo])
+        let messages = registry.refusals.map(\.description)
+        #if arch(x86_64)
+            #expect(messages.first == "\(arm): refused: wrong architecture: built for AArch64; this host runs x86-64")
+        #endif
+        #expect(messages.last?.hasPrefix("\(thirtyTwo): refused: wrong architecture: a 32-bit ELF file") == true)
+    }
+
+    @Test("eight kinds of malformed plugin files side by side: each refused with its reason, good plugins serve")
+    func malformedSideBySide() throws {
+        let directory = try TestEnvironment.pluginDirectory(
+            try [
+                "no_entry", "abi_major", "bad_magic", "huge_schema", "huge_count", "init_refuses", "conflict_a",
+                "conflict_b", "good",
+            ].map { try TestEnvironment.fixture($0) })
+        _ = try Self.damagedCopy("libtruncated.so", in: directory) { $0.removeLast($0.count * 7 / 10) }
+        _ = try Self.damagedCopy("libaarch64.so", in: directory) {
+            $0[18] = 183
+            $0[19] = 0
+        }
+        let registry = try ExecutorRegistry.load(
+            directory: directory, configuration: PluginHostConfiguration(), logger: TestEnvironment.quietLogger())
+        defer { registry.shutdown() }
+        let reasons = registry.refusals.map { "\($0.reason)" }
+        for expected in [
+            "truncated library", "wrong architecture", "missing entry symbol", "plugin ABI major 2",
+            "bad descriptor magic", "longer than the limit", "exceeds the limit of 1024", "init refused",
+        ] {
+            #expect(reasons.contains { $0.hasPrefix(expected) || $0.contains(expected) }, "\(expected): \(reasons)")
+        }
+        #expect(registry.refusals.count == 8)
+        // The same job type in two files: one wins, the conflict is reported, nothing is refused for it.
+        #expect(registry.conflicts.map(\.jobType) == ["fixture_conflict"])
+        #expect(registry.jobTypes == ["fixture_conflict", "fixture_echo", "fixture_serial"])
+        let outcome = try #require(registry.executor(for: "fixture_echo")).run(
+            ExecutionRequest(jobID: "still-serving", parameters: ["message": "hi"]))
+        #expect(outcome.status == .succeeded && outcome.result?["echo"] == "hi")
     }
 
     @Test("a directory or a missing path is not a plugin file")

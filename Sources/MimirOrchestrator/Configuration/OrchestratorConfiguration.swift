@@ -59,6 +59,7 @@ public struct OrchestratorConfiguration: Sendable {
             problems.append("BACKOFF_MAX_SECONDS must be ≥ BACKOFF_BASE_SECONDS")
         }
         if queue.logLinesPerJob < 1 { problems.append("LOG_LINES_PER_JOB must be ≥ 1") }
+        if queue.maxCrashes < 1 { problems.append("MAX_CRASHES must be ≥ 1") }
         if reaperInterval < .milliseconds(10) { problems.append("REAPER_INTERVAL_SECONDS must be ≥ 0.01") }
         if !(1...1024).contains(scaling.localWorkerSlots) {
             problems.append("LOCAL_WORKER_SLOTS must be 1–1024, got \(scaling.localWorkerSlots)")

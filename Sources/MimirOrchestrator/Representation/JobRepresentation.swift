@@ -35,6 +35,7 @@ enum JobRepresentation {
             "cancel_requested": .bool(job.cancelRequested),
             "logs_dropped": .integer(Int64(job.logsDropped)),
             "manual_retries": .integer(Int64(job.manualRetries)),
+            "crashes": .integer(Int64(job.crashes)),
             "idempotency_key": text(job.idempotencyKey),
             "waiting_reason": text(waitingReason),
         ])

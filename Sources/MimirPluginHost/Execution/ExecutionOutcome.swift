@@ -12,6 +12,9 @@ public struct ExecutionOutcome: Sendable, Hashable {
         case invalidInput = "invalid_input"
         case cancelled
         case timedOut = "timed_out"
+        /// The process running the executor died mid-job (a signal, or an exit the host did not
+        /// ask for). Only seen when executors run in child processes (executor isolation).
+        case crashed
 
         public var isSuccess: Bool { self == .succeeded }
     }

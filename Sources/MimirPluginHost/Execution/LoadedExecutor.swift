@@ -148,7 +148,8 @@ public final class LoadedExecutor: Sendable {
 }
 
 extension Duration {
-    var formattedSeconds: String {
+    /// "0.5 s", "30 s": for messages.
+    public var formattedSeconds: String {
         let milliseconds = nanoseconds / 1_000_000
         return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(Double(milliseconds) / 1000) s"
     }

@@ -2,10 +2,21 @@ import MimirCore
 import MimirJSONSchema
 import PluginABI
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Turns a plugin's C descriptor into a validated `PluginManifest`. Runs only after the
 /// handshake has accepted magic, ABI version and struct size.
 struct DescriptorReader {
+    /// Limits on what a descriptor may declare, so a broken or hostile plugin cannot make the host
+    /// scan unbounded memory or compile an enormous schema (and every registration, capability
+    /// listing and image declaration carry its schemas): executors per plugin, bytes of one
+    /// parameters schema, bytes of any other string (description, build_info; names and versions
+    /// have their own, shorter, rules). Documented in docs/plugin-authors.md.
     static let maximumExecutors = 1024
+    static let maximumSchemaBytes = 1 << 20
+    static let maximumTextBytes = 64 << 10
     static let knownExecutorFlags = UInt32(MIMIR_EXECUTOR_NEEDS_GPU | MIMIR_EXECUTOR_CONCURRENT)
 
     /// The smallest executor descriptor a 1.0 plugin may declare: everything up to `execute`.
@@ -97,9 +108,16 @@ struct DescriptorReader {
             throw fail(error, jobType)
         }
 
+        let schemaText: String?
+        do {
+            schemaText = try optionalString(
+                raw.parameters_schema, field: "parameters_schema", limit: maximumSchemaBytes)
+        } catch {
+            throw fail(error, jobType)
+        }
         let schema: JSONSchema
         do {
-            if let schemaText = try optionalString(raw.parameters_schema, field: "parameters_schema") {
+            if let schemaText {
                 schema = try JSONSchema(text: schemaText)
             } else {
                 schema = try JSONSchema(.object(["type": "object"]))
@@ -137,9 +155,14 @@ struct DescriptorReader {
     }
 
     private static func optionalString(
-        _ pointer: UnsafePointer<CChar>?, field: String
+        _ pointer: UnsafePointer<CChar>?, field: String, limit: Int = maximumTextBytes
     ) throws(PluginLoadError.Reason) -> String? {
         guard let pointer else { return nil }
+        // strnlen: never reads further than one byte past the limit, whatever the plugin points at.
+        let length = strnlen(pointer, limit + 1)
+        guard length <= limit else {
+            throw .invalidDescriptor("\(field) is longer than the limit of \(limit) bytes")
+        }
         guard let value = String(validatingCString: pointer) else {
             throw .invalidDescriptor("\(field) is not valid UTF-8")
         }

@@ -41,6 +41,7 @@ public struct PluginFile: @unchecked Sendable {
     private static func load(_ path: String) throws(PluginLoadError.Reason) -> PluginFile {
         var status = stat()
         guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { throw .notAFile }
+        try ELFPreflight.check(path)
 
         // dlopen searches the library path for a name without a slash; a file name given by a
         // user means the file in the current directory.

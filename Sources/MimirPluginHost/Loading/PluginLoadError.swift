@@ -11,6 +11,10 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable, Hashabl
     public enum Reason: Error, Sendable, Hashable, CustomStringConvertible {
         case notAFile
         case notASharedLibrary(String)
+        /// An ELF file for another architecture, word size or byte order.
+        case wrongArchitecture(String)
+        /// An ELF file cut short: the loader would map bytes that are not there (and die of SIGBUS).
+        case truncated(String)
         case missingEntrySymbol(String)
         case nullDescriptor
         case badMagic(UInt32)
@@ -27,6 +31,10 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable, Hashabl
                 "not a regular file"
             case .notASharedLibrary(let detail):
                 "not a loadable shared library: \(detail)"
+            case .wrongArchitecture(let detail):
+                "wrong architecture: \(detail)"
+            case .truncated(let detail):
+                "truncated library: \(detail)"
             case .missingEntrySymbol(let symbol):
                 "missing entry symbol \(symbol) (is it a Mimir plugin? see docs/plugin-authors.md)"
             case .nullDescriptor:

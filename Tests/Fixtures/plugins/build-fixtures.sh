@@ -22,7 +22,7 @@ jansson_libs=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 variants=(
     good concurrent_probe no_entry bad_magic abi_major abi_minor_newer small_struct empty_name
     bad_semver bad_executor_semver bad_schema_json bad_schema bad_schema_root bad_job_type duplicate_in_plugin
-    null_execute init_refuses conflict_a conflict_b bad_result
+    null_execute init_refuses conflict_a conflict_b bad_result faulty huge_schema huge_count
 )
 
 mkdir -p "$out_dir"

@@ -25,6 +25,13 @@
  *                        executor versions 1.0.0 and 1.5.0; result {"served_by": <plugin name>}
  *   bad_result           fixture_bad_result: set_result("{broken") then MIMIR_OK without a result;
  *                        fixture_returns_garbage_status: returns 77, not a mimir_status
+ *   faulty               "fixture-faulty" 1.0.0, executors that misbehave the way real plugins do:
+ *                        fixture_segfault (writes through a NULL pointer), fixture_abort (abort()),
+ *                        fixture_exit (exit(3) mid-job), fixture_hang (never returns, ignores
+ *                        cancellation), fixture_leak ({"mb": n}: allocates and touches n MiB,
+ *                        never frees; result {"pid", "leaked_mb"}); each logs a line first
+ *   huge_schema          a 2 MiB parameters_schema (valid JSON), over the host's 1 MiB limit
+ *   huge_count           executor_count 100000, over the host's limit of 1024 executors
  *
  * Defective variants other than these have a unique plugin name and one executor with a unique
  * job type (fixture_<variant>, running fixture_echo's code), so that a directory holding all
@@ -43,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------------------------------ */
 /* Variants                                                                                    */
@@ -126,6 +134,17 @@
 #elif defined(FIXTURE_BAD_RESULT)
 #define PLUGIN_NAME "fixture-bad-result"
 #define EXECUTORS &bad_result_executor, &garbage_status_executor
+#elif defined(FIXTURE_FAULTY)
+#define PLUGIN_NAME "fixture-faulty"
+#define EXECUTORS &fixture_segfault, &fixture_abort, &fixture_exit, &fixture_hang, &fixture_leak
+#elif defined(FIXTURE_HUGE_SCHEMA)
+#define PLUGIN_NAME "fixture-huge-schema"
+#define JOB_TYPE "fixture_huge_schema"
+#define EXECUTOR_SCHEMA huge_schema
+#elif defined(FIXTURE_HUGE_COUNT)
+#define PLUGIN_NAME "fixture-huge-count"
+#define JOB_TYPE "fixture_huge_count"
+#define EXECUTOR_COUNT 100000u
 #else
 #error "define one FIXTURE_<VARIANT>; see build-fixtures.sh"
 #endif
@@ -160,6 +179,10 @@
 #endif
 #ifndef EXECUTOR_EXECUTE
 #define EXECUTOR_EXECUTE echo_execute
+#endif
+
+#ifndef EXECUTOR_COUNT
+#define EXECUTOR_COUNT (sizeof executors / sizeof executors[0])
 #endif
 
 /* Each variant lists only some of the shared executors. */
@@ -437,6 +460,99 @@ static mimir_status garbage_status_execute(void *instance, const mimir_host_api 
     return (mimir_status)77;
 }
 
+#ifdef FIXTURE_FAULTY
+/* fixture-faulty: executors that take their process down, hang, or leak. */
+static mimir_status segfault_execute(void *instance, const mimir_host_api *host, mimir_context *ctx,
+                                     const mimir_job_input *job) {
+    (void)instance;
+    (void)job;
+    host->log(ctx, MIMIR_LOG_INFO, "about to write through a NULL pointer");
+    /* A volatile store through a pointer the compiler cannot prove NULL: a real SIGSEGV (gcc -O2
+     * drops a plain store through it as undefined behaviour). */
+    volatile int *volatile nowhere = NULL;
+    *nowhere = 42;
+    return MIMIR_OK;
+}
+
+static mimir_status abort_execute(void *instance, const mimir_host_api *host, mimir_context *ctx,
+                                  const mimir_job_input *job) {
+    (void)instance;
+    (void)job;
+    host->log(ctx, MIMIR_LOG_INFO, "about to abort()");
+    abort();
+}
+
+static mimir_status exit_execute(void *instance, const mimir_host_api *host, mimir_context *ctx,
+                                 const mimir_job_input *job) {
+    (void)instance;
+    (void)job;
+    host->log(ctx, MIMIR_LOG_INFO, "about to exit(3)");
+    exit(3);
+}
+
+static mimir_status hang_execute(void *instance, const mimir_host_api *host, mimir_context *ctx,
+                                 const mimir_job_input *job) {
+    (void)instance;
+    (void)job;
+    host->log(ctx, MIMIR_LOG_INFO, "hanging, and ignoring cancellation");
+    volatile bool forever = true;
+    while (forever)
+        sleep(1);
+    return MIMIR_OK;
+}
+
+/* Where the leak escapes to: without it gcc drops the malloc and the memset. */
+static void *volatile last_leak;
+
+static mimir_status leak_execute(void *instance, const mimir_host_api *host, mimir_context *ctx,
+                                 const mimir_job_input *job) {
+    (void)instance;
+    json_t *params = load_parameters(host, ctx, job);
+    if (params == NULL)
+        return MIMIR_ERROR_INVALID_INPUT;
+    json_int_t mb = json_integer_value(json_object_get(params, "mb"));
+    json_decref(params);
+    host->log(ctx, MIMIR_LOG_INFO, "leaking memory");
+    char *block = malloc((size_t)mb << 20);
+    if (block == NULL)
+        return fail(host, ctx, MIMIR_ERROR_RETRYABLE, "out of memory");
+    memset(block, 1, (size_t)mb << 20); /* resident, not just reserved; never freed */
+    last_leak = block;
+    return set_result(host, ctx, json_pack("{s:i, s:I}", "pid", (int)getpid(), "leaked_mb", mb));
+}
+
+#define FAULTY_EXECUTOR(name, run, schema)                                                     \
+    SHARED static const mimir_executor_descriptor name = {                                     \
+        .struct_size = sizeof(mimir_executor_descriptor),                                      \
+        .job_type = #name,                                                                     \
+        .version = "1.0.0",                                                                    \
+        .parameters_schema = schema,                                                           \
+        .flags = MIMIR_EXECUTOR_CONCURRENT,                                                    \
+        .execute = run,                                                                        \
+    }
+FAULTY_EXECUTOR(fixture_segfault, segfault_execute, NULL);
+FAULTY_EXECUTOR(fixture_abort, abort_execute, NULL);
+FAULTY_EXECUTOR(fixture_exit, exit_execute, NULL);
+FAULTY_EXECUTOR(fixture_hang, hang_execute, NULL);
+FAULTY_EXECUTOR(fixture_leak, leak_execute,
+                "{\"type\":\"object\",\"properties\":{\"mb\":{\"type\":\"integer\",\"minimum\":1,"
+                "\"maximum\":1024}},\"required\":[\"mb\"]}");
+#endif
+
+#ifdef FIXTURE_HUGE_SCHEMA
+/* huge_schema: {"type":"object"} padded with spaces to 2 MiB, filled in before the host reads it
+ * (constructors run inside dlopen). */
+#define HUGE_SCHEMA_BYTES (2u << 20)
+static char huge_schema[HUGE_SCHEMA_BYTES + 1];
+__attribute__((constructor)) static void fill_huge_schema(void) {
+    const char head[] = "{\"type\":\"object\"";
+    memcpy(huge_schema, head, sizeof head - 1);
+    memset(huge_schema + sizeof head - 1, ' ', HUGE_SCHEMA_BYTES - sizeof head);
+    huge_schema[HUGE_SCHEMA_BYTES - 1] = '}';
+    huge_schema[HUGE_SCHEMA_BYTES] = '\0';
+}
+#endif
+
 /* ------------------------------------------------------------------------------------------ */
 /* Descriptors                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
@@ -509,7 +625,7 @@ static const mimir_plugin_descriptor descriptor = {
     .name = PLUGIN_NAME,
     .version = PLUGIN_VERSION,
     .build_info = "fixture, built " __DATE__,
-    .executor_count = sizeof executors / sizeof executors[0],
+    .executor_count = EXECUTOR_COUNT,
     .executors = executors,
     .init = fixture_init,
     .shutdown = fixture_shutdown,

@@ -1,0 +1,192 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One executor process as the worker sees it: the child's pid, the pipe the worker writes
+/// requests to and the pipe it reads events from. Not shared: a slot checks it out of the pool,
+/// runs one job through it, and checks it back in (or stops it).
+final class ExecutorProcess: Sendable {
+    let pid: pid_t
+    let requests: FrameChannel
+    let events: FrameChannel
+    /// Jobs this process has run, for the jobs-per-child limit.
+    let jobsRun = Atomic<Int>(0)
+    private let reaped = Mutex<ProcessTermination?>(nil)
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Starts `executable arguments` with the request pipe as its fd 3 and the event pipe as its
+    /// fd 4. Its stdout goes to the worker's stderr (a plugin's printf must not corrupt the
+    /// protocol), its stdin is /dev/null, it inherits no other descriptor, and its signals are
+    /// unblocked and at their defaults (the worker's threads block some, and ignore SIGPIPE).
+    init(executable: String, arguments: [String]) throws(Failure) {
+        // Pipes and spawn under one lock, the pipes close-on-exec at once: no other executor
+        // process started meanwhile inherits these ends and keeps a pipe open after this child's
+        // end of it is gone (which would hide its death).
+        let spawned = try Self.spawnLock.withLock { _ throws(Failure) in
+            try Self.spawn(executable: executable, arguments: arguments)
+        }
+        pid = spawned.pid
+        requests = FrameChannel(descriptor: spawned.requests)
+        events = FrameChannel(descriptor: spawned.events)
+    }
+
+    private static let spawnLock = Mutex(())
+
+    private static func makePipe() throws(Failure) -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw Failure(description: "pipe: \(String(cString: strerror(errno)))") }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        return (ends[0], ends[1])
+    }
+
+    private static func spawn(executable: String, arguments: [String]) throws(Failure) -> (
+        pid: pid_t, requests: Int32, events: Int32
+    ) {
+        let requestPipe = try makePipe()
+        let eventPipe: (read: Int32, write: Int32)
+        do {
+            eventPipe = try makePipe()
+        } catch {
+            close(requestPipe.read)
+            close(requestPipe.write)
+            throw error
+        }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD] {
+            sigaddset(&defaults, signal)
+        }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        // Its own process group: a Ctrl-C meant for the worker does not kill its executors mid-job;
+        // the worker drains and stops them itself.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        // dup2 clears close-on-exec on the copies, so exactly these two survive the exec.
+        posix_spawn_file_actions_adddup2(&actions, requestPipe.read, 3)
+        posix_spawn_file_actions_adddup2(&actions, eventPipe.write, 4)
+        closeFrom(&actions, 5)
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        close(requestPipe.read)
+        close(eventPipe.write)
+        guard result == 0 else {
+            close(requestPipe.write)
+            close(eventPipe.read)
+            throw Failure(description: "cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        return (pid, requestPipe.write, eventPipe.read)
+    }
+
+    /// Nothing above the two pipes is inherited, close-on-exec or not (glibc 2.34+; the same
+    /// lookup as MimirScaling's ChildProcess).
+    private static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        else { return }
+        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, lowest)
+    }
+
+    deinit {
+        close(requests.descriptor)
+        close(events.descriptor)
+    }
+
+    /// How it ended, if it has (reaping it once); `nil` while it runs.
+    func termination() -> ProcessTermination? {
+        reaped.withLock { reaped in
+            if let reaped { return reaped }
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            guard result == pid else { return nil }
+            reaped = ProcessTermination(waitStatus: status)
+            return reaped
+        }
+    }
+
+    /// Waits for it to end, up to `patience`, then kills it. Returns how it ended.
+    @discardableResult
+    func waitForExit(patience: Duration) -> ProcessTermination {
+        let deadline = ContinuousClock.now + patience
+        while ContinuousClock.now < deadline {
+            if let ended = termination() { return ended }
+            usleep(2_000)
+        }
+        kill()
+        return awaitTermination()
+    }
+
+    /// SIGKILL, then reaps it.
+    @discardableResult
+    func kill() -> ProcessTermination {
+        if termination() == nil { Glibc.kill(pid, SIGKILL) }
+        return awaitTermination()
+    }
+
+    /// Asks it to exit (closes its request pipe: it exits on end of file), waits a little, then
+    /// kills it.
+    func stop(patience: Duration = .seconds(2)) {
+        closeRequests()
+        waitForExit(patience: patience)
+    }
+
+    private let requestsClosed = Atomic<Bool>(false)
+
+    private func closeRequests() {
+        if !requestsClosed.exchange(true, ordering: .acquiringAndReleasing) {
+            // Replace the write end with /dev/null rather than closing the number, so deinit's
+            // close never hits a descriptor another thread has been given since.
+            let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+            if null >= 0 {
+                dup2(null, requests.descriptor)
+                _ = fcntl(requests.descriptor, F_SETFD, FD_CLOEXEC)
+                close(null)
+            }
+        }
+    }
+
+    private func awaitTermination() -> ProcessTermination {
+        reaped.withLock { reaped in
+            if let reaped { return reaped }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            reaped = ProcessTermination(waitStatus: status)
+            return reaped ?? .exited(0)
+        }
+    }
+
+    /// Resident memory now, from /proc/<pid>/statm (its second field, in pages). Read with
+    /// read(2): procfs files report a size of 0, which whole-file readers take at its word.
+    func residentBytes() -> Int64? {
+        let file = open("/proc/\(pid)/statm", O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return nil }
+        defer { close(file) }
+        var buffer = [UInt8](repeating: 0, count: 128)
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(file, $0.baseAddress, $0.count) }
+        guard count > 0 else { return nil }
+        let fields = buffer.prefix(count).split(separator: UInt8(ascii: " "))
+        guard fields.count > 1, let pages = Int64(String(decoding: fields[1], as: UTF8.self)) else { return nil }
+        return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

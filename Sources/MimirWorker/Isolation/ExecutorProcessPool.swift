@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A prefork pool of executor processes, as Celery keeps one for Python tasks: each slot checks a
+/// warm process out, runs one job through it (`run`, in IsolatedRun.swift), and checks it back in.
+/// A process that crashed, was killed or outgrew its limits is replaced in the background; one
+/// that dies before it is ready is retried with a growing backoff, so a plugin that cannot start
+/// does not make the worker spin.
+public final class ExecutorProcessPool: Sendable {
+    let settings: ExecutorProcessSettings
+    let logger: Logger
+
+    private struct State {
+        var idle: [ExecutorProcess] = []
+        /// Processes being started in the background; a slot waits for one rather than start
+        /// another (with one slot, two would run where one was meant to).
+        var starting = 0
+        var closed = false
+        /// Starts that failed in a row, and when the next may be tried.
+        var startFailures = 0
+        var nextStart = ContinuousClock.now
+    }
+
+    private let state = Mutex(State())
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    public init(settings: ExecutorProcessSettings, logger: Logger) {
+        // A write to a child that just died must fail with EPIPE, not kill the worker.
+        signal(SIGPIPE, SIG_IGN)
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Starts the processes in the background, so the first jobs find them ready.
+    public func prefork() {
+        for _ in 0..<settings.processes { replenish() }
+    }
+
+    /// Stops every idle process (running jobs are stopped by the worker's drain before this).
+    public func shutdown() {
+        let idle = state.withLock { state in
+            state.closed = true
+            defer { state.idle = [] }
+            return state.idle
+        }
+        for process in idle { process.stop() }
+    }
+
+    /// Processes waiting for a job now.
+    var idleCount: Int { state.withLock { $0.idle.count } }
+
+    /// A live process ready for a job: a warm one, or a new one when none is.
+    func checkOut() throws(Failure) -> ExecutorProcess {
+        while true {
+            let (closed, starting, candidate) = state.withLock { ($0.closed, $0.starting, $0.idle.popLast()) }
+            guard !closed else { throw Failure(description: "the worker is shutting down") }
+            if candidate == nil, starting > 0 {
+                usleep(2_000)
+                continue
+            }
+            guard let candidate else {
+                do {
+                    return try start()
+                } catch {
+                    throw Failure(description: error.description)
+                }
+            }
+            if let ended = candidate.termination() {
+                logger.warning(
+                    "executor process died while idle; replacing it",
+                    metadata: ["pid": "\(candidate.pid)", "how": "\(ended)"])
+                continue
+            }
+            return candidate
+        }
+    }
+
+    /// Takes a process back after a job that ended normally; replaces it instead when it reached
+    /// its job or memory limit.
+    func checkIn(_ process: ExecutorProcess) {
+        let jobs = process.jobsRun.add(1, ordering: .relaxed).newValue
+        var recycle: String?
+        if let limit = settings.maximumJobsPerProcess, jobs >= limit {
+            recycle = "it ran \(jobs) jobs (limit \(limit))"
+        } else if let limit = settings.maximumResidentBytes, let resident = process.residentBytes(), resident > limit {
+            recycle = "its resident memory is \(resident >> 20) MiB, over the limit of \(limit >> 20) MiB"
+        }
+        if let recycle {
+            logger.notice("replacing executor process: \(recycle)", metadata: ["pid": "\(process.pid)"])
+            process.stop()
+            replenish()
+            return
+        }
+        keep(process)
+    }
+
+    /// Forgets a process that died or was killed, and starts its replacement.
+    func discard(_ process: ExecutorProcess) {
+        process.kill()
+        replenish()
+    }
+
+    private func keep(_ process: ExecutorProcess) {
+        let kept = state.withLock { state in
+            guard !state.closed, state.idle.count < settings.processes else { return false }
+            state.idle.append(process)
+            return true
+        }
+        if !kept { process.stop() }
+    }
+
+    /// Starts one process in the background and keeps it warm.
+    private func replenish() {
+        let proceed = state.withLock { state in
+            guard !state.closed else { return false }
+            state.starting += 1
+            return true
+        }
+        guard proceed else { return }
+        let thread = Thread { [self] in
+            defer { state.withLock { $0.starting -= 1 } }
+            do {
+                keep(try start())
+            } catch {
+                // The next job's checkOut tries again, after the backoff.
+                logger.error("cannot start an executor process", metadata: ["error": "\(error)"])
+            }
+        }
+        thread.start()
+    }
+
+    /// Starts a process and waits for its `ready`; waits out the backoff of earlier failures first.
+    private func start() throws(ExecutorProcess.Failure) -> ExecutorProcess {
+        let wait = state.withLock { $0.nextStart - ContinuousClock.now }
+        if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.milliseconds) / 1000) }
+        do throws(ExecutorProcess.Failure) {
+            let started = ContinuousClock.now
+            let process = try ExecutorProcess(executable: settings.executable, arguments: settings.arguments)
+            let answer: FrameChannel.ReadResult
+            do {
+                answer = try process.events.read(timeout: settings.startTimeout)
+            } catch {
+                answer = .closed
+            }
+            guard case .frame(let json) = answer, case .ready = ExecutorMessage(json) else {
+                let how: String
+                if case .idle = answer {
+                    process.kill()
+                    how = "did not become ready within \(settings.startTimeout)"
+                } else {
+                    how = "\(process.waitForExit(patience: .seconds(2))) before it was ready"
+                }
+                throw ExecutorProcess.Failure(
+                    description: "executor process \(process.pid) \(how); see the worker's log for its output")
+            }
+            state.withLock { $0.startFailures = 0 }
+            logger.info(
+                "executor process ready",
+                metadata: ["pid": "\(process.pid)", "milliseconds": "\((ContinuousClock.now - started).milliseconds)"])
+            return process
+        } catch {
+            state.withLock { state in
+                state.startFailures += 1
+                // 0.25 s, 0.5 s, 1 s, ... up to 30 s between attempts.
+                let exponent = min(state.startFailures - 1, 7)
+                state.nextStart = ContinuousClock.now + min(.milliseconds(250 << exponent), .seconds(30))
+            }
+            throw error
+        }
+    }
+}
