@@ -30,7 +30,8 @@ public final class WorkerRuntime: Sendable {
                 document: OrchestratorRegistration.document(
                     workerID: configuration.workerID, image: image, slots: configuration.slots, registry: registry,
                     configuration: configuration),
-                workerID: configuration.workerID, interval: .seconds(5), logger: logger)
+                workerID: configuration.workerID, interval: .seconds(5), logger: logger,
+                directory: WorkerDirectory(queue: queue))
         }
         self.configuration = configuration
         self.registry = registry

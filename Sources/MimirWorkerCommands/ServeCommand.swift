@@ -136,7 +136,12 @@ struct ServeCommand: ParsableCommand {
             source.resume()
             return source
         }
+        // Started by an orchestrator's local backend: leave when it dies (see ParentWatch).
+        let parentWatch = ParentWatch.parent(from: Environment.value(ParentWatch.environmentName)).map { parent in
+            Task { await ParentWatch.run(parent: parent, logger: logger) { runtime.drain() } }
+        }
         await runtime.run()
+        parentWatch?.cancel()
         for source in signals { source.cancel() }
         await redis.shutdown()
     }
