@@ -29,7 +29,8 @@ extension FaultInjection {
             await scenario.load.submit(count: jobCount / 2, sleepMS: 40, baseURL: { orchestrator.baseURL })
             let secondHalf = Task {
                 await scenario.load.submit(
-                    count: jobCount / 2, from: jobCount / 2, sleepMS: 40, baseURL: { orchestrator.baseURL })
+                    count: jobCount / 2, from: jobCount / 2, clients: 2, sleepMS: 40, pause: .milliseconds(10),
+                    baseURL: { orchestrator.baseURL })
             }
 
             // Kill once the workers are busy with the backlog.
@@ -47,19 +48,20 @@ extension FaultInjection {
                     String($0.dropLast(".log".count))
                 })
             let doneAtKill = await scenario.load.succeededCount()
+            let acceptedAtKill = scenario.load.acceptedIDs.count
             await orchestrator.kill()
             let killedAt = ContinuousClock.now
-            try await Task.sleep(for: .seconds(2))
-            try await orchestrator.start()
-            let downFor = ContinuousClock.now - killedAt
-
             // The first orchestrator's workers must not live on as orphans: they drain and exit.
             let orphanDeadline = ContinuousClock.now + .seconds(60)
             while firstWorkers.contains(where: ProcessTable.isAlive), ContinuousClock.now < orphanDeadline {
-                try await Task.sleep(for: .milliseconds(100))
+                try await Task.sleep(for: .milliseconds(20))
             }
             let orphansGoneAfter = ContinuousClock.now - killedAt
             let orphans = firstWorkers.filter(ProcessTable.isAlive)
+            // Down for 2 s at least, as a supervisor's restart delay, then back on the same port.
+            try await Task.sleep(until: killedAt + .seconds(2))
+            try await orchestrator.start()
+            let downFor = ContinuousClock.now - killedAt
             // Gone workers must not stay registered: the new scaler would count them as idle and
             // start nobody until they are presumed lost (15 s).
             let client = HTTPClient()
@@ -92,6 +94,7 @@ extension FaultInjection {
             let audit = JobAudit(accepted: accepted, records: records, workerLogs: workerLogs)
             var figures = FaultReport.figures(audit, accepted: accepted.count)
             figures["succeeded_before_kill"] = .integer(Int64(doneAtKill))
+            figures["accepted_before_kill"] = .integer(Int64(acceptedAtKill))
             figures["orchestrator_down_ms"] = .integer(downFor.milliseconds)
             figures["first_job_after_kill_ms"] = .integer(resumedAfter.milliseconds)
             figures["old_workers"] = .integer(Int64(firstWorkers.count))
