@@ -35,7 +35,8 @@ public enum ParentWatch {
         }
     }
 
-    /// The pid to watch from the environment value, if it is one.
+    /// The pid to watch from the environment value, if it is one. Not pid 1: re-parenting goes to
+    /// init, so a change could not be seen, and when pid 1 dies its whole pid namespace goes anyway.
     public static func parent(from value: String?) -> pid_t? {
         guard let value, let pid = pid_t(value), pid > 1 else { return nil }
         return pid
