@@ -238,6 +238,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),
+        // Real Redis, orchestrator, workers and plugins under kill -9, restarts and outages
+        // (docs/reliability.md); its own pass in scripts/test.sh.
+        .testTarget(
+            name: "MimirFaultInjectionTests",
+            dependencies: [
+                "MimirQueue", "MimirRedis", "MimirCore", "MimirHTTPClient", "MimirTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "MimirPluginHostTests",
             dependencies: ["MimirPluginHost", "MimirCore", "PluginABI"],

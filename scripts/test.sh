@@ -43,13 +43,18 @@ echo "== deployment: shellcheck, manifests validated offline and by the API serv
 scripts/check-deployment.sh
 
 echo "== swift test"
-# Two runs: the compute-bound suites (ML, pipelines, expressions, the million-row memory test)
-# first, then everything else. Swift Testing runs suites in parallel on the cooperative pool (two threads here), and
-# seconds of training or parsing there would stall the suites that wait on processes, sockets
-# and timeouts.
+# Three runs: the compute-bound suites (ML, pipelines, expressions, the million-row memory test)
+# first, then everything else except the fault-injection scenarios, then those. Swift Testing runs
+# suites in parallel on the cooperative pool (two threads here), and seconds of training or parsing
+# there would stall the suites that wait on processes, sockets and timeouts.
 compute='MimirMLTests|MimirPipelineTests|MimirExpressionsTests|PipelineMemoryTests'
+faults='MimirFaultInjectionTests'
 swift test --skip-build --filter "$compute"
-swift test --skip-build --skip "$compute"
+swift test --skip-build --skip "$compute|$faults"
+# Third: the fault-injection scenarios (kill -9 of workers and of the orchestrator, Redis restarts
+# and outages; docs/reliability.md), alone, so their timings are not bent by other suites. Each run
+# appends its figures to .build/fault-report/<scenario>.jsonl.
+swift test --skip-build --filter "$faults"
 
 echo "== API fuzzing: schemathesis against the served OpenAPI document, with tokens (scripts/fuzz-api.sh)"
 scripts/fuzz-api.sh 40

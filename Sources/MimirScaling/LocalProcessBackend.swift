@@ -8,7 +8,8 @@ import Synchronization
 /// image's plugin directory, its log in `logDirectory/<worker id>.log`. Exited children are reaped
 /// on every `inventory`; one that exited cleanly (idle, drained) is not restarted, one that failed
 /// is reported. On `shutdown` the workers get SIGTERM and drain: running jobs finish or go back to
-/// the queue.
+/// the queue. Workers also drain by themselves when this process dies without a shutdown (they
+/// watch their parent pid, `MIMIR_PARENT_PID`), so a crashed orchestrator leaves no orphans.
 public final class LocalProcessBackend: WorkerBackend {
     public struct Settings: Sendable {
         /// The `mimir-worker` executable.
@@ -100,6 +101,9 @@ public final class LocalProcessBackend: WorkerBackend {
         let logPath = "\(settings.logDirectory)/\(launch.workerID).log"
         var environment = settings.environment
         for (key, value) in launch.environment { environment[key] = value }
+        // The worker drains and exits when this process dies (even by kill -9) instead of living
+        // on as an orphan nobody scales or stops (MimirWorker.ParentWatch reads it).
+        environment["MIMIR_PARENT_PID"] = String(getpid())
         let process = try ChildProcess(
             executable: settings.workerExecutable, arguments: ["serve", "--plugin-dir", plugins],
             environment: environment, logPath: logPath)

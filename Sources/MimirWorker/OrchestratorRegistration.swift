@@ -2,6 +2,7 @@ import Logging
 import MimirCore
 import MimirHTTPClient
 import MimirPluginHost
+import MimirQueue
 
 #if canImport(Glibc)
     import Glibc
@@ -19,6 +20,8 @@ public struct OrchestratorRegistration: Sendable {
     let logger: Logger
     /// The worker credential (role `worker`), sent as a bearer token; `nil` when the API is open.
     let token: String?
+    /// Where the registration lives (Redis), for removing it when the orchestrator cannot be told.
+    let directory: WorkerDirectory?
     let client = HTTPClient()
 
     private var authorization: [(String, String)] {
@@ -126,10 +129,21 @@ public struct OrchestratorRegistration: Sendable {
         }
     }
 
+    /// Tells the orchestrator this worker is gone. When it cannot be reached (it crashed, which is
+    /// also why a local worker drains), the registration is removed from Redis directly: left there,
+    /// it would look alive for another `lostAfter` seconds, and a restarted orchestrator's scaler
+    /// would count it as an idle worker and start none while the backlog waits.
     func deregister() async {
-        _ = try? await client.send(
+        let response = try? await client.send(
             HTTPRequest(
                 method: .delete, url: "\(baseURL)/api/workers/\(workerID)", headers: authorization,
                 timeout: .seconds(3)))
+        guard response == nil || response?.status ?? 0 >= 500, let directory else { return }
+        do {
+            try await directory.remove(id: workerID)
+            logger.notice("the orchestrator did not answer; removed this worker's registration from Redis")
+        } catch {
+            logger.warning("cannot remove this worker's registration", metadata: ["error": "\(error)"])
+        }
     }
 }

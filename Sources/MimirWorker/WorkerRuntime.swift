@@ -35,7 +35,8 @@ public final class WorkerRuntime: Sendable {
                 document: OrchestratorRegistration.document(
                     workerID: configuration.workerID, image: image, slots: configuration.slots, registry: registry,
                     configuration: configuration),
-                workerID: configuration.workerID, interval: .seconds(5), logger: logger, token: orchestratorToken)
+                workerID: configuration.workerID, interval: .seconds(5), logger: logger, token: orchestratorToken,
+                directory: WorkerDirectory(queue: queue))
         }
         self.configuration = configuration
         self.registry = registry

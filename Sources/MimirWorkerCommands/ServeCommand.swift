@@ -167,7 +167,12 @@ struct ServeCommand: ParsableCommand {
             return source
         }
         if case .processes(let pool) = isolation { pool.prefork() }
+        // Started by an orchestrator's local backend: leave when it dies (see ParentWatch).
+        let parentWatch = ParentWatch.parent(from: Environment.value(ParentWatch.environmentName)).map { parent in
+            Task { await ParentWatch.run(parent: parent, logger: logger) { runtime.drain() } }
+        }
         await runtime.run()
+        parentWatch?.cancel()
         if case .processes(let pool) = isolation { pool.shutdown() }
         for source in signals { source.cancel() }
         await redis.shutdown()

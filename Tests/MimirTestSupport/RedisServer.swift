@@ -91,6 +91,17 @@ public final class RedisServer: Sendable {
         await signal(SIGTERM)
     }
 
+    /// SIGSTOP: the server stays up but answers nothing; connections open (the kernel accepts them)
+    /// and then hang, as with a hung server or a network that drops packets. ``thaw()`` resumes it.
+    public func freeze() {
+        process.withLock { $0 }?.signal(SIGSTOP)
+    }
+
+    /// SIGCONT after ``freeze()``.
+    public func thaw() {
+        process.withLock { $0 }?.signal(SIGCONT)
+    }
+
     /// Starts the server again on the same port and directory (stopping it first if it runs). What
     /// it held before survives only with ``Options/appendOnly``.
     public func restart() async throws {
