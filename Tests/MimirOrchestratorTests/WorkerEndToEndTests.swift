@@ -72,15 +72,16 @@ struct WorkerEndToEndTests {
         let api = try await APIHarness.start(WorkerProcess.jobTypes + ["--reaper-interval-seconds", "0.2"])
         defer { Task { await api.stop() } }
         let doomed = try WorkerProcess(for: api, id: "w-doomed")
+        // Long enough that a loaded machine cannot let the doomed worker finish before the kill.
         let id = try await api.submit([
-            "type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": 3000, "message": "survivor"]],
+            "type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": 10_000, "message": "survivor"]],
         ])
         let running = try await api.poll(id) { $0["status"] == "running" }
         #expect(running["worker_id"] == "w-doomed")
         doomed.process.signal(SIGKILL)
         await doomed.process.waitForExit()
         let rescuer = try WorkerProcess(for: api, id: "w-rescuer")
-        let done = try await api.poll(id, seconds: 30, until: isFinal)
+        let done = try await api.poll(id, seconds: 60, until: isFinal)
         #expect(done["status"] == "succeeded", "\(done)\n\(rescuer.log)")
         #expect(done["worker_id"] == "w-rescuer" && done["attempts"] == 2)
         #expect(done["result"] == ["echo": "survivor", "job_id": .string(id), "attempt": 2, "project_id": ""])
