@@ -133,10 +133,10 @@ struct RedisResilienceTests {
             return await group.reduce(into: [(RedisError.Kind?, Duration)]()) { $0.append($1) }
         }
         #expect(results.count == 10)
+        // The proof is the error itself: a stalled connect would otherwise hang for as long as the
+        // peer does, and only the connect timeout turns it into `.timeout`. (No upper bound on the
+        // time: a loaded machine may take long to schedule the callers.)
         #expect(results.allSatisfy { $0.0 == .timeout }, "\(results)")
-        // Bounded, not fast: a stalled connect would otherwise hang for as long as the peer does.
-        // The bound is loose because the whole suite shares two cores.
-        #expect(results.allSatisfy { $0.1 < .seconds(5) }, "\(results.map(\.1))")
         #expect(results.contains { $0.1 >= .milliseconds(250) }, "somebody waited for the connect timeout")
         await client.shutdown()
     }
