@@ -4,6 +4,7 @@ import MimirCore
 import MimirHTTPClient
 import MimirQueue
 import MimirRedis
+import MimirTestSupport
 import Synchronization
 
 /// Submits fixture jobs over the real API and reads them back from the queue.
@@ -73,7 +74,9 @@ final class JobLoad: Sendable {
             var status = 0
             if let response = try? await client.send(
                 HTTPRequest.json(
-                    url: "\(baseURL())/api/jobs", body: job, headers: [("Idempotency-Key", key)], timeout: .seconds(10))
+                    url: "\(baseURL())/api/jobs", body: job,
+                    headers: [("Idempotency-Key", key), TestTokens.header(TestTokens.submitter)],
+                    timeout: .seconds(10))
             ) {
                 status = response.status
                 if status == 201 || status == 200, let id = (try? response.json())?["id"]?.stringValue {
@@ -83,6 +86,10 @@ final class JobLoad: Sendable {
                 }
             }
             refusals.withLock { $0[status, default: 0] += 1 }
+            // A refusal no fault explains (401, 403, 422, ...) will not change by retrying: give
+            // up on this job at once, so a broken setup fails the scenario fast instead of
+            // retrying every job for `giveUp`. The refusal counts show it.
+            if (400..<500).contains(status), status != 429 { return }
             try? await Task.sleep(for: .milliseconds(50))
         }
     }
