@@ -57,7 +57,7 @@ run_pass() { # name, token, schemathesis filters...
     echo "== schemathesis: $name"
     # The document as served (read with the admin token: the worker credential may not read it).
     curl -sf -H "Authorization: Bearer $admin" "http://127.0.0.1:$port/openapi.json" >"$work/openapi.json"
-    if ! PYTHONPATH=scripts/fuzz SCHEMATHESIS_HOOKS=hooks st --config-file scripts/fuzz/schemathesis.toml run \
+    if ! PYTHONPATH=scripts/fuzz SCHEMATHESIS_HOOKS=hooks python3 -m schemathesis.cli --config-file scripts/fuzz/schemathesis.toml run \
         "$work/openapi.json" --url "http://127.0.0.1:$port" \
         -H "Authorization: Bearer $token" --max-examples "$examples" --seed "$seed" \
         --phases examples,coverage,fuzzing --workers 1 --request-timeout 10 "$@" >"$work/$name.log" 2>&1; then
