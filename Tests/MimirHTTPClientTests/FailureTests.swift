@@ -39,9 +39,9 @@ struct FailureTests {
         let elapsed = clock.now - start
         #expect(error?.kind == .timeout)
         #expect(error?.isTransient == true)
+        // The server answers 200 after 5 s, so `.timeout` is the proof that the timeout fired; no
+        // upper bound on the time, which a loaded machine may stretch.
         #expect(elapsed >= .milliseconds(450))
-        // Well before the 5 s answer: the timeout fired (loose bound: the suite shares two cores).
-        #expect(elapsed < .seconds(4))
     }
 
     @Test("a body over the cap fails with .tooLarge, with or without Content-Length", arguments: [false, true])
