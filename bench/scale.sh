@@ -6,10 +6,16 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds=${1:-5}
 scratch=.build-release
-for product in mimir-orchestrator mimir-worker MimirNoop; do
-    swift build -c release --scratch-path "$scratch" --product "$product" >/dev/null
-done
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+# MIMIR_BIN: use the binaries in that folder as they are (e.g. a copy of an earlier build, for a
+# before/after comparison) instead of building.
+if [ -n "${MIMIR_BIN:-}" ]; then
+    bin=$MIMIR_BIN
+else
+    for product in mimir-orchestrator mimir-worker MimirNoop; do
+        swift build -c release --scratch-path "$scratch" --product "$product" >/dev/null
+    done
+    bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+fi
 # The API with authentication on, as deployed; one admin token, no rate limit (measured here).
 MIMIR_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export MIMIR_TOKEN API_TOKENS="admin:bench:$MIMIR_TOKEN" RATE_LIMIT_PER_SECOND=0
