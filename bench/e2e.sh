@@ -66,5 +66,6 @@ r["rss_idle"] = json.loads(sys.argv[3]); r["rss_peak"] = json.load(open(sys.argv
     kill "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
     kill "$(cat "$work/redis.pid")" 2>/dev/null || true
-    rm -rf "$work"
+    sleep 0.2
+    rm -rf "$work" || true
 done

@@ -75,6 +75,7 @@ for system in $systems; do
         kill "${pids[@]}" 2>/dev/null || true
         wait "${pids[@]}" 2>/dev/null || true
         kill "$(cat "$work/redis.pid")" 2>/dev/null || true
-        rm -rf "$work"
+        sleep 0.2
+        rm -rf "$work" || true
     done
 done

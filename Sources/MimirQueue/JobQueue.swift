@@ -43,8 +43,7 @@ public final class JobQueue: Sendable {
     ) async throws(QueueError) -> RedisReply {
         let command = ["FCALL", function.rawValue, "0", namespace] + arguments
         do {
-            // Function calls keep no session state: calls made at the same time share a pipeline.
-            return try await redis.executeCoalesced(command)
+            return try await redis.execute(command)
         } catch let error where error.serverMessage?.contains("Function not found") == true {
             logger.warning("Redis lost the mimir function library (restart without persistence?); loading it again")
             try await prepare()

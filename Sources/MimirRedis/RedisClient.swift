@@ -17,7 +17,6 @@ public final class RedisClient: Sendable {
     public let poolSize: Int
     private let threads: NIOThreadPool
     private let pool: ConnectionPool
-    private let batcher: CommandBatcher
 
     public init(configuration: RedisConfiguration, poolSize: Int = 8, logger: Logger = Logger(label: "mimir.redis")) {
         var logger = logger
@@ -25,16 +24,7 @@ public final class RedisClient: Sendable {
         self.configuration = configuration
         self.poolSize = max(1, poolSize)
         self.threads = NIOThreadPool(numberOfThreads: self.poolSize)
-        let pool = ConnectionPool(configuration: configuration, logger: logger)
-        self.pool = pool
-        let threads = self.threads
-        // Half the pool's connections carry coalesced pipelines; the rest stay for other calls.
-        self.batcher = CommandBatcher(lanes: max(1, self.poolSize / 2)) { commands throws(RedisError) in
-            try await Self.run(
-                threads: threads, pool: pool, serverName: configuration.serverName,
-                command: Self.commandName(commands.first?.first), retryOnStaleConnection: false
-            ) { connection throws(RedisError) in try connection.pipeline(commands) }
-        }
+        self.pool = ConnectionPool(configuration: configuration, logger: logger)
         // Idle threads cost nothing but memory; starting here means no call ever waits for a start.
         threads.start()
     }
@@ -67,25 +57,6 @@ public final class RedisClient: Sendable {
         let name = Self.commandName(command.first.map { String(decoding: $0.prefix(32), as: UTF8.self) })
         return try await run(command: name, retryOnStaleConnection: retryOnStaleConnection) {
             connection throws(RedisError) in try connection.send(command)
-        }
-    }
-
-    /// Sends one command that keeps no session state (a function call, a plain read or write),
-    /// coalesced with the commands other callers send at the same time into one pipeline
-    /// (`CommandBatcher`): the same reply and errors as ``execute(_:retryOnStaleConnection:)-([String],_)``,
-    /// in fewer round trips under load. Not for MULTI/EXEC, WATCH, SELECT or blocking commands.
-    public func executeCoalesced(_ command: [String]) async throws(RedisError) -> RedisReply {
-        let name = Self.commandName(command.first)
-        if let error = pool.failFastError(command: name) { throw error }
-        switch await batcher.execute(command) {
-        case .success(.error(let message)):
-            throw RedisError(
-                kind: .server, server: configuration.serverName, command: name,
-                reason: RedisConnection.withoutArguments(message))
-        case .success(let reply):
-            return reply
-        case .failure(let error):
-            throw error
         }
     }
 
@@ -132,17 +103,8 @@ public final class RedisClient: Sendable {
         command: String?, retryOnStaleConnection: Bool,
         _ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> T
     ) async throws(RedisError) -> T {
-        try await Self.run(
-            threads: threads, pool: pool, serverName: configuration.serverName, command: command,
-            retryOnStaleConnection: retryOnStaleConnection, body)
-    }
-
-    /// `run` without `self`, for the batcher made in `init`.
-    private static func run<T: Sendable>(
-        threads: NIOThreadPool, pool: ConnectionPool, serverName: String, command: String?,
-        retryOnStaleConnection: Bool, _ body: @escaping @Sendable (RedisConnection) throws(RedisError) -> T
-    ) async throws(RedisError) -> T {
         if let error = pool.failFastError(command: command) { throw error }
+        let pool = self.pool
         do {
             return try await threads.runIfActive { () throws(RedisError) -> T in
                 try pool.withConnection(command: command, retryOnStaleConnection: retryOnStaleConnection, body)
@@ -153,11 +115,11 @@ public final class RedisClient: Sendable {
             // NIO reports both a cancelled task and a shut-down pool as CancellationError.
             if pool.isShutDown {
                 throw RedisError(
-                    kind: .connection, server: serverName, command: command,
+                    kind: .connection, server: configuration.serverName, command: command,
                     reason: "the Redis client has been shut down")
             }
             throw RedisError(
-                kind: .cancelled, server: serverName, command: command,
+                kind: .cancelled, server: configuration.serverName, command: command,
                 reason: "the calling task was cancelled before the command was sent")
         }
     }

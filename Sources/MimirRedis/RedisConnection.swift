@@ -185,7 +185,7 @@ public final class RedisConnection {
 
     /// Redis quotes the start of the arguments in "unknown command" errors; they stay out of
     /// errors for the same reason commands are named by their first word only.
-    static func withoutArguments(_ message: String) -> String {
+    private static func withoutArguments(_ message: String) -> String {
         guard let quoted = message.firstRange(of: ", with args beginning with:") else { return message }
         return String(message[..<quoted.lowerBound])
     }
