@@ -5,7 +5,8 @@
 # `mimir-worker serve` processes with SLOTS slots each, in a release build, Redis without
 # persistence, all on this machine. Prints one JSON line per run: jobs/s over the whole span
 # (first submission to last completion) and submit→start, submit→done p50/p99 in milliseconds.
-# With RATE (jobs/s) submissions are paced instead of sent as fast as possible. Each line also
+# With RATE (jobs/s) submissions are paced instead of sent as fast as possible; SUBMITTER=hey
+# submits with hey instead of Python threads (bench/e2e/measure.py). Each line also
 # holds the resident memory of the orchestrator and a worker (alone and with its executor
 # processes) when idle before the run and at their peak during it (bench/lib/rss.py).
 # Workers run executors in executor processes (the default); MIMIR_WORKER_ISOLATION=none runs them
