@@ -34,6 +34,21 @@ fi
 MIMIR_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export MIMIR_TOKEN API_TOKENS="admin:bench:$MIMIR_TOKEN" RATE_LIMIT_PER_SECOND=0
 
+# Stops one run's processes and removes its folder; also on the way out after a failure, so a
+# failed measurement leaves nothing running.
+pids=() work="" sampler=""
+stop_run() {
+    [ -n "$sampler" ] && kill -TERM "$sampler" 2>/dev/null
+    [ "${#pids[@]}" -gt 0 ] && kill "${pids[@]}" 2>/dev/null
+    [ "${#pids[@]}" -gt 0 ] && wait "${pids[@]}" 2>/dev/null
+    [ -n "$work" ] && [ -f "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null
+    sleep 0.2
+    [ -n "$work" ] && rm -rf "$work"
+    pids=() work="" sampler=""
+    return 0
+}
+trap stop_run EXIT
+
 for ((run = 1; run <= runs; run++)); do
     work=$(mktemp -d)
     mkdir "$work/plugins"
@@ -61,12 +76,9 @@ for ((run = 1; run <= runs; run++)); do
     result=$(python3 bench/e2e/measure.py 127.0.0.1 "$port" "$jobs" "$clients" "$rate")
     kill -TERM "$sampler"
     wait "$sampler" || true
+    sampler=""
     python3 -c 'import json, sys; r = json.loads(sys.argv[1]); r["isolation"] = sys.argv[2]
 r["rss_idle"] = json.loads(sys.argv[3]); r["rss_peak"] = json.load(open(sys.argv[4])); print(json.dumps(r))' \
         "$result" "${MIMIR_WORKER_ISOLATION:-process}" "$idle" "$work/peak.json"
-    kill "${pids[@]}" 2>/dev/null || true
-    wait "${pids[@]}" 2>/dev/null || true
-    kill "$(cat "$work/redis.pid")" 2>/dev/null || true
-    sleep 0.2
-    rm -rf "$work" || true
+    stop_run
 done

@@ -58,6 +58,19 @@ wait_ready() { # system, work dir
     exit 1
 }
 
+# Stops one run's workers and Redis; also on the way out after a failure.
+pids=() work=""
+stop_run() {
+    [ "${#pids[@]}" -gt 0 ] && kill "${pids[@]}" 2>/dev/null
+    [ "${#pids[@]}" -gt 0 ] && wait "${pids[@]}" 2>/dev/null
+    [ -n "$work" ] && [ -f "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null
+    sleep 0.2
+    [ -n "$work" ] && rm -rf "$work"
+    pids=() work=""
+    return 0
+}
+trap stop_run EXIT
+
 for system in $systems; do
     for ((run = 1; run <= runs; run++)); do
         work=$(mktemp -d)
@@ -72,10 +85,6 @@ for system in $systems; do
         python3 bench/peers/measure.py "$system" "$jobs" "$clients" |
             python3 -c 'import json, sys; r = json.load(sys.stdin); r["settings"] = sys.argv[1]; print(json.dumps(r))' \
                 "$([ "$system" = celery ] && echo "pool=$pool prefetch=${CELERY_PREFETCH:-64}" || echo "SimpleWorker x$((workers * slots))")"
-        kill "${pids[@]}" 2>/dev/null || true
-        wait "${pids[@]}" 2>/dev/null || true
-        kill "$(cat "$work/redis.pid")" 2>/dev/null || true
-        sleep 0.2
-        rm -rf "$work" || true
+        stop_run
     done
 done
