@@ -25,6 +25,11 @@ echo "| ---------------------------------------- | ---------- | ---------- | ---
 for plugin in "Swift SDK no-op:$bin/libMimirNoop.so:noop" "C no-op:$work/libnoop_c.so:noop_c"; do
     IFS=: read -r name path type <<<"$plugin"
     for ((i = 0; i < runs; i++)); do "$bin/mimir-bench-abi" "$path" "$type" 200000; done >"$work/out.txt"
+    if [ -n "${BENCH_JSON:-}" ]; then
+        awk -v plugin="$name" '$1 ~ /^(direct|abi|host):$/ {
+            printf "{\"plugin\": \"%s\", \"figure\": \"%s\", \"ns\": %s}\n", plugin, substr($1, 1, length($1) - 1), $2 }' \
+            "$work/out.txt" >>"$BENCH_JSON"
+    fi
     grep '^direct:' "$work/out.txt" | awk '{print $2}' | summarise "direct Swift call (floor)"
     grep '^abi:' "$work/out.txt" | awk '{print $2}' | summarise "$name: raw ABI call"
     grep '^host:' "$work/out.txt" | awk '{print $2}' | summarise "$name: host path (LoadedExecutor.run)"

@@ -3,15 +3,22 @@
 # HTTP throughput of the orchestrator in a release build, with wrk on loopback: GET /health (a
 # route that touches nothing: the server's ceiling), POST /api/jobs and GET /api/jobs/{id}.
 # Redis runs without persistence here (the HTTP path is what is measured). Server, Redis and
-# wrk share the machine's cores, so read ratios, not absolutes. Prints a Markdown table.
+# wrk share the machine's cores, so read ratios, not absolutes. Prints a Markdown table; with
+# BENCH_JSON=FILE, also appends one JSON line per run to FILE (bench/run-all.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=${1:-3}
 seconds=${2:-10}
 scratch=.build-release
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-swift build -c release --scratch-path "$scratch" --product mimir-orchestrator >/dev/null
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+# MIMIR_BIN: use the binaries in that folder as they are (e.g. a copy of an earlier build, for a
+# before/after comparison) instead of building.
+if [ -n "${MIMIR_BIN:-}" ]; then
+    bin=$MIMIR_BIN
+else
+    swift build -c release --scratch-path "$scratch" --product mimir-orchestrator >/dev/null
+    bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+fi
 # The API with authentication on, as deployed; one admin token, no rate limit (measured here).
 MIMIR_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export MIMIR_TOKEN API_TOKENS="admin:bench:$MIMIR_TOKEN" RATE_LIMIT_PER_SECOND=0
@@ -23,7 +30,10 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --d
 "$bin/mimir-orchestrator" serve --host 127.0.0.1 --port 0 --redis-url "redis://127.0.0.1:$redis_port" \
     --log-level warning >"$work/orchestrator.log" 2>&1 &
 orchestrator=$!
-trap 'kill $orchestrator 2>/dev/null; kill "$(cat "$work/redis.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+# Each step may fail (a process already gone, Redis still writing its log): the cleanup must
+# not turn a finished run into a failed one (set -e applies in the trap too).
+trap 'kill $orchestrator 2>/dev/null || true; wait $orchestrator 2>/dev/null || true
+    kill "$(cat "$work/redis.pid")" 2>/dev/null || true; sleep 0.2; rm -rf "$work" || true' EXIT
 for _ in $(seq 100); do
     port=$(sed -n 's/^mimir-orchestrator listening on port //p' "$work/orchestrator.log")
     [ -n "$port" ] && break
@@ -44,6 +54,10 @@ measure() { # file name, label, then wrk arguments; prints the median req/s and 
         p99s+=("$(awk '$1 == "99%" {print $2}' <<<"$out")")
         if grep -q 'non_201=[1-9]' <<<"$out"; then echo "error: $label answered non-201" >&2; exit 1; fi
         if grep -q 'Non-2xx' <<<"$out"; then echo "error: $label answered non-2xx" >&2; exit 1; fi
+        if [ -n "${BENCH_JSON:-}" ]; then
+            printf '{"route": "%s", "label": "%s", "rps": %s, "p99": "%s"}\n' \
+                "$name" "$label" "${rates[-1]}" "${p99s[-1]}" >>"$BENCH_JSON"
+        fi
     done
     median=$(printf '%s\n' "${rates[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
     min=$(printf '%s\n' "${rates[@]}" | sort -g | head -1)

@@ -62,7 +62,11 @@ public final class JobQueue: Sendable {
     /// Adds a job. It is acknowledged only once Redis has it. With an idempotency key, a repeat
     /// of the same request returns the original job; a different request with the same key is
     /// refused.
-    public func submit(_ job: NewJob, idempotencyKey: String? = nil) async throws(QueueError) -> SubmitResult {
+    ///
+    /// With `audit`, a created job's audit entry is added to `<namespace>:audit` in the same call.
+    public func submit(
+        _ job: NewJob, idempotencyKey: String? = nil, audit: SubmitAudit? = nil
+    ) async throws(QueueError) -> SubmitResult {
         let id = UUID().uuidString.lowercased()
         let reply = try await call(
             .submit,
@@ -70,7 +74,9 @@ public final class JobQueue: Sendable {
                 id, String(clock.nowMilliseconds()), job.type, String(job.priority), String(job.maxAttempts),
                 job.projectID, job.spec.jsonText(), idempotencyKey ?? "", idempotencyKey == nil ? "" : job.fingerprint,
                 String(configuration.idempotencyKeyLifetime.wholeSeconds),
-            ] + job.requirements.arguments + [String(configuration.maxQueuedPerType)], jobID: id, jobType: job.type)
+            ] + job.requirements.arguments + [String(configuration.maxQueuedPerType)]
+                + (audit.map { [String($0.capacity), $0.caller, $0.role] } ?? ["", "", ""]), jobID: id,
+            jobType: job.type)
         guard let parts = reply.array, parts.count == 3, let outcome = parts[0].string, let jobID = parts[1].string
         else {
             throw .corrupt("mimir_submit answered \(reply)")

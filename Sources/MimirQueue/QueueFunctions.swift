@@ -20,6 +20,7 @@ enum QueueFunctions {
         case cancel = "mimir_cancel"
         case retry = "mimir_retry"
         case reap = "mimir_reap"
+        case releaseWorker = "mimir_release_worker"
         case appendLogs = "mimir_log"
         case list = "mimir_list"
         case stats = "mimir_stats"
@@ -109,7 +110,10 @@ enum QueueFunctions {
         --       idempotency key ('' for none), request fingerprint, key ttl seconds,
         --       requirements: minimum version, below version, gpu, cpu millicores, memory bytes
         --       (each '' for none; versions as numbers, see VersionRange.number),
-        --       most jobs waiting in the type's queue ('' or 0 for no limit).
+        --       most jobs waiting in the type's queue ('' or 0 for no limit),
+        --       audit stream capacity ('' for no audit entry), caller name, caller role.
+        -- A created job's audit entry goes on <ns>:audit in the same call (the same fields as the
+        -- orchestrator's AuditLog), so a submission is one round trip and never lacks its entry.
         -- Returns {outcome, job id, job fields}: created, existing (the key's job) or conflict;
         -- the error FULL <waiting> <limit> when the type's queue is full.
         redis.register_function('mimir_submit', function(keys, args)
@@ -144,6 +148,10 @@ enum QueueFunctions {
           redis.call('ZADD', ns .. ':status:queued', score, id)
           if idem_key ~= '' then
             redis.call('SET', ns .. ':idem:' .. idem_key, id .. '\n' .. idem_request, 'EX', args[11])
+          end
+          if args[18] and args[18] ~= '' then
+            redis.call('XADD', ns .. ':audit', 'MAXLEN', '~', args[18], '*', 'time', num(now), 'caller', args[19],
+              'role', args[20], 'action', 'submit', 'job', id, 'type', jtype)
           end
           -- The stored job comes back with the answer: one round trip per submission.
           return {'created', id, redis.call('HGETALL', job)}
@@ -319,39 +327,49 @@ enum QueueFunctions {
           return 'queued'
         end)
 
+        -- Ends the attempt of a running job whose worker is gone: back to its queue (a new attempt),
+        -- to the dead letter on its last attempt, or cancelled if that was requested. Returns
+        -- 'requeued', 'dead', 'cancelled', or nil when the job is not running under that worker
+        -- (finished meanwhile, or already taken by another: then nothing changes).
+        -- `describe(worker id)` says why, in the job's error.
+        local function abandon(ns, id, now, retention, worker, describe, kind)
+          local job = jobkey(ns, id)
+          local f = redis.call('HMGET', job, 'status', 'worker_id', 'attempts', 'max_attempts', 'type', 'priority',
+            'cancel_requested')
+          if f[1] ~= 'running' or (worker ~= nil and f[2] ~= worker) then return nil end
+          redis.call('ZREM', ns .. ':inflight', id)
+          local attempts, max = tonumber(f[3]), tonumber(f[4])
+          local message = describe(tostring(f[2])) .. ' (attempt ' .. attempts .. ' of ' .. max .. ')'
+          redis.call('HSET', job, 'error', message, 'error_kind', kind)
+          redis.call('HDEL', job, 'lease_expires_at')
+          if f[7] == '1' then
+            move(ns, id, 'running', 'cancelled', now)
+            retire(ns, id, now, retention)
+            return 'cancelled'
+          elseif attempts < max then
+            enqueue(ns, id, f[5], tonumber(f[6]))
+            move(ns, id, 'running', 'queued', now)
+            return 'requeued'
+          end
+          move(ns, id, 'running', 'dead', now)
+          retire(ns, id, now, retention)
+          return 'dead'
+        end
+
         -- Puts jobs whose lease expired back in their queue (or in the dead letter on their last
         -- attempt) and promotes due retries. args: ns, now, retention seconds, limit.
         -- Returns {requeued, dead, cancelled, promoted}.
         redis.register_function('mimir_reap', function(keys, args)
           local ns, now, limit = args[1], tonumber(args[2]), tonumber(args[4])
           local expired = redis.call('ZRANGEBYSCORE', ns .. ':inflight', '-inf', num(now), 'LIMIT', 0, limit)
-          local requeued, dead, cancelled = 0, 0, 0
+          local counts = {requeued = 0, dead = 0, cancelled = 0}
           for _, id in ipairs(expired) do
             redis.call('ZREM', ns .. ':inflight', id)
-            local job = jobkey(ns, id)
-            local f = redis.call('HMGET', job, 'status', 'worker_id', 'attempts', 'max_attempts', 'type', 'priority',
-              'cancel_requested')
-            if f[1] == 'running' then
-              local attempts, max = tonumber(f[3]), tonumber(f[4])
-              local message = 'lease expired: worker ' .. tostring(f[2]) .. ' stopped renewing it (attempt '
-                .. attempts .. ' of ' .. max .. ')'
-              redis.call('HSET', job, 'error', message, 'error_kind', 'lease_expired')
-              redis.call('HDEL', job, 'lease_expires_at')
-              if f[7] == '1' then
-                move(ns, id, 'running', 'cancelled', now)
-                retire(ns, id, now, args[3])
-                cancelled = cancelled + 1
-              elseif attempts < max then
-                enqueue(ns, id, f[5], tonumber(f[6]))
-                move(ns, id, 'running', 'queued', now)
-                requeued = requeued + 1
-              else
-                move(ns, id, 'running', 'dead', now)
-                retire(ns, id, now, args[3])
-                dead = dead + 1
-              end
-            end
+            local outcome = abandon(ns, id, now, args[3], nil,
+              function(w) return 'lease expired: worker ' .. w .. ' stopped renewing it' end, 'lease_expired')
+            if outcome then counts[outcome] = counts[outcome] + 1 end
           end
+          local requeued, dead, cancelled = counts.requeued, counts.dead, counts.cancelled
           -- Finished jobs expire after the retention; their index entries go with them, so the
           -- counts per status stay true. (Index scores are update times × 1000.)
           local horizon = num((now - tonumber(args[3]) * 1000) * 1000)
@@ -359,6 +377,24 @@ enum QueueFunctions {
             redis.call('ZREMRANGEBYSCORE', ns .. ':status:' .. status, '-inf', '(' .. horizon)
           end
           return {requeued, dead, cancelled, promote_due(ns, now, limit)}
+        end)
+
+        -- A worker known to be gone (its process exited, seen by the local backend) gives back
+        -- every job it was running at once, instead of after its leases expire. Only jobs still
+        -- running under that worker id are touched, so a job it finished, or one already taken by
+        -- another worker, is left as it is; a dead process cannot finish anything afterwards (and
+        -- a late finish from it would be refused: the job is no longer its). args: ns, worker id,
+        -- now, retention seconds, reason. Returns {requeued, dead, cancelled}.
+        redis.register_function('mimir_release_worker', function(keys, args)
+          local ns, worker, now = args[1], args[2], tonumber(args[3])
+          local counts = {requeued = 0, dead = 0, cancelled = 0}
+          -- In-flight jobs are the running ones: a short list, so scanning it is cheap.
+          for _, id in ipairs(redis.call('ZRANGE', ns .. ':inflight', 0, -1)) do
+            local outcome = abandon(ns, id, now, args[4], worker,
+              function(w) return 'worker ' .. w .. ' is gone (' .. args[5] .. ')' end, 'lease_expired')
+            if outcome then counts[outcome] = counts[outcome] + 1 end
+          end
+          return {counts.requeued, counts.dead, counts.cancelled}
         end)
 
         -- Appends log lines, keeping the newest `max` and counting the dropped ones. With a

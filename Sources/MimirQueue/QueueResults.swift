@@ -83,3 +83,17 @@ public struct LogLine: Sendable, Hashable {
         self.init(time: time, level: level, message: message)
     }
 }
+
+/// Who submitted a job, for the audit stream entry `mimir_submit` writes with a created job.
+public struct SubmitAudit: Sendable, Hashable {
+    public var caller: String
+    public var role: String
+    /// The stream keeps about this many newest entries.
+    public var capacity: Int
+
+    public init(caller: String, role: String, capacity: Int) {
+        self.caller = caller
+        self.role = role
+        self.capacity = capacity
+    }
+}

@@ -1,23 +1,40 @@
 """Submits N no-op jobs to a running orchestrator from several threads, waits until all have
 finished, and reports throughput and latency percentiles from the jobs' own timestamps
-(created_at, started_at, finished_at; millisecond resolution)."""
+(created_at, started_at, finished_at; millisecond resolution).
+
+Usage: measure.py HOST PORT JOBS CLIENTS [RATE]. With RATE (jobs/s), submissions are paced: each
+client sends on a fixed schedule (open loop), so latency is measured at that load rather than
+under a burst; the achieved rate is reported.
+
+SUBMITTER=hey submits with `hey` (a Go HTTP load generator, -n JOBS -c CLIENTS, paced with -q)
+instead of Python threads: Python's clients top out below what the server takes on this
+machine, so with them the figure is the client's speed."""
 import http.client
 import json
 import os
+import re
+import subprocess
 import sys
 import threading
 import time
 from datetime import datetime
 
 host, port, total, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rate = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
+# Every client sends the same number of jobs (hey, too, splits -n evenly and drops the rest).
+total = total // threads * threads
 body = json.dumps({"type": "noop", "task_spec": {"parameters": {}}})
 auth = {"Authorization": "Bearer " + os.environ["MIMIR_TOKEN"]}
 ids, lock = [], threading.Lock()
 
 
-def submitter(count):
+def submitter(index, count, begin):
     connection = http.client.HTTPConnection(host, port)
-    for _ in range(count):
+    for k in range(count):
+        if rate > 0:
+            delay = begin + (k * threads + index) / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
         connection.request("POST", "/api/jobs", body, {"Content-Type": "application/json", **auth})
         response = connection.getresponse()
         data = response.read()
@@ -33,12 +50,27 @@ def get(path):
     return json.loads(connection.getresponse().read())
 
 
+def hey_submit():
+    command = ["hey", "-n", str(total), "-c", str(threads), "-m", "POST", "-T", "application/json",
+               "-H", f"Authorization: {auth['Authorization']}", "-d", body]
+    if rate > 0:
+        command += ["-q", str(rate / threads)]
+    output = subprocess.run(command + [f"http://{host}:{port}/api/jobs"], capture_output=True, text=True).stdout
+    created = re.search(r"\[201\]\s+(\d+) responses", output)
+    if not created or int(created.group(1)) != total:
+        sys.exit(f"hey: not every submission was created:\n{output[-1500:]}")
+    ids.extend([""] * total)
+
+
 start = time.monotonic()
-workers = [threading.Thread(target=submitter, args=(total // threads,)) for _ in range(threads)]
-for worker in workers:
-    worker.start()
-for worker in workers:
-    worker.join()
+if os.environ.get("SUBMITTER") == "hey":
+    hey_submit()
+else:
+    workers = [threading.Thread(target=submitter, args=(i, total // threads, start + 0.05)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
 submitted = time.monotonic() - start
 while True:
     counts = get("/api/jobs?limit=1")["queue"]["counts"]
@@ -72,7 +104,9 @@ to_start = [ms(j["started_at"]) - ms(j["created_at"]) for j in jobs]
 to_done = [ms(j["finished_at"]) - ms(j["created_at"]) for j in jobs]
 span = (max(ms(j["finished_at"]) for j in jobs) - min(ms(j["created_at"]) for j in jobs)) / 1000
 print(json.dumps({
-    "jobs": len(jobs), "submit_seconds": round(submitted, 2), "jobs_per_second": round(len(jobs) / span, 1),
+    "jobs": len(jobs), "submitter": os.environ.get("SUBMITTER", "python"), "submit_seconds": round(submitted, 2),
+    "paced_rate": rate,
+    "submitted_per_second": round(len(jobs) / submitted, 1), "jobs_per_second": round(len(jobs) / span, 1),
     "submit_to_start_ms": {"p50": percentile(to_start, 50), "p99": percentile(to_start, 99)},
     "submit_to_done_ms": {"p50": percentile(to_done, 50), "p99": percentile(to_done, 99)},
 }))

@@ -58,10 +58,13 @@ struct JobRoutes: Sendable {
                 "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters without spaces")
         }
         let job = try validator.validate(try await JSONBody.read(request, limits: bodyLimits))
-        switch try await run({ () async throws(QueueError) in try await queue.submit(job, idempotencyKey: key) }) {
+        let entry = audit.submission(by: caller)
+        switch try await run({ () async throws(QueueError) in
+            try await queue.submit(job, idempotencyKey: key, audit: entry)
+        }) {
         case .created(let record):
             metrics.submitted(type: record.type)
-            await audit.record(caller, .submit, jobID: record.id, jobType: record.type)
+            audit.logged(caller, .submit, jobID: record.id, jobType: record.type)
             return JSONResponse.make(
                 .created, present(record), headers: [.location: "/api/jobs/\(record.id)"])
         case .existing(let record):

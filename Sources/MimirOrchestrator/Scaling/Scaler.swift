@@ -86,7 +86,10 @@ final class Scaler: Sendable {
         guard !state.withLock({ $0.orchestratorURL.isEmpty }) else { return }
         do {
             let started = try await backend.inventory()
-            for event in await backend.drainEvents() { record(event) }
+            for event in await backend.drainEvents() {
+                record(event)
+                await releaseJobs(of: event, backend: backend)
+            }
             let live = try await liveWorkers()
             let groups = try await queue.pendingWork()
             let snapshot = catalog.snapshot
@@ -248,6 +251,33 @@ final class Scaler: Sendable {
             else { return false }
             state.retiring[workerID] = (image, now)
             return true
+        }
+    }
+
+    /// A local worker whose process died cannot finish its jobs: they go back to the queue now
+    /// rather than when their leases expire (up to LEASE_SECONDS later), and the worker is
+    /// forgotten, so this pass already counts it gone and starts a replacement (its registration
+    /// would otherwise look alive until its last heartbeat is 15 s old). Only for the local
+    /// backend, whose worker ids are never reused, so the process that ended is the only one that
+    /// could hold them (a Kubernetes pod can be restarted under the same id). A clean exit is a
+    /// drained worker: its jobs were finished or handed back, and it deregistered itself.
+    private func releaseJobs(of event: BackendEvent, backend: any WorkerBackend) async {
+        guard backend is LocalProcessBackend, event.kind != .exited else { return }
+        do {
+            let released = try await queue.releaseWorker(event.workerID, reason: event.message)
+            try await workers.remove(id: event.workerID)
+            metrics.reaped(released)
+            if released.requeued + released.dead + released.cancelled > 0 {
+                log(
+                    image: event.image, kind: "jobs_released",
+                    "worker \(event.workerID) is gone: \(released.requeued) job(s) requeued, \(released.dead) dead, "
+                        + "\(released.cancelled) cancelled")
+            }
+        } catch {
+            // The leases still expire: the reaper puts the jobs back later.
+            logger.warning(
+                "cannot release the jobs of a dead worker; their leases will expire",
+                metadata: ["worker": "\(event.workerID)", "error": "\(error)"])
         }
     }
 

@@ -35,7 +35,10 @@ enum ScalingSetup {
                 "REDIS_URL": configuration.redisURL, "MIMIR_DATA_DIR": configuration.dataDirectory,
             ]
             if let workerToken { environment["MIMIR_WORKER_TOKEN"] = workerToken }
-            for name in ["PATH", "HOME", "LANG", "TMPDIR", "MIMIR_LOG_LEVEL"] {
+            // Worker settings given to the orchestrator reach the workers it starts.
+            for name in [
+                "PATH", "HOME", "LANG", "TMPDIR", "MIMIR_LOG_LEVEL", "LEASE_SECONDS", "MIMIR_WORKER_ISOLATION",
+            ] {
                 if let value = Environment.value(name) { environment[name] = value }
             }
             return LocalProcessBackend(
