@@ -1,3 +1,5 @@
+import MimirCore
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -14,31 +16,13 @@ struct ChildProcess {
     let pid: pid_t
 
     init(executable: String, arguments: [String], environment: [String: String], logPath: String) throws(Failure) {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD] {
-            sigaddset(&defaults, signal)
-        }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // Its own process group: a Ctrl-C meant for the orchestrator's terminal does not reach the
-        // workers, which the orchestrator stops in order instead.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        Self.closeFrom(&actions, 3)
+        SpawnSetup.closeFrom(&actions, 3)
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -46,7 +30,7 @@ struct ChildProcess {
             for pointer in argv + envp { free(pointer) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let result = SpawnSetup.withAttributes { posix_spawn(&pid, executable, &actions, &$0, argv, envp) }
         guard result == 0 else {
             throw Failure(description: "cannot start \(executable): \(String(cString: strerror(result)))")
         }
@@ -73,10 +57,4 @@ struct ChildProcess {
 
     /// Descriptors above stderr are not inherited (glibc 2.34+; without it, the orchestrator's
     /// sockets are marked close-on-exec anyway).
-    private static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) {
-        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
-        else { return }
-        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, lowest)
-    }
 }

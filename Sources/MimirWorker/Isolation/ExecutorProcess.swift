@@ -1,3 +1,4 @@
+import MimirCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -57,24 +58,6 @@ final class ExecutorProcess: Sendable {
             throw error
         }
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD] {
-            sigaddset(&defaults, signal)
-        }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        // Its own process group: a Ctrl-C meant for the worker does not kill its executors mid-job;
-        // the worker drains and stops them itself.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -83,12 +66,12 @@ final class ExecutorProcess: Sendable {
         // dup2 clears close-on-exec on the copies, so exactly these two survive the exec.
         posix_spawn_file_actions_adddup2(&actions, requestPipe.read, 3)
         posix_spawn_file_actions_adddup2(&actions, eventPipe.write, 4)
-        closeFrom(&actions, 5)
+        SpawnSetup.closeFrom(&actions, 5)
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let result = SpawnSetup.withAttributes { posix_spawn(&pid, executable, &actions, &$0, argv, environ) }
         close(requestPipe.read)
         close(eventPipe.write)
         guard result == 0 else {
@@ -101,12 +84,6 @@ final class ExecutorProcess: Sendable {
 
     /// Nothing above the two pipes is inherited, close-on-exec or not (glibc 2.34+; the same
     /// lookup as MimirScaling's ChildProcess).
-    private static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) {
-        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
-        else { return }
-        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, lowest)
-    }
 
     deinit {
         close(requests.descriptor)
