@@ -52,7 +52,7 @@ export function url(path, query) {
 }
 
 export async function request(method, path, { query, body, headers = {}, signal } = {}) {
-  for (let attempt = 0; ; attempt += 1) {
+  for (let prompts = 0; ;) {
     const h = { Accept: 'application/json', ...headers };
     const token = getToken();
     if (token) h.Authorization = `Bearer ${token}`;
@@ -71,7 +71,12 @@ export async function request(method, path, { query, body, headers = {}, signal 
     if (text && (res.headers.get('content-type') || '').includes('json')) {
       try { data = JSON.parse(text); } catch { data = null; }
     }
-    if (res.status === 401 && authHandler && attempt < 3) {
+    // A request sent with a token that has since been replaced (another request's prompt was
+    // answered meanwhile) is retried with the new one: asking again would reopen the dialog the
+    // user just closed, with a stale complaint.
+    if (res.status === 401 && getToken() && getToken() !== token) continue;
+    if (res.status === 401 && authHandler && prompts < 3) {
+      prompts += 1;
       const reason = data?.error?.message || (token ? 'The token was refused.' : 'The server asks for an access token.');
       const ok = await authHandler(reason);
       if (ok) continue;
