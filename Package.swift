@@ -83,6 +83,7 @@ let package = Package(
             name: "MimirRedis",
             dependencies: [
                 "CHiredis", "MimirCore",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -34,4 +34,9 @@ static inline const char *mimir_redis_errstr(const redisContext *context) {
     return context->errstr;
 }
 
+// The same for a reply reader's `errstr`.
+static inline const char *mimir_redis_reader_errstr(const redisReader *reader) {
+    return reader->errstr;
+}
+
 #endif

@@ -5,9 +5,9 @@ import CHiredis
 struct CommandArguments {
     /// All arguments back to back in one allocation, plus one trailing byte so the buffer is never
     /// empty (an empty array has no base address, and `[""]` is a legal argument list).
-    private var storage: [UInt8] = []
-    private var offsets: [Int] = []
-    private var lengths: [Int] = []
+    private(set) var storage: [UInt8] = []
+    private(set) var offsets: [Int] = []
+    private(set) var lengths: [Int] = []
     /// The first word, upper-cased, for error messages and session tracking; never the arguments.
     let name: String
 

@@ -80,6 +80,17 @@ final class ConnectionPool: Sendable {
         }
     }
 
+    /// A connection for a ``MultiplexedConnection`` to take over, on the calling (pool) thread: an
+    /// idle one, or a new one. It counts as open until ``releaseMultiplexed()``.
+    func checkOutForMultiplexing(command: String?) throws(RedisError) -> RedisConnection {
+        try checkOut(command: command).0.connection
+    }
+
+    /// The multiplexed connection taken out by ``checkOutForMultiplexing(command:)`` has closed.
+    func releaseMultiplexed() {
+        state.withLock { $0.open -= 1 }
+    }
+
     /// Refuses new work and closes the idle connections; connections in use close when given back.
     func shutDown() {
         let closing = state.withLock { state in

@@ -118,6 +118,20 @@ public final class RedisConnection {
         commandTimeout = timeout
     }
 
+    /// A duplicate of the connected, authenticated socket, close-on-exec, for an event loop to take
+    /// over (``MultiplexedConnection``). This connection is unusable afterwards: two readers of one
+    /// socket would steal each other's replies.
+    func detachSocket() throws(RedisError) -> CInt {
+        try ensureUsable(command: "connect")
+        let duplicate = fcntl(context.pointee.fd, F_DUPFD_CLOEXEC, 0)
+        guard duplicate >= 0 else {
+            throw brokenConnection(command: "connect", reason: "cannot duplicate the socket: errno \(errno)")
+        }
+        isBroken = true
+        brokenBy = brokenBy ?? .configuration
+        return duplicate
+    }
+
     /// True when the server has closed this idle connection (Redis restarted, `CLIENT KILL`, idle
     /// timeout): its socket is readable although no reply is due. Lets the pool skip a dead
     /// connection before sending on it, instead of failing the caller.
@@ -185,7 +199,7 @@ public final class RedisConnection {
 
     /// Redis quotes the start of the arguments in "unknown command" errors; they stay out of
     /// errors for the same reason commands are named by their first word only.
-    private static func withoutArguments(_ message: String) -> String {
+    static func withoutArguments(_ message: String) -> String {
         guard let quoted = message.firstRange(of: ", with args beginning with:") else { return message }
         return String(message[..<quoted.lowerBound])
     }

@@ -66,3 +66,10 @@ extension RedisError {
         return RedisError(kind: kind, server: server, command: command, reason: reason)
     }
 }
+
+extension RedisError {
+    /// The same error reported for `command` (a connection's failure, for each call it failed).
+    func naming(_ command: String) -> RedisError {
+        RedisError(kind: kind, server: server, command: command, reason: reason)
+    }
+}

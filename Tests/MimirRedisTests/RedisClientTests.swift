@@ -134,6 +134,7 @@ struct RedisClientTests {
             #expect(try await client.execute(["GET", "in5"]) == .null)  // back on database 0
 
             // An ordinary body leaves its connection for reuse.
+            _ = try await client.withConnection { connection throws(RedisError) in try connection.send(["PING"]) }
             let before = client.openConnections
             _ = try await client.withConnection { connection throws(RedisError) in try connection.send(["PING"]) }
             #expect(client.openConnections == before)

@@ -155,7 +155,9 @@ struct RedisResilienceTests {
     @Test func retryOnStaleConnectionRetriesOnceOnAFreshConnection() async throws {
         let server = try await RedisServer.start()
         try await withClient(server, poolSize: 1) { client in
-            _ = try await client.execute(["SET", "k", "v"])  // The connection is now a reused one.
+            _ = try await client.execute(["SET", "k", "v"])
+            // The pool's connection is now a reused one (`execute` goes through the shared connection).
+            _ = try await client.withConnection { connection throws(RedisError) in try connection.send(["PING"]) }
             let attempts = Counter()
             let reply = try await client.withConnection(
                 retryOnStaleConnection: true, try killOwnConnectionOnFirstAttempt(server, attempts: attempts))
@@ -168,6 +170,7 @@ struct RedisResilienceTests {
         let server = try await RedisServer.start()
         try await withClient(server, poolSize: 1) { client in
             _ = try await client.execute(["SET", "k", "v"])
+            _ = try await client.withConnection { connection throws(RedisError) in try connection.send(["PING"]) }
             let attempts = Counter()
             let error = await #expect(throws: RedisError.self) {
                 try await client.withConnection(try killOwnConnectionOnFirstAttempt(server, attempts: attempts))
