@@ -4,6 +4,11 @@ extension JSONValue {
     /// directly rather than through `JSONEncoder`, which costs microseconds per call in setup
     /// alone: this runs several times for every job.
     public func jsonText(pretty: Bool = false) -> String {
+        String(decoding: jsonBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// ``jsonText(pretty:)`` as UTF-8 bytes, for a response body or a socket: no `String` between.
+    public func jsonBytes(pretty: Bool = false) -> [UInt8] {
         var writer = JSONWriter(pretty: pretty)
         writer.write(self, depth: 0)
         return writer.output
@@ -12,87 +17,93 @@ extension JSONValue {
 
 private struct JSONWriter {
     let pretty: Bool
-    var output = ""
+    var output: [UInt8] = []
 
     init(pretty: Bool) {
         self.pretty = pretty
-        output.reserveCapacity(128)
+        output.reserveCapacity(256)
     }
 
     mutating func write(_ value: JSONValue, depth: Int) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .integer(let number): output += String(number)
-        case .number(let number): output += number.isFinite ? number.description : "null"
+        case .null: append("null")
+        case .bool(let flag): append(flag ? "true" : "false")
+        case .integer(let number): output.append(contentsOf: String(number).utf8)
+        case .number(let number):
+            if number.isFinite { output.append(contentsOf: number.description.utf8) } else { append("null") }
         case .string(let text): writeString(text)
         case .array(let elements):
             guard !elements.isEmpty else {
-                output += "[]"
+                append("[]")
                 return
             }
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 newline(depth + 1)
                 write(element, depth: depth + 1)
             }
             newline(depth)
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
             guard !members.isEmpty else {
-                output += "{}"
+                append("{}")
                 return
             }
-            output += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output += "," }
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 newline(depth + 1)
-                writeString(key)
-                output += pretty ? ": " : ":"
-                if let member = members[key] { write(member, depth: depth + 1) }
+                writeString(member.key)
+                append(pretty ? ": " : ":")
+                write(member.value, depth: depth + 1)
             }
             newline(depth)
-            output += "}"
+            output.append(UInt8(ascii: "}"))
         }
+    }
+
+    private mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { output.append(contentsOf: $0) }
     }
 
     private mutating func newline(_ depth: Int) {
         guard pretty else { return }
-        output += "\n"
-        output += String(repeating: "  ", count: depth)
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
     }
 
     private mutating func writeString(_ text: String) {
-        output += "\""
-        var plainStart = text.utf8.startIndex
-        var index = plainStart
-        let utf8 = text.utf8
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
-                output += String(Substring(utf8[plainStart..<index]))
-                output += Self.escape(byte)
-                plainStart = utf8.index(after: index)
+        output.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var plainStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+                escape(byte)
+                plainStart = index + 1
             }
-            index = utf8.index(after: index)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart...]))
         }
-        output += String(Substring(utf8[plainStart..<utf8.endIndex]))
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 
-    private static func escape(_ byte: UInt8) -> String {
+    private mutating func escape(_ byte: UInt8) {
         switch byte {
-        case UInt8(ascii: "\""): return "\\\""
-        case UInt8(ascii: "\\"): return "\\\\"
-        case 0x0A: return "\\n"
-        case 0x0D: return "\\r"
-        case 0x09: return "\\t"
-        case 0x08: return "\\b"
-        case 0x0C: return "\\f"
+        case UInt8(ascii: "\""): append("\\\"")
+        case UInt8(ascii: "\\"): append("\\\\")
+        case 0x0A: append("\\n")
+        case 0x0D: append("\\r")
+        case 0x09: append("\\t")
+        case 0x08: append("\\b")
+        case 0x0C: append("\\f")
         default:
-            let hex = String(byte, radix: 16)
-            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            let digits = Array("0123456789abcdef".utf8)
+            append("\\u00")
+            output.append(digits[Int(byte >> 4)])
+            output.append(digits[Int(byte & 0xF)])
         }
     }
 }

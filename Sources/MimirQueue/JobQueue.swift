@@ -67,7 +67,7 @@ public final class JobQueue: Sendable {
     public func submit(
         _ job: NewJob, idempotencyKey: String? = nil, audit: SubmitAudit? = nil
     ) async throws(QueueError) -> SubmitResult {
-        let id = UUID().uuidString.lowercased()
+        let id = RandomUUID.make()
         let reply = try await call(
             .submit,
             [
@@ -283,6 +283,7 @@ public final class JobQueue: Sendable {
     static func fields(_ reply: RedisReply) -> [String: String]? {
         guard let items = reply.array else { return nil }
         var fields: [String: String] = [:]
+        fields.reserveCapacity(items.count / 2)
         for index in stride(from: 0, to: items.count - 1, by: 2) {
             if let key = items[index].string { fields[key] = items[index + 1].string ?? "" }
         }

@@ -81,7 +81,7 @@ enum JSONResponse {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(
-            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: value.jsonText())))
+            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.jsonBytes())))
     }
 }
 
