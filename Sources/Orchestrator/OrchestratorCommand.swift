@@ -22,7 +22,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one ($PORT, default 8080).") var port: Int?
     @Option(help: "redis://[[user]:password@]host[:port][/db] ($REDIS_URL, default redis://127.0.0.1:6379/0).")
     var redisURL: String?
-    @Option(help: "Threads and blocking Redis connections for commands that cannot share the multiplexed one ($REDIS_POOL_SIZE, default 8).") var redisPoolSize: Int?
+    @Option(
+        help:
+            "Threads and blocking Redis connections for commands that cannot share the multiplexed one ($REDIS_POOL_SIZE, default 8)."
+    ) var redisPoolSize: Int?
     @Option(help: "Prefix of every Redis key ($REDIS_NAMESPACE, default mimir).") var redisNamespace: String?
     @Option(help: "Workers kept running ($MIN_WORKERS, default 1).") var minWorkers: Int?
     @Option(help: "Most workers at once ($MAX_WORKERS, default 10).") var maxWorkers: Int?
