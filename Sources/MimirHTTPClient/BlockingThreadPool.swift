@@ -1,3 +1,5 @@
+import MimirCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -96,35 +98,9 @@ final class BlockingThreadPool: @unchecked Sendable {  // Mutable state is guard
     }
 
     private func spawn(_ worker: Worker) -> Bool {
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        let context = Unmanaged.passRetained(Start(pool: self, worker: worker)).toOpaque()
-        var thread = pthread_t()
-        let started = pthread_create(
-            &thread, &attributes,
-            { context in
-                guard let context else { return nil }
-                let start = Unmanaged<Start>.fromOpaque(context).takeRetainedValue()
-                start.pool.work(start.worker)
-                return nil
-            }, context)
-        guard started == 0 else {
-            Unmanaged<Start>.fromOpaque(context).release()
-            return false
-        }
-        return true
-    }
-
-    private final class Start {
-        let pool: BlockingThreadPool
-        let worker: Worker
-
-        init(pool: BlockingThreadPool, worker: Worker) {
-            self.pool = pool
-            self.worker = worker
-        }
+        // Handed over: from here on only the new thread uses this mailbox's job.
+        nonisolated(unsafe) let worker = worker
+        return DetachedThread.start { [self] in work(worker) }
     }
 
     /// The job that found no thread runs on the submitter's thread, and so do the queued ones if no

@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import MimirCore
 import MimirPluginHost
@@ -38,6 +37,10 @@ struct JobAttempt {
         await report(outcome, reporter)
     }
 
+    /// The stack of a job's thread, here and in executor processes: plugins (ML training, deep
+    /// recursion in parsers) may need more than a secondary thread's default.
+    static let jobThreadStackSize = 8 << 20
+
     /// Runs the executor — or, isolated, supervises the process that runs it — on a dedicated
     /// thread: it blocks for as long as the job takes, which must never be a thread of Swift
     /// concurrency's small pool.
@@ -46,7 +49,7 @@ struct JobAttempt {
         _ reporter: AttemptReporter, _ cancellation: CancellationToken
     ) async -> ExecutionOutcome {
         await withCheckedContinuation { continuation in
-            let thread = Thread {
+            let started = DetachedThread.start(stackSize: Self.jobThreadStackSize) {
                 let outcome =
                     switch isolation {
                     case .none: executor.run(request, observer: reporter, cancellation: cancellation)
@@ -55,8 +58,12 @@ struct JobAttempt {
                     }
                 continuation.resume(returning: outcome)
             }
-            thread.stackSize = 8 << 20
-            thread.start()
+            if !started {
+                continuation.resume(
+                    returning: ExecutionOutcome(
+                        status: .retryableFailure,
+                        message: "the worker could not start a thread for the job (out of memory or threads)"))
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Dispatch
-import Foundation
 import Logging
 import MimirCore
 import MimirPluginHost
@@ -8,6 +7,12 @@ import MimirQueue
 import MimirRedis
 import MimirWorker
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -234,11 +239,16 @@ struct ServeCommand: ParsableCommand {
         if let token = Environment.value("MIMIR_WORKER_TOKEN"), !token.isEmpty { return token }
         guard let path = Environment.value("MIMIR_WORKER_TOKEN_FILE"), !path.isEmpty else { return nil }
         do {
-            let token = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(
-                in: .whitespacesAndNewlines)
-            return token.isEmpty ? nil : token
-        } catch {
-            throw ValidationError("MIMIR_WORKER_TOKEN_FILE \(path) cannot be read: \(error.localizedDescription)")
+            var token = Substring(try String(contentsOfFile: path, encoding: .utf8))
+            while token.first?.isWhitespace == true { token.removeFirst() }
+            while token.last?.isWhitespace == true { token.removeLast() }
+            return token.isEmpty ? nil : String(token)
+        } catch let error as CocoaError {
+            // FoundationEssentials' errors print as structures; the system's reason reads better.
+            let reason =
+                (error.userInfo["NSUnderlyingError"] as? POSIXError).map { String(cString: strerror($0.code.rawValue)) }
+                ?? "error \(error.code.rawValue)"
+            throw ValidationError("MIMIR_WORKER_TOKEN_FILE \(path) cannot be read: \(reason)")
         }
     }
 

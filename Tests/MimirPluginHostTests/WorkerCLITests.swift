@@ -116,4 +116,16 @@ struct WorkerCLITests {
         #expect(result.status != 0)
         #expect(result.error.contains("no plugin directory: pass --plugin-dir DIR or set MIMIR_PLUGIN_DIR"))
     }
+
+    @Test("an unreadable worker token file is named with the system's reason")
+    func unreadableTokenFile() throws {
+        let result = try Command.run(
+            worker, ["serve", "--plugin-dir", try pluginDirectory(), "--redis-url", "redis://127.0.0.1:1"],
+            environment: ["MIMIR_WORKER_TOKEN": "", "MIMIR_WORKER_TOKEN_FILE": "/nonexistent/worker-token"])
+        #expect(result.status != 0)
+        #expect(
+            result.error.contains(
+                "MIMIR_WORKER_TOKEN_FILE /nonexistent/worker-token cannot be read: No such file or directory"),
+            "\(result.error)")
+    }
 }

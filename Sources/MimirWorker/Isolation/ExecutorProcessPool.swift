@@ -1,5 +1,5 @@
-import Foundation
 import Logging
+import MimirCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -125,7 +125,7 @@ public final class ExecutorProcessPool: Sendable {
             return true
         }
         guard proceed else { return }
-        let thread = Thread { [self] in
+        let started = DetachedThread.start { [self] in
             defer { state.withLock { $0.starting -= 1 } }
             do {
                 keep(try start())
@@ -134,13 +134,16 @@ public final class ExecutorProcessPool: Sendable {
                 logger.error("cannot start an executor process", metadata: ["error": "\(error)"])
             }
         }
-        thread.start()
+        if !started {
+            state.withLock { $0.starting -= 1 }
+            logger.error("cannot start a thread to start an executor process; the next job tries again")
+        }
     }
 
     /// Starts a process and waits for its `ready`; waits out the backoff of earlier failures first.
     private func start() throws(ExecutorProcess.Failure) -> ExecutorProcess {
         let wait = state.withLock { $0.nextStart - ContinuousClock.now }
-        if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.milliseconds) / 1000) }
+        if wait > .zero { usleep(UInt32(clamping: wait.milliseconds * 1000)) }
         do throws(ExecutorProcess.Failure) {
             let started = ContinuousClock.now
             let process = try ExecutorProcess(executable: settings.executable, arguments: settings.arguments)

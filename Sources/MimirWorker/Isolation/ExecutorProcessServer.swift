@@ -1,5 +1,5 @@
-import Foundation
 import Logging
+import MimirCore
 import MimirPluginHost
 import Synchronization
 
@@ -47,7 +47,7 @@ public enum ExecutorProcessServer {
             case .run(let jobType, let request):
                 let token = CancellationToken()
                 running.withLock { $0 = token }
-                let thread = Thread {
+                let started = DetachedThread.start(stackSize: JobAttempt.jobThreadStackSize) {
                     let outcome =
                         registry.executor(for: jobType)?.run(request, observer: events, cancellation: token)
                         ?? ExecutionOutcome(
@@ -55,9 +55,14 @@ public enum ExecutorProcessServer {
                     running.withLock { $0 = nil }
                     events.send(.outcome(outcome))
                 }
-                // The stack a job thread gets in the worker (JobAttempt).
-                thread.stackSize = 8 << 20
-                thread.start()
+                if !started {
+                    running.withLock { $0 = nil }
+                    events.send(
+                        .outcome(
+                            ExecutionOutcome(
+                                status: .retryableFailure,
+                                message: "the executor process could not start a thread for the job")))
+                }
             case .cancel:
                 running.withLock { $0 }?.cancel()
             default:
