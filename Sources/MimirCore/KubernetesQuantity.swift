@@ -5,14 +5,6 @@ public struct KubernetesQuantity: Sendable, Hashable {
     public let value: Double
     public let text: String
 
-    private static let binarySuffixes: [String: Double] = [
-        "Ki": 1024, "Mi": 1_048_576, "Gi": 1_073_741_824, "Ti": 1_099_511_627_776,
-        "Pi": 1_125_899_906_842_624, "Ei": 1_152_921_504_606_846_976,
-    ]
-    private static let decimalSuffixes: [String: Double] = [
-        "n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
-    ]
-
     /// The largest quantity accepted: its thousandths (millicores) still fit in an Int64.
     public static let maximumValue = 9e15
 
@@ -39,38 +31,78 @@ public struct KubernetesQuantity: Sendable, Hashable {
 
     /// `nil` when `text` is not a quantity.
     public init?(_ text: String) {
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        var sign = 1.0
-        if index < scalars.count, scalars[index] == "+" || scalars[index] == "-" {
-            sign = scalars[index] == "-" ? -1 : 1
-            index += 1
+        // Over the UTF-8 bytes, without building arrays or substrings: every submission with
+        // resource requirements parses two or three of these.
+        var copy = text
+        let parsed = copy.withUTF8 { bytes -> Double? in
+            var index = 0
+            var sign = 1.0
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+                index += 1
+            }
+            let numberStart = index
+            var digits = 0
+            var sawPoint = false
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    digits += 1
+                } else if byte == UInt8(ascii: ".") && !sawPoint {
+                    sawPoint = true
+                } else {
+                    break
+                }
+                index += 1
+            }
+            guard digits > 0,
+                let magnitude = Double(
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[numberStart..<index]), as: UTF8.self)),
+                let multiplier = Self.multiplier(UnsafeBufferPointer(rebasing: bytes[index...]))
+            else { return nil }
+            return sign * magnitude * multiplier
         }
-        let numberStart = index
-        var digits = 0
-        var sawPoint = false
-        while index < scalars.count, ("0"..."9").contains(scalars[index]) || (scalars[index] == "." && !sawPoint) {
-            if scalars[index] == "." { sawPoint = true } else { digits += 1 }
-            index += 1
-        }
-        guard digits > 0, let magnitude = Double(String(String.UnicodeScalarView(scalars[numberStart..<index]))) else {
-            return nil
-        }
-        let suffix = String(String.UnicodeScalarView(scalars[index...]))
-        let multiplier: Double
-        if let binary = Self.binarySuffixes[suffix] {
-            multiplier = binary
-        } else if let decimal = Self.decimalSuffixes[suffix] {
-            multiplier = decimal
-        } else if let first = suffix.first, first == "e" || first == "E", let exponent = Int(suffix.dropFirst()),
-            (-18...18).contains(exponent)
-        {
-            multiplier = Self.power(exponent)
-        } else {
-            return nil
-        }
-        value = sign * magnitude * multiplier
+        guard let parsed else { return nil }
+        value = parsed
         self.text = text
+    }
+
+    /// The factor of a suffix: binary (Ki … Ei), decimal (n … E, or none) or an exponent (e3, E-2).
+    private static func multiplier(_ suffix: UnsafeBufferPointer<UInt8>) -> Double? {
+        switch suffix.count {
+        case 0:
+            return 1
+        case 1:
+            switch suffix[0] {
+            case UInt8(ascii: "n"): return 1e-9
+            case UInt8(ascii: "u"): return 1e-6
+            case UInt8(ascii: "m"): return 1e-3
+            case UInt8(ascii: "k"): return 1e3
+            case UInt8(ascii: "M"): return 1e6
+            case UInt8(ascii: "G"): return 1e9
+            case UInt8(ascii: "T"): return 1e12
+            case UInt8(ascii: "P"): return 1e15
+            case UInt8(ascii: "E"): return 1e18
+            default: break
+            }
+        case 2 where suffix[1] == UInt8(ascii: "i"):
+            switch suffix[0] {
+            case UInt8(ascii: "K"): return 1024
+            case UInt8(ascii: "M"): return 1_048_576
+            case UInt8(ascii: "G"): return 1_073_741_824
+            case UInt8(ascii: "T"): return 1_099_511_627_776
+            case UInt8(ascii: "P"): return 1_125_899_906_842_624
+            case UInt8(ascii: "E"): return 1_152_921_504_606_846_976
+            default: break
+            }
+        default:
+            break
+        }
+        guard let first = suffix.first, first == UInt8(ascii: "e") || first == UInt8(ascii: "E"),
+            let exponent = Int(String(decoding: UnsafeBufferPointer(rebasing: suffix[1...]), as: UTF8.self)),
+            (-18...18).contains(exponent)
+        else { return nil }
+        return power(exponent)
     }
 
     private static func power(_ exponent: Int) -> Double {

@@ -95,6 +95,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         SignalMask.unblockAll()
+        Environment.cacheLocalTimeZone()
         var sources = ConfigurationSources()
         var settings = OrchestratorConfiguration()
         settings.host = sources.string(host, "HOST", settings.host)
