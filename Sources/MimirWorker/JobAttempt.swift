@@ -41,6 +41,9 @@ struct JobAttempt {
     /// recursion in parsers) may need more than a secondary thread's default.
     static let jobThreadStackSize = 8 << 20
 
+    /// Job threads, reused from one job to the next.
+    static let jobThreads = ParkedThreads(stackSize: jobThreadStackSize)
+
     /// Runs the executor — or, isolated, supervises the process that runs it — on a dedicated
     /// thread: it blocks for as long as the job takes, which must never be a thread of Swift
     /// concurrency's small pool.
@@ -49,7 +52,7 @@ struct JobAttempt {
         _ reporter: AttemptReporter, _ cancellation: CancellationToken
     ) async -> ExecutionOutcome {
         await withCheckedContinuation { continuation in
-            let started = DetachedThread.start(stackSize: Self.jobThreadStackSize) {
+            let started = Self.jobThreads.run {
                 let outcome =
                     switch isolation {
                     case .none: executor.run(request, observer: reporter, cancellation: cancellation)

@@ -47,7 +47,7 @@ public enum ExecutorProcessServer {
             case .run(let jobType, let request):
                 let token = CancellationToken()
                 running.withLock { $0 = token }
-                let started = DetachedThread.start(stackSize: JobAttempt.jobThreadStackSize) {
+                let started = JobAttempt.jobThreads.run {
                     let outcome =
                         registry.executor(for: jobType)?.run(request, observer: events, cancellation: token)
                         ?? ExecutionOutcome(
