@@ -68,11 +68,12 @@ public final class JobQueue: Sendable {
         _ job: NewJob, idempotencyKey: String? = nil, audit: SubmitAudit? = nil
     ) async throws(QueueError) -> SubmitResult {
         let id = RandomUUID.make()
+        let specText = job.spec.jsonText()
         let reply = try await call(
             .submit,
             [
                 id, String(clock.nowMilliseconds()), job.type, String(job.priority), String(job.maxAttempts),
-                job.projectID, job.spec.jsonText(), idempotencyKey ?? "", idempotencyKey == nil ? "" : job.fingerprint,
+                job.projectID, specText, idempotencyKey ?? "", idempotencyKey == nil ? "" : job.fingerprint,
                 String(configuration.idempotencyKeyLifetime.wholeSeconds),
             ] + job.requirements.arguments + [String(configuration.maxQueuedPerType)]
                 + (audit.map { [String($0.capacity), $0.caller, $0.role] } ?? ["", "", ""]), jobID: id,
@@ -86,7 +87,12 @@ public final class JobQueue: Sendable {
             // The key outlived its job (a retention shorter than the key's lifetime).
             throw .notFound(jobID: jobID)
         }
-        guard let record = JobRecord(fields: fields) else { throw .corrupt("job \(jobID) lacks required fields") }
+        // The stored spec is the one just sent (unless an idempotent replay found an older job):
+        // no need to parse it back.
+        let parsedSpec = fields["spec"] == specText ? job.spec : nil
+        guard let record = JobRecord(fields: fields, parsedSpec: parsedSpec) else {
+            throw .corrupt("job \(jobID) lacks required fields")
+        }
         return outcome == "created" ? .created(record) : .existing(record)
     }
 
@@ -118,7 +124,7 @@ public final class JobQueue: Sendable {
         } catch {
             throw QueueError.from(error, jobID: "")
         }
-        let jobs = replies.compactMap { Self.fields($0).flatMap(JobRecord.init(fields:)) }
+        let jobs = replies.compactMap { Self.fields($0).flatMap { JobRecord(fields: $0) } }
         return JobPage(jobs: jobs, nextCursor: entries.count > limit ? page.last?.score : nil)
     }
 

@@ -35,7 +35,7 @@ public struct JobRecord: Sendable, Hashable {
     public var crashes: Int
 
     /// Builds a record from `HGETALL` field/value pairs; `nil` when required fields are missing.
-    init?(fields: [String: String]) {
+    init?(fields: [String: String], parsedSpec: JSONValue? = nil) {
         guard let id = fields["id"], let type = fields["type"], let statusText = fields["status"],
             let status = JobStatus(rawValue: statusText), let created = fields["created_at"].flatMap({ Int64($0) })
         else { return nil }
@@ -45,7 +45,7 @@ public struct JobRecord: Sendable, Hashable {
         self.createdAt = created
         priority = fields["priority"].flatMap { Int($0) } ?? 5
         projectID = fields["project_id"] ?? ""
-        spec = fields["spec"].flatMap { try? JSONValue.parse($0) } ?? .object([:])
+        spec = parsedSpec ?? fields["spec"].flatMap { try? JSONValue.parse($0) } ?? .object([:])
         attempts = fields["attempts"].flatMap { Int($0) } ?? 0
         maxAttempts = fields["max_attempts"].flatMap { Int($0) } ?? 1
         updatedAt = fields["updated_at"].flatMap { Int64($0) } ?? created
