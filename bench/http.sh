@@ -19,9 +19,10 @@ else
     swift build -c release --scratch-path "$scratch" --product mimir-orchestrator >/dev/null
     bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 fi
-# The API with authentication on, as deployed; one admin token, no rate limit (measured here).
+# The API with authentication on, as deployed; one admin token, no rate limit (measured here),
+# and no cap on waiting jobs: the POST runs queue more than the default 100,000 (then 429).
 MIMIR_TOKEN="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export MIMIR_TOKEN API_TOKENS="admin:bench:$MIMIR_TOKEN" RATE_LIMIT_PER_SECOND=0
+export MIMIR_TOKEN API_TOKENS="admin:bench:$MIMIR_TOKEN" RATE_LIMIT_PER_SECOND=0 MAX_QUEUED_PER_TYPE=0
 
 work=$(mktemp -d)
 redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -29,18 +29,12 @@ public final class ParkedThreads: @unchecked Sendable {  // Mutable state is gua
         self.idleSeconds = idleSeconds
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
-        wakeUp = .allocate(capacity: 1)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(wakeUp, &attributes)
-        pthread_condattr_destroy(&attributes)
+        wakeUp = MonotonicCondition.make()
     }
 
     deinit {
         // Parked threads hold `self` (they run `park`), so none is left when this runs.
-        pthread_cond_destroy(wakeUp)
-        wakeUp.deallocate()
+        MonotonicCondition.destroy(wakeUp)
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
     }
@@ -92,9 +86,7 @@ public final class ParkedThreads: @unchecked Sendable {  // Mutable state is gua
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         parked += 1
-        var deadline = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &deadline)
-        deadline.tv_sec += idleSeconds
+        var deadline = MonotonicCondition.deadline(secondsFromNow: idleSeconds)
         while handed.isEmpty {
             if pthread_cond_timedwait(wakeUp, mutex, &deadline) == ETIMEDOUT, handed.isEmpty {
                 parked -= 1

@@ -45,17 +45,11 @@ final class BlockingThreadPool: @unchecked Sendable {  // Mutable state is guard
 
         init(job: Job?) {
             self.job = job
-            wakeUp = .allocate(capacity: 1)
-            var attributes = pthread_condattr_t()
-            pthread_condattr_init(&attributes)
-            pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-            pthread_cond_init(wakeUp, &attributes)
-            pthread_condattr_destroy(&attributes)
+            wakeUp = MonotonicCondition.make()
         }
 
         deinit {
-            pthread_cond_destroy(wakeUp)
-            wakeUp.deallocate()
+            MonotonicCondition.destroy(wakeUp)
         }
     }
 
@@ -144,9 +138,7 @@ final class BlockingThreadPool: @unchecked Sendable {  // Mutable state is guard
     private func nextJob(for worker: Worker) -> Job? {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        var deadline = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &deadline)
-        deadline.tv_sec += idleSeconds
+        var deadline = MonotonicCondition.deadline(secondsFromNow: idleSeconds)
         while worker.job == nil {
             if pthread_cond_timedwait(worker.wakeUp, mutex, &deadline) == ETIMEDOUT { break }
         }

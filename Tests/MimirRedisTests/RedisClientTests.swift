@@ -5,13 +5,6 @@ import Testing
 
 @Suite("RedisClient pool")
 struct RedisClientTests {
-    /// `total_connections_received`: every connection the server ever accepted.
-    private func connectionsAccepted(_ observer: RedisConnection) throws -> Int {
-        let info = try observer.send(["INFO", "stats"]).string ?? ""
-        let line = info.split(separator: "\r\n").first { $0.hasPrefix("total_connections_received:") }
-        return line.flatMap { Int($0.split(separator: ":")[1]) } ?? -1
-    }
-
     @Test func twoHundredConcurrentCallsOnAPoolOfFour() async throws {
         let server = try await RedisServer.start()
         let observer = try RedisConnection(configuration: configuration(for: server))

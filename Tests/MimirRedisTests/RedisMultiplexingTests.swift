@@ -7,12 +7,6 @@ import Testing
 /// connection, each given its own replies, and what happens when that connection fails under them.
 @Suite("RedisClient shared connection")
 struct RedisMultiplexingTests {
-    private func connectionsAccepted(_ observer: RedisConnection) throws -> Int {
-        let info = try observer.send(["INFO", "stats"]).string ?? ""
-        let line = info.split(separator: "\r\n").first { $0.hasPrefix("total_connections_received:") }
-        return line.flatMap { Int($0.split(separator: ":")[1]) } ?? -1
-    }
-
     /// 1,000 concurrent callers, each writing and reading back its own value, over one connection:
     /// a reply handed to the wrong caller would show as a wrong value.
     @Test func concurrentCallersShareOneConnectionAndGetTheirOwnReplies() async throws {

@@ -38,6 +38,13 @@ func withClient<T>(
     }
 }
 
+/// `total_connections_received`: every connection the server ever accepted.
+func connectionsAccepted(_ observer: RedisConnection) throws -> Int {
+    let info = try observer.send(["INFO", "stats"]).string ?? ""
+    let line = info.split(separator: "\r\n").first { $0.hasPrefix("total_connections_received:") }
+    return line.flatMap { Int($0.split(separator: ":")[1]) } ?? -1
+}
+
 /// The server's client connections, not counting the one asking.
 func connectedClients(_ server: RedisServer) throws -> Int {
     let observer = try RedisConnection(configuration: configuration(for: server))
