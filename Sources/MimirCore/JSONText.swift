@@ -48,8 +48,19 @@ extension JSONValue {
     }
 
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
-        var error = json_error_t()
         let flags = Int(JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL)
+        do throws(JSONSyntaxError) {
+            return try load(bytes, flags: flags)
+        } catch  where error.message.hasPrefix("too big integer") {
+            // RFC 8259 puts no limit on integers; jansson's are 64-bit. A text with a larger one is
+            // still JSON: read its integers as doubles (what most parsers do with them), then give
+            // back the whole ones that fit their 64-bit form.
+            return try load(bytes, flags: flags | Int(JSON_DECODE_INT_AS_REAL)).wholeNumbersAsIntegers()
+        }
+    }
+
+    private static func load(_ bytes: UnsafeBufferPointer<UInt8>, flags: Int) throws(JSONSyntaxError) -> JSONValue {
+        var error = json_error_t()
         let root = bytes.withMemoryRebound(to: CChar.self) { chars in
             json_loadb(chars.baseAddress ?? UnsafePointer(bitPattern: 1), chars.count, flags, &error)
         }
@@ -62,6 +73,19 @@ extension JSONValue {
         }
         defer { json_decref(root) }
         return JSONValue(jansson: root)
+    }
+
+    private func wholeNumbersAsIntegers() -> JSONValue {
+        switch self {
+        case .number(let number) where number.rounded() == number && abs(number) < 9.2e18:
+            return .integer(Int64(number))
+        case .array(let elements):
+            return .array(elements.map { $0.wholeNumbersAsIntegers() })
+        case .object(let members):
+            return .object(members.mapValues { $0.wholeNumbersAsIntegers() })
+        default:
+            return self
+        }
     }
 
     private init(jansson value: UnsafeMutablePointer<json_t>) {

@@ -93,4 +93,17 @@ struct JSONWriterTests {
         let value: JSONValue = ["b": [1, [:]], "a": []]
         #expect(value.jsonText(pretty: true) == "{\n  \"a\": [],\n  \"b\": [\n    1,\n    {}\n  ]\n}")
     }
+
+    @Test("integers beyond 64 bits are still JSON: read as doubles, the other integers kept")
+    func integersBeyond64Bits() throws {
+        let value = try JSONValue.parse(
+            #"{"big": 28323702026099036572876800, "small": 5, "list": [-213941, 1.5]}"#)
+        #expect(value["big"] == .number(28_323_702_026_099_036_572_876_800))
+        #expect(value["small"] == .integer(5))
+        #expect(value["list"] == .array([.integer(-213_941), .number(1.5)]))
+        // Beyond a double's range there is no number to give: refused, saying where.
+        let overflow = #expect(throws: JSONSyntaxError.self) { try JSONValue.parse("[1, 1e400]") }
+        #expect(overflow?.message.hasPrefix("real number overflow") == true)
+        #expect(overflow?.column == 9)
+    }
 }
