@@ -57,9 +57,8 @@ final class ConnectionMultiplexer: Sendable {
             let (connection, isNew) = try await connection(command: label)
             do {
                 return try await connection.send(commands)
-            } catch let notSent as NotSent {
-                if notSent.error.kind == .connection, isShutDown { throw notSent.error.naming(label) }
-                continue
+            } catch is NotSent {
+                continue  // After a shutdown, the next `connection(command:)` says so.
             } catch let error as RedisError {
                 // The connection died under the call: the server restarted or dropped it. Safe to
                 // repeat only for commands that may run twice.
@@ -73,11 +72,6 @@ final class ConnectionMultiplexer: Sendable {
         throw RedisError(
             kind: .connection, server: configuration.serverName, command: label,
             reason: "the connection to Redis closed before the command could be sent, three times in a row")
-    }
-
-    /// 1 while the shared connection is open, else 0.
-    var openConnections: Int {
-        state.withLock { ($0.current?.isOpen ?? false) ? 1 : 0 }
     }
 
     func shutDown() async {
@@ -97,8 +91,6 @@ final class ConnectionMultiplexer: Sendable {
     }
 
     // MARK: - Implementation
-
-    private var isShutDown: Bool { state.withLock { $0.isShutDown } }
 
     private func connection(command: String) async throws(RedisError) -> (MultiplexedConnection, isNew: Bool) {
         enum Lookup {

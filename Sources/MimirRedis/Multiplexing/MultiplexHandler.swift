@@ -71,7 +71,7 @@ final class MultiplexHandler: ChannelInboundHandler {
             for call in calls { call.pending.continuation.resume(throwing: NotSent(error: error)) }
             return
         }
-        let deadline = NIODeadline.now() + connection.commandTimeout
+        let deadline = NIODeadline.now() + TimeAmount(connection.commandTimeout)
         for var call in calls {
             call.pending.deadline = deadline
             inFlight.append(call.pending)
@@ -102,9 +102,8 @@ final class MultiplexHandler: ChannelInboundHandler {
             armTimer()
             return
         }
-        let limit = connection.commandTimeout
         fail(
-            connection.error(.timeout, "no reply within \(Duration.nanoseconds(limit.nanoseconds)) (commandTimeout)"),
+            connection.error(.timeout, "no reply within \(connection.commandTimeout) (commandTimeout)"),
             laterCalls: connection.error(
                 .connection, "the connection was closed: an earlier command got no reply within its commandTimeout"))
     }

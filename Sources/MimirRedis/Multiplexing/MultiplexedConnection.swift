@@ -20,7 +20,7 @@ final class MultiplexedConnection: Sendable {
     }
 
     let server: String
-    let commandTimeout: TimeAmount
+    let commandTimeout: Duration
     private let eventLoop: any EventLoop
     private let state = Mutex(State())
     private let onClose: @Sendable (MultiplexedConnection) -> Void
@@ -31,9 +31,7 @@ final class MultiplexedConnection: Sendable {
         onClose: @escaping @Sendable (MultiplexedConnection) -> Void
     ) {
         self.server = server
-        self.commandTimeout = .nanoseconds(
-            Int64(commandTimeout.components.seconds) * 1_000_000_000
-                + commandTimeout.components.attoseconds / 1_000_000_000)
+        self.commandTimeout = commandTimeout
         self.eventLoop = eventLoop
         self.onClose = onClose
     }
