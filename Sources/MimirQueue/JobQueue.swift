@@ -69,10 +69,11 @@ public final class JobQueue: Sendable {
     ) async throws(QueueError) -> SubmitResult {
         let id = RandomUUID.make()
         let specText = job.spec.jsonText()
+        let now = clock.nowMilliseconds()
         let reply = try await call(
             .submit,
             [
-                id, String(clock.nowMilliseconds()), job.type, String(job.priority), String(job.maxAttempts),
+                id, String(now), job.type, String(job.priority), String(job.maxAttempts),
                 job.projectID, specText, idempotencyKey ?? "", idempotencyKey == nil ? "" : job.fingerprint,
                 String(configuration.idempotencyKeyLifetime.wholeSeconds),
             ] + job.requirements.arguments + [String(configuration.maxQueuedPerType)]
@@ -82,18 +83,27 @@ public final class JobQueue: Sendable {
         else {
             throw .corrupt("mimir_submit answered \(reply)")
         }
-        if outcome == "conflict" { throw .idempotencyConflict(key: idempotencyKey ?? "", existingJobID: jobID) }
-        guard let fields = Self.fields(parts[2]), !fields.isEmpty else {
-            // The key outlived its job (a retention shorter than the key's lifetime).
-            throw .notFound(jobID: jobID)
+        switch outcome {
+        case "created":
+            guard jobID == id else { throw .corrupt("mimir_submit created job \(jobID), not the \(id) it was given") }
+            return .created(JobRecord(accepted: job, id: id, at: now, idempotencyKey: idempotencyKey))
+        case "conflict":
+            throw .idempotencyConflict(key: idempotencyKey ?? "", existingJobID: jobID)
+        case "existing":
+            guard let fields = Self.fields(parts[2]), !fields.isEmpty else {
+                // The key outlived its job (a retention shorter than the key's lifetime).
+                throw .notFound(jobID: jobID)
+            }
+            // The same request came before, so its stored spec is most likely the one just sent:
+            // no need to parse it back.
+            let parsedSpec = fields["spec"] == specText ? job.spec : nil
+            guard let record = JobRecord(fields: fields, parsedSpec: parsedSpec) else {
+                throw .corrupt("job \(jobID) lacks required fields")
+            }
+            return .existing(record)
+        default:
+            throw .corrupt("mimir_submit answered \(reply)")
         }
-        // The stored spec is the one just sent (unless an idempotent replay found an older job):
-        // no need to parse it back.
-        let parsedSpec = fields["spec"] == specText ? job.spec : nil
-        guard let record = JobRecord(fields: fields, parsedSpec: parsedSpec) else {
-            throw .corrupt("job \(jobID) lacks required fields")
-        }
-        return outcome == "created" ? .created(record) : .existing(record)
     }
 
     public func job(_ id: String) async throws(QueueError) -> JobRecord {

@@ -34,6 +34,26 @@ public struct JobRecord: Sendable, Hashable {
     /// Attempts whose executor process crashed (since submission or the last manual retry).
     public var crashes: Int
 
+    /// The record `mimir_submit` stores for a job it accepts: queued, never attempted.
+    init(accepted job: NewJob, id: String, at now: Int64, idempotencyKey: String?) {
+        self.id = id
+        type = job.type
+        priority = job.priority
+        projectID = job.projectID
+        spec = job.spec
+        status = .queued
+        attempts = 0
+        maxAttempts = job.maxAttempts
+        createdAt = now
+        updatedAt = now
+        progress = 0
+        cancelRequested = false
+        self.idempotencyKey = idempotencyKey.flatMap { $0.isEmpty ? nil : $0 }
+        logsDropped = 0
+        manualRetries = 0
+        crashes = 0
+    }
+
     /// Builds a record from `HGETALL` field/value pairs; `nil` when required fields are missing.
     init?(fields: [String: String], parsedSpec: JSONValue? = nil) {
         guard let id = fields["id"], let type = fields["type"], let statusText = fields["status"],

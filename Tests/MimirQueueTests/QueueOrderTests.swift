@@ -44,6 +44,7 @@ struct QueueOrderTests {
             return
         }
         #expect(created.id == existing.id)
+        #expect(created == existing)
         let conflict = await queueError {
             _ = try await harness.queue.submit(
                 NewJob(type: "ml_training", maxAttempts: 3, spec: ["a": 2]), idempotencyKey: "k1")
@@ -52,6 +53,25 @@ struct QueueOrderTests {
             conflict?.description
                 == "Idempotency-Key \"k1\" was already used for a different request (job \(created.id))")
         #expect(try await harness.queue.stats().counts[.queued] == 1)
+    }
+
+    @Test("the job a submission answers with is the job Redis stored, field for field")
+    func submittedRecordIsTheStoredOne() async throws {
+        let harness = try await QueueHarness.make()
+        let requirements = JobRequirements(
+            minimumVersion: 1_000_000, belowVersion: 2_000_000, gpu: true, cpuMillicores: 500, memoryBytes: 1 << 30)
+        let job = NewJob(
+            type: "ml_inference", priority: 7, projectID: "churn", maxAttempts: 4,
+            spec: ["task_spec": ["model_id": "m-1", "rows": [1, 2.5, "x", nil]], "resource_requirements": ["gpu": true]],
+            requirements: requirements)
+        for key in [nil, "order-17"] {
+            guard case .created(let answered) = try await harness.queue.submit(job, idempotencyKey: key) else {
+                Issue.record("a first submission (key \(key ?? "none")) was not created")
+                continue
+            }
+            #expect(answered == (try await harness.queue.job(answered.id)))
+            #expect(answered.status == .queued && answered.idempotencyKey == key)
+        }
     }
 
     @Test("100 concurrent submitters: every job stored once, none lost or duplicated")
