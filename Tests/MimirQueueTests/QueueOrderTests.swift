@@ -62,7 +62,9 @@ struct QueueOrderTests {
             minimumVersion: 1_000_000, belowVersion: 2_000_000, gpu: true, cpuMillicores: 500, memoryBytes: 1 << 30)
         let job = NewJob(
             type: "ml_inference", priority: 7, projectID: "churn", maxAttempts: 4,
-            spec: ["task_spec": ["model_id": "m-1", "rows": [1, 2.5, "x", nil]], "resource_requirements": ["gpu": true]],
+            spec: [
+                "task_spec": ["model_id": "m-1", "rows": [1, 2.5, "x", nil]], "resource_requirements": ["gpu": true],
+            ],
             requirements: requirements)
         for key in [nil, "order-17"] {
             guard case .created(let answered) = try await harness.queue.submit(job, idempotencyKey: key) else {
