@@ -11,6 +11,14 @@ struct UTCTimestampTests {
         #expect(UTCTimestamp.format(milliseconds: 951_782_400_000, fraction: .whenNonZero) == "2000-02-29T00:00:00Z")
         #expect(
             UTCTimestamp.format(milliseconds: 951_782_400_005, fraction: .whenNonZero) == "2000-02-29T00:00:00.005Z")
+        let day: Int64 = 86_400_000
+        #expect(
+            UTCTimestamp.format(milliseconds: UTCTimestamp.epochDays(year: 5, month: 3, day: 9) * day + 3_723_040)
+                == "0005-03-09T01:02:03.040Z")
+        #expect(
+            UTCTimestamp.format(
+                milliseconds: UTCTimestamp.epochDays(year: 10_000, month: 12, day: 31) * day + 86_399_999)
+                == "10000-12-31T23:59:59.999Z")
     }
 
     @Test("days and dates round-trip across leap years and centuries")

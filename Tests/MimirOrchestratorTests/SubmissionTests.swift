@@ -114,6 +114,15 @@ struct SubmissionTests {
         let form = try await api.call(
             .post, "/api/jobs", body: Array("type=ml_training".utf8), contentType: "application/x-www-form-urlencoded")
         #expect(form.status == 415 && form.json?["error"]?["code"] == "unsupported_media_type")
+        let job = Array(#"{"type":"ml_training"}"#.utf8)
+        for accepted in ["Application/JSON ; charset=utf-8", " application/json", "application/vnd.mimir+json"] {
+            let response = try await api.call(.post, "/api/jobs", body: job, contentType: accepted)
+            #expect(response.status == 201, "\(accepted): \(response.raw.text)")
+        }
+        for refused in ["text/json", "application/jsonx", "application/+json", "application/json+xml", ""] {
+            let response = try await api.call(.post, "/api/jobs", body: job, contentType: refused)
+            #expect(response.status == 415, "\(refused): \(response.raw.text)")
+        }
         let big: JSONValue = [
             "type": "ml_training", "task_spec": ["parameters": ["blob": .string(String(repeating: "x", count: 4000))]],
         ]

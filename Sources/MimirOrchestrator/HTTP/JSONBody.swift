@@ -14,11 +14,8 @@ struct BodyLimits: Sendable {
 enum JSONBody {
     static func read(_ request: Request, limits: BodyLimits) async throws(APIError) -> JSONValue {
         let limit = limits.bytes
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        // Media types hold no whitespace; parameters such as charset follow the ";".
-        let mediaType = contentType.split(separator: ";").first.map { $0.filter { $0 != " " && $0 != "\t" } } ?? ""
-        guard mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
-        else {
+        let contentType = request.headers[.contentType] ?? ""
+        guard isJSON(mediaType: contentType) else {
             throw APIError(
                 status: .unsupportedMediaType, code: "unsupported_media_type",
                 message: contentType.isEmpty
@@ -56,6 +53,20 @@ enum JSONBody {
                 extra: ["path": .string(path), "max_depth": .integer(Int64(limits.depth))])
         }
         return value
+    }
+
+    /// Whether a Content-Type names JSON: `application/json` or `application/…+json`, in any
+    /// case, with any parameters (such as charset) after a ";". Read as bytes: splitting and
+    /// lowercasing strings was a percent of a submission's CPU time.
+    static func isJSON(mediaType contentType: String) -> Bool {
+        // Media types hold no whitespace: what surrounds them is dropped.
+        let ascii = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != 0x20 && $0 != 0x09 }
+            .map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+        let application = Array("application/".utf8)
+        guard ascii.starts(with: application) else { return false }
+        let subtype = ascii.dropFirst(application.count)
+        return subtype.elementsEqual("json".utf8)
+            || (subtype.count > 5 && subtype.suffix(5).elementsEqual("+json".utf8))
     }
 
     /// The JSON pointer of the first container nested deeper than `limit` (the body itself is
