@@ -77,16 +77,25 @@ enum QueueFunctions {
           redis.call('LTRIM', ns .. ':wake:' .. jtype, 0, 1023)
         end
 
-        local function move(ns, id, from, to, now)
+        -- Changes a job's status in its hash and the status indexes; a final status also sets
+        -- finished_at. `fields`: more field/value pairs for the same HSET (one call per job hash
+        -- instead of one per change).
+        local function move(ns, id, from, to, now, fields)
           local score = stamp(ns, now)
           redis.call('ZREM', ns .. ':status:' .. from, id)
           redis.call('ZADD', ns .. ':status:' .. to, score, id)
-          redis.call('HSET', jobkey(ns, id), 'status', to, 'updated_at', num(now))
+          local changes = {'status', to, 'updated_at', num(now)}
+          if FINAL[to] then
+            changes[#changes + 1] = 'finished_at'
+            changes[#changes + 1] = num(now)
+          end
+          for _, value in ipairs(fields or {}) do changes[#changes + 1] = value end
+          redis.call('HSET', jobkey(ns, id), unpack(changes))
         end
 
-        -- Finished jobs and their logs expire after the retention; active ones never do.
-        local function retire(ns, id, now, retention)
-          redis.call('HSET', jobkey(ns, id), 'finished_at', num(now))
+        -- Finished jobs and their logs expire after the retention; active ones never do. Follows
+        -- the `move` to the final status.
+        local function retire(ns, id, retention)
           redis.call('HDEL', jobkey(ns, id), 'lease_expires_at', 'run_after')
           redis.call('EXPIRE', jobkey(ns, id), retention)
           redis.call('EXPIRE', ns .. ':logs:' .. id, retention)
@@ -187,14 +196,28 @@ enum QueueFunctions {
           promote_due(ns, now, 100)
           local best_id, best_score, best_type
           for i = 8, #args - 1, 2 do
-            local entries = redis.call('ZRANGE', ns .. ':queue:' .. args[i], 0, SCAN_DEPTH - 1, 'WITHSCORES')
-            for e = 1, #entries, 2 do
-              local score = tonumber(entries[e + 1])
-              if best_score ~= nil and score >= best_score then break end
-              if servable(jobkey(ns, entries[e]), gpu, cpu, mem, args[i + 1]) then
-                best_id, best_score, best_type = entries[e], score, args[i]
-                break
+            local queue = ns .. ':queue:' .. args[i]
+            -- The head first: it is nearly always the one. Only when this worker cannot serve it
+            -- is the rest of the window read (handing 64 entries to Lua on every take was most
+            -- of this function's time).
+            local first, last = 0, 0
+            while first < SCAN_DEPTH do
+              local entries = redis.call('ZRANGE', queue, first, last, 'WITHSCORES')
+              local done = #entries < 2 * (last - first + 1)
+              for e = 1, #entries, 2 do
+                local score = tonumber(entries[e + 1])
+                if best_score ~= nil and score >= best_score then
+                  done = true
+                  break
+                end
+                if servable(jobkey(ns, entries[e]), gpu, cpu, mem, args[i + 1]) then
+                  best_id, best_score, best_type = entries[e], score, args[i]
+                  done = true
+                  break
+                end
               end
+              if done then break end
+              first, last = last + 1, SCAN_DEPTH - 1
             end
           end
           if not best_id then return false end
@@ -206,12 +229,16 @@ enum QueueFunctions {
             redis.call('HSET', job, 'last_error', previous)
             redis.call('HDEL', job, 'error', 'error_kind')
           end
-          -- The taker chooses the lease length; renewals keep it, whoever relays them.
-          redis.call('HSET', job, 'worker_id', worker, 'started_at', num(now), 'lease_expires_at', num(now + lease),
-            'lease_ms', num(lease), 'progress', '0', 'progress_message', '')
+          -- The taker chooses the lease length; renewals keep it, whoever relays them. The status
+          -- change is `move` written out, so the job hash takes one HSET.
+          local score = stamp(ns, now)
+          redis.call('ZREM', ns .. ':status:queued', best_id)
+          redis.call('ZADD', ns .. ':status:running', score, best_id)
+          redis.call('HSET', job, 'status', 'running', 'updated_at', num(now), 'worker_id', worker,
+            'started_at', num(now), 'lease_expires_at', num(now + lease), 'lease_ms', num(lease), 'progress', '0',
+            'progress_message', '')
           redis.call('HDEL', job, 'run_after')
           redis.call('ZADD', ns .. ':inflight', num(now + lease), best_id)
-          move(ns, best_id, 'queued', 'running', now)
           return redis.call('HGETALL', job)
         end)
 
@@ -276,16 +303,24 @@ enum QueueFunctions {
           end
           if not TRANSITIONS['running'][to] then return illegal('running', to) end
           redis.call('ZREM', ns .. ':inflight', id)
-          if args[6] ~= '' then redis.call('HSET', job, 'result', args[6]) end
-          if args[7] ~= '' then redis.call('HSET', job, 'error', args[7], 'error_kind', args[8]) end
-          if to == 'succeeded' then redis.call('HSET', job, 'progress', '1') end
-          move(ns, id, 'running', to, now)
+          local fields = {}
+          local function set(name, value)
+            fields[#fields + 1] = name
+            fields[#fields + 1] = value
+          end
+          if args[6] ~= '' then set('result', args[6]) end
+          if args[7] ~= '' then
+            set('error', args[7])
+            set('error_kind', args[8])
+          end
+          if to == 'succeeded' then set('progress', '1') end
+          if to == 'queued' then set('run_after', num(run_after)) end
+          move(ns, id, 'running', to, now, fields)
           if to == 'queued' then
-            redis.call('HSET', job, 'run_after', num(run_after))
             redis.call('HDEL', job, 'lease_expires_at')
             redis.call('ZADD', ns .. ':delayed', num(run_after), id)
           else
-            retire(ns, id, now, args[13])
+            retire(ns, id, args[13])
           end
           return to
         end)
@@ -302,7 +337,7 @@ enum QueueFunctions {
             redis.call('ZREM', ns .. ':delayed', id)
             redis.call('HSET', job, 'error', 'cancelled before it ran', 'error_kind', 'cancelled')
             move(ns, id, 'queued', 'cancelled', now)
-            retire(ns, id, now, args[4])
+            retire(ns, id, args[4])
             return 'cancelled'
           end
           if f[1] == 'running' then
@@ -347,7 +382,7 @@ enum QueueFunctions {
           redis.call('HDEL', job, 'lease_expires_at')
           if f[7] == '1' then
             move(ns, id, 'running', 'cancelled', now)
-            retire(ns, id, now, retention)
+            retire(ns, id, retention)
             return 'cancelled'
           elseif attempts < max then
             enqueue(ns, id, f[5], tonumber(f[6]))
@@ -355,7 +390,7 @@ enum QueueFunctions {
             return 'requeued'
           end
           move(ns, id, 'running', 'dead', now)
-          retire(ns, id, now, retention)
+          retire(ns, id, retention)
           return 'dead'
         end
 

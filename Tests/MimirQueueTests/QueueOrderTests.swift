@@ -155,6 +155,17 @@ struct CapabilityTakeTests {
         #expect(try await harness.queue.take(workerID: "gpu", offer: try offer(gpus: 1))?.id == gpuJob)
     }
 
+    @Test("a worker looks 64 entries deep into a queue for a job it can serve, and no deeper")
+    func scanWindow() async throws {
+        for blockers in [1, 63, 64] {
+            let harness = try await QueueHarness.make()
+            for _ in 0..<blockers { _ = try await submit(harness, priority: 9, JobRequirements(gpu: true)) }
+            let plain = try await submit(harness, priority: 1, JobRequirements())
+            let taken = try await harness.queue.take(workerID: "cpu-only", offer: try offer())
+            #expect(taken?.id == (blockers < 64 ? plain : nil), "behind \(blockers) GPU jobs")
+        }
+    }
+
     @Test("a requested executor version range is honoured")
     func versionRange() async throws {
         let harness = try await QueueHarness.make()
