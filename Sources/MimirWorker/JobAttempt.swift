@@ -16,6 +16,8 @@ struct JobAttempt {
     let logger: Logger
     /// Set when the worker is shutting down: the job is stopped and handed back.
     let stopping: CancellationToken
+    /// The worker's report clock (`reportInterval`), shared by its running jobs.
+    let reports: SharedTicker
 
     func run() async {
         let reporter = AttemptReporter()
@@ -74,8 +76,7 @@ struct JobAttempt {
     /// request, a lost lease or the worker stopping cancels the executor.
     private func renewWhileRunning(_ reporter: AttemptReporter, _ cancellation: CancellationToken) async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.reportInterval)
-            if Task.isCancelled { return }
+            guard await reports.next(), !Task.isCancelled else { return }
             if stopping.isCancelled { cancellation.cancel() }
             let pending = reporter.drain()
             do {

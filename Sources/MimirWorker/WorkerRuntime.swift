@@ -83,6 +83,8 @@ public final class WorkerRuntime: Sendable {
                 await registration.run(status: { self.state }, retire: { self.retire() })
             }
         }
+        let reports = SharedTicker(interval: configuration.reportInterval)
+        let reportClock = Task { await reports.run() }
         let signal = WorkSignal(queue: queue, types: types)
         // Every job that ends says so here, so a full worker takes its next job the moment a slot
         // frees instead of on its next look (a 5 ms poll cost up to 5 ms per job under load).
@@ -126,8 +128,7 @@ public final class WorkerRuntime: Sendable {
                 idleSince.withLock { $0 = nil }
                 let attempt = JobAttempt(
                     job: job, executor: executor, isolation: isolation, queue: queue, configuration: configuration,
-                    logger: logger,
-                    stopping: stopping)
+                    logger: logger, stopping: stopping, reports: reports)
                 group.addTask {
                     await attempt.run()
                     let nowIdle = self.running.withLock { running in
@@ -140,6 +141,7 @@ public final class WorkerRuntime: Sendable {
             }
         }
         heartbeats?.cancel()
+        reportClock.cancel()
         await signal.shutdown()
         await registration?.deregister()
         logger.notice("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
