@@ -73,8 +73,9 @@ enum QueueFunctions {
         local function enqueue(ns, id, jtype, priority, seq)
           seq = seq or redis.call('INCR', ns .. ':seq')
           redis.call('ZADD', ns .. ':queue:' .. jtype, num((9 - priority) * 1e13 + seq), id)
-          redis.call('LPUSH', ns .. ':wake:' .. jtype, '1')
-          redis.call('LTRIM', ns .. ':wake:' .. jtype, 0, 1023)
+          if redis.call('LPUSH', ns .. ':wake:' .. jtype, '1') > 1024 then
+            redis.call('LTRIM', ns .. ':wake:' .. jtype, 0, 1023)
+          end
         end
 
         -- Changes a job's status in its hash and the status indexes; a final status also sets

@@ -21,4 +21,14 @@ struct WorkSignalTests {
         #expect(try await waiting.value == true)
         #expect(try await signal.wait(upTo: .milliseconds(50)) == false, "one token per job made ready")
     }
+
+    @Test("wake-up tokens no one takes are capped at 1,024 per type")
+    func tokensCapped() async throws {
+        let harness = try await QueueHarness.make()
+        let key = "\(harness.queue.configuration.namespace):wake:ml_training"
+        for _ in 0..<1_030 { try await harness.submit() }
+        #expect(try await harness.redis.execute(["LLEN", key]).int == 1_024)
+        try await harness.submit("ml_inference")
+        #expect(try await harness.redis.execute(["LLEN", key]).int == 1_024)
+    }
 }
