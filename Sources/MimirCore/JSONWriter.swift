@@ -15,6 +15,18 @@ extension JSONValue {
     }
 }
 
+extension JSONValue {
+    /// The text of an object whose members come already in key order — the bytes
+    /// `JSONValue.object(members).jsonBytes()` writes, without building a dictionary and sorting
+    /// it. For objects made field by field on every request (a job as the API shows it).
+    public static func objectBytes(sortedMembers members: [(key: String, value: JSONValue)]) -> [UInt8] {
+        assert(zip(members, members.dropFirst()).allSatisfy { $0.key < $1.key }, "members not in key order")
+        var writer = JSONWriter(pretty: false)
+        writer.writeObject(members, depth: 0)
+        return writer.output
+    }
+}
+
 private struct JSONWriter {
     let pretty: Bool
     var output: [UInt8] = []
@@ -46,21 +58,25 @@ private struct JSONWriter {
             newline(depth)
             output.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else {
-                append("{}")
-                return
-            }
-            output.append(UInt8(ascii: "{"))
-            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                newline(depth + 1)
-                writeString(member.key)
-                append(pretty ? ": " : ":")
-                write(member.value, depth: depth + 1)
-            }
-            newline(depth)
-            output.append(UInt8(ascii: "}"))
+            writeObject(members.sorted(by: { $0.key < $1.key }), depth: depth)
         }
+    }
+
+    mutating func writeObject(_ members: [(key: String, value: JSONValue)], depth: Int) {
+        guard !members.isEmpty else {
+            append("{}")
+            return
+        }
+        output.append(UInt8(ascii: "{"))
+        for (index, member) in members.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            newline(depth + 1)
+            writeString(member.key)
+            append(pretty ? ": " : ":")
+            write(member.value, depth: depth + 1)
+        }
+        newline(depth)
+        output.append(UInt8(ascii: "}"))
     }
 
     private mutating func append(_ text: StaticString) {

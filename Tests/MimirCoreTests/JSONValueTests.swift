@@ -106,4 +106,14 @@ struct JSONWriterTests {
         #expect(overflow?.message.hasPrefix("real number overflow") == true)
         #expect(overflow?.column == 9)
     }
+
+    @Test("an object written from members in key order is the text of the same object as a dictionary")
+    func objectFromSortedMembers() {
+        let members: [(key: String, value: JSONValue)] = [
+            ("a", nil), ("b\"quoted\"", ["nested": [1, 2.5, "x\n"], "empty": [:]]), ("c", []), ("é", true),
+        ]
+        let dictionary = JSONValue.object(Dictionary(uniqueKeysWithValues: members))
+        #expect(JSONValue.objectBytes(sortedMembers: members) == dictionary.jsonBytes())
+        #expect(JSONValue.objectBytes(sortedMembers: []) == Array("{}".utf8))
+    }
 }

@@ -41,6 +41,10 @@ struct SubmissionTests {
         #expect(body["resource_requirements"] == job["resource_requirements"])
         #expect(body["data_access"] == job["data_access"])
         #expect(try await api.queue.job(id).status == .queued)
+        // One job is written field by field, a listing through a dictionary: the same bytes.
+        let listing = try await api.call(.get, "/api/jobs")
+        #expect(listing.json?["jobs"]?.arrayValue?.first == stored.json)
+        #expect(listing.raw.text.contains(stored.raw.text), "\(stored.raw.text)\n\(listing.raw.text)")
     }
 
     struct BadJob: Sendable, CustomTestStringConvertible {

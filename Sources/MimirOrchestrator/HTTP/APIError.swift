@@ -78,10 +78,14 @@ struct APIError: Error, HTTPResponseError {
 /// JSON responses with the API's content type.
 enum JSONResponse {
     static func make(_ status: HTTPResponse.Status, _ value: JSONValue, headers: HTTPFields = [:]) -> Response {
+        make(status, json: value.jsonBytes(), headers: headers)
+    }
+
+    /// A body already written as JSON.
+    static func make(_ status: HTTPResponse.Status, json bytes: [UInt8], headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        return Response(
-            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.jsonBytes())))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

@@ -4,41 +4,51 @@ import MimirQueue
 /// A job as the REST API shows it (the `Job` schema of the OpenAPI document).
 enum JobRepresentation {
     static func json(_ job: JobRecord, waitingReason: String? = nil) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: members(job, waitingReason: waitingReason)))
+    }
+
+    /// ``json(_:waitingReason:)`` as the bytes of a response body, written without a dictionary.
+    static func jsonBytes(_ job: JobRecord, waitingReason: String? = nil) -> [UInt8] {
+        JSONValue.objectBytes(sortedMembers: members(job, waitingReason: waitingReason))
+    }
+
+    /// The job's fields in key order, as `JSONValue.objectBytes(sortedMembers:)` needs them.
+    private static func members(_ job: JobRecord, waitingReason: String?) -> [(key: String, value: JSONValue)] {
         func time(_ value: Int64?) -> JSONValue {
             value.map { .string(UTCTimestamp.format(milliseconds: $0)) } ?? .null
         }
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        return .object([
-            "id": .string(job.id),
-            "type": .string(job.type),
-            "status": .string(job.status.rawValue),
-            "priority": .integer(Int64(job.priority)),
-            "project_id": job.projectID.isEmpty ? .null : .string(job.projectID),
-            "task_spec": job.spec["task_spec"] ?? .object([:]),
-            "resource_requirements": job.spec["resource_requirements"] ?? .null,
-            "data_access": job.spec["data_access"] ?? .null,
-            "attempts": .integer(Int64(job.attempts)),
-            "max_attempts": .integer(Int64(job.maxAttempts)),
-            "created_at": time(job.createdAt),
-            "updated_at": time(job.updatedAt),
-            "started_at": time(job.startedAt),
-            "finished_at": time(job.finishedAt),
-            "run_after": time(job.runAfter),
-            "lease_expires_at": time(job.leaseExpiresAt),
-            "worker_id": text(job.workerID),
-            "progress": .number(job.progress),
-            "progress_message": text(job.progressMessage),
-            "result": job.result ?? .null,
-            "error": text(job.error),
-            "error_kind": text(job.errorKind),
-            "last_error": text(job.lastError),
-            "cancel_requested": .bool(job.cancelRequested),
-            "logs_dropped": .integer(Int64(job.logsDropped)),
-            "manual_retries": .integer(Int64(job.manualRetries)),
-            "crashes": .integer(Int64(job.crashes)),
-            "idempotency_key": text(job.idempotencyKey),
-            "waiting_reason": text(waitingReason),
-        ])
+        return [
+            ("attempts", .integer(Int64(job.attempts))),
+            ("cancel_requested", .bool(job.cancelRequested)),
+            ("crashes", .integer(Int64(job.crashes))),
+            ("created_at", time(job.createdAt)),
+            ("data_access", job.spec["data_access"] ?? .null),
+            ("error", text(job.error)),
+            ("error_kind", text(job.errorKind)),
+            ("finished_at", time(job.finishedAt)),
+            ("id", .string(job.id)),
+            ("idempotency_key", text(job.idempotencyKey)),
+            ("last_error", text(job.lastError)),
+            ("lease_expires_at", time(job.leaseExpiresAt)),
+            ("logs_dropped", .integer(Int64(job.logsDropped))),
+            ("manual_retries", .integer(Int64(job.manualRetries))),
+            ("max_attempts", .integer(Int64(job.maxAttempts))),
+            ("priority", .integer(Int64(job.priority))),
+            ("progress", .number(job.progress)),
+            ("progress_message", text(job.progressMessage)),
+            ("project_id", job.projectID.isEmpty ? .null : .string(job.projectID)),
+            ("resource_requirements", job.spec["resource_requirements"] ?? .null),
+            ("result", job.result ?? .null),
+            ("run_after", time(job.runAfter)),
+            ("started_at", time(job.startedAt)),
+            ("status", .string(job.status.rawValue)),
+            ("task_spec", job.spec["task_spec"] ?? .object([:])),
+            ("type", .string(job.type)),
+            ("updated_at", time(job.updatedAt)),
+            ("waiting_reason", text(waitingReason)),
+            ("worker_id", text(job.workerID)),
+        ]
     }
 
     static func json(_ stats: QueueStats) -> JSONValue {

@@ -19,9 +19,7 @@ struct JobRoutes: Sendable {
         router.get("/api/jobs") { request, _ in try await list(request) }
         router.get("/api/jobs/:id") { _, context in
             let jobID = try id(context)
-            return JSONResponse.make(
-                .ok, present(try await run { () async throws(QueueError) in try await queue.job(jobID) })
-            )
+            return answer(.ok, job: try await run { () async throws(QueueError) in try await queue.job(jobID) })
         }
         router.post("/api/jobs/:id") { request, context in try await update(request, id: try id(context)) }
         router.post("/api/jobs/:id/cancel") { _, context in try await cancel(try id(context), caller: context.caller) }
@@ -29,7 +27,7 @@ struct JobRoutes: Sendable {
             let jobID = try id(context)
             let record = try await run { () async throws(QueueError) in try await queue.retry(jobID) }
             await audit.record(context.caller, .retry, jobID: record.id, jobType: record.type)
-            return JSONResponse.make(.ok, present(record))
+            return answer(.ok, job: record)
         }
         router.get("/api/jobs/:id/logs") { request, context in try await logs(request, id: try id(context)) }
     }
@@ -37,6 +35,14 @@ struct JobRoutes: Sendable {
     /// A job as the API shows it, with why it waits when no live worker can take it.
     func present(_ record: JobRecord) -> JSONValue {
         JobRepresentation.json(record, waitingReason: validator.catalog?.waitingReason(for: record))
+    }
+
+    /// An answer whose body is one job, as ``present(_:)`` shows it.
+    func answer(_ status: HTTPResponse.Status, job record: JobRecord, headers: HTTPFields = [:]) -> Response {
+        JSONResponse.make(
+            status,
+            json: JobRepresentation.jsonBytes(record, waitingReason: validator.catalog?.waitingReason(for: record)),
+            headers: headers)
     }
 
     private func id(_ context: OrchestratorRequestContext) throws(APIError) -> String {
@@ -65,11 +71,10 @@ struct JobRoutes: Sendable {
         case .created(let record):
             metrics.submitted(type: record.type)
             audit.logged(caller, .submit, jobID: record.id, jobType: record.type)
-            return JSONResponse.make(
-                .created, present(record), headers: [.location: "/api/jobs/\(record.id)"])
+            return answer(.created, job: record, headers: [.location: "/api/jobs/\(record.id)"])
         case .existing(let record):
-            return JSONResponse.make(
-                .ok, present(record),
+            return answer(
+                .ok, job: record,
                 headers: [.location: "/api/jobs/\(record.id)", Self.idempotentReplayed: "true"])
         }
     }
@@ -124,10 +129,10 @@ struct JobRoutes: Sendable {
         }
         switch outcome {
         case .cancelled(let record):
-            return JSONResponse.make(.ok, present(record))
+            return answer(.ok, job: record)
         case .requested(let record):
             // Accepted: the worker running it stops it and confirms.
-            return JSONResponse.make(.accepted, present(record))
+            return answer(.accepted, job: record)
         }
     }
 

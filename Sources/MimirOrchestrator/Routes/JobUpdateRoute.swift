@@ -26,7 +26,7 @@ extension JobRoutes {
                     jobID: id, workerID: report.workerID, progress: report.progress, message: report.message)
             }
             let record = try await run { () async throws(QueueError) in try await queue.job(id) }
-            return JSONResponse.make(.ok, present(record))
+            return answer(.ok, job: record)
         }
         let outcome = report.outcome
         let status = try await run { () async throws(QueueError) in
@@ -34,7 +34,7 @@ extension JobRoutes {
         }
         let record = try await run { () async throws(QueueError) in try await queue.job(id) }
         metrics.attemptEnded(type: record.type, status: status)
-        return JSONResponse.make(.ok, present(record))
+        return answer(.ok, job: record)
     }
 }
 
