@@ -95,8 +95,8 @@ struct ServeCommand: ParsableCommand {
         // Plugins that keep state in the queue's Redis (DigitalTwinUpdate) find it here. Set now,
         // on the main thread, before any other thread could be reading the environment.
         setenv("REDIS_URL", resolvedRedisURL, 1)
-        Environment.cacheLocalTimeZone()
         setenv("REDIS_NAMESPACE", resolvedNamespace, 1)
+        Environment.cacheLocalTimeZone()
         let failure = Mutex<(any Error)?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
