@@ -89,17 +89,28 @@ struct RedisMultiplexingTests {
         }
     }
 
-    /// The id of the client whose INCR the pause is holding (CLIENT LIST names its command).
+    struct NoHeldIncr: Error, CustomStringConvertible {
+        let clients: String
+        var description: String { "no client's INCR was held by the pause within 30 s; CLIENT LIST:\n\(clients)" }
+    }
+
+    /// The id of the client whose INCR the pause is holding (CLIENT LIST names its command). Gives
+    /// up after 30 s, half the pause, so a call that never reaches the server fails the test with
+    /// what the server saw instead of leaving it waiting for ever.
     private func waitForHeldIncr(_ admin: RedisConnection) async throws -> String {
-        while true {
-            let clients = try admin.send(["CLIENT", "LIST"]).string?.split(separator: "\n") ?? []
-            if let line = clients.first(where: { $0.contains(" cmd=incr ") }),
+        let deadline = ContinuousClock.now + .seconds(30)
+        var clients = ""
+        while ContinuousClock.now < deadline {
+            clients = try admin.send(["CLIENT", "LIST"]).string ?? ""
+            if let line = clients.split(separator: "\n").first(where: { $0.contains(" cmd=incr ") }),
                 let id = line.split(separator: " ").first(where: { $0.hasPrefix("id=") })
             {
                 return String(id.dropFirst(3))
             }
             try await Task.sleep(for: .milliseconds(5))
         }
+        _ = try admin.send(["CLIENT", "UNPAUSE"])
+        throw NoHeldIncr(clients: clients)
     }
 }
 
