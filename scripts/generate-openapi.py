@@ -537,6 +537,30 @@ schemas["JobPage"] = {
     },
 }
 
+schemas["JobBatchSubmission"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["jobs"],
+    "description": (
+        "Jobs to submit together, each as a single submission's body. The batch is accepted whole or not at "
+        "all: one invalid job refuses the batch (422 `invalid_batch`, every job's problems named from the "
+        "batch's root, e.g. `jobs[3].priority`), and so does a type's queue that cannot take its share "
+        "(429 `queue_full`, with `adding`)."
+    ),
+    "properties": {
+        "jobs": {"type": "array", "minItems": 1, "maxItems": 1000, "items": ref("JobSubmission")},
+    },
+}
+
+schemas["JobBatch"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["jobs"],
+    "properties": {
+        "jobs": {"type": "array", "minItems": 1, "maxItems": 1000, "items": ref("Job"), "description": "In the order sent."},
+    },
+}
+
 schemas["LogLine"] = {
     "type": "object",
     "additionalProperties": False,
@@ -596,7 +620,8 @@ ERROR_CODES = {
     "invalid_token": "401: the bearer token is not one the orchestrator accepts.",
     "forbidden": "403: the token's role may not do this (adds role, needs).",
     "rate_limited": "429: the token is over its rate limit (Retry-After says when to try again).",
-    "queue_full": "429: the job type's queue holds MAX_QUEUED_PER_TYPE waiting jobs (adds type, waiting, limit).",
+    "queue_full": "429: the job type's queue holds MAX_QUEUED_PER_TYPE waiting jobs, or cannot take a batch's "
+    "share (adds type, waiting, limit; for a batch, adding).",
     "not_found": "404: no such job (it never existed or expired), worker, twin or twin entity, or no such route.",
     "illegal_transition": "409: the job's status does not allow this (adds from, to).",
     "method_not_allowed": "405: the path exists, but not with this method (Allow lists the methods).",
@@ -604,6 +629,8 @@ ERROR_CODES = {
     "body_too_large": "413: the body is larger than MAX_BODY_BYTES.",
     "unsupported_media_type": "415: the body is not sent as JSON.",
     "invalid_job": "422: the submission is invalid (problems lists every one).",
+    "invalid_batch": "422: the batch, or one or more of its jobs, is invalid; nothing was added (problems lists "
+    "up to 100, fields named from the batch's root; adds refused_jobs, problem_count).",
     "unknown_job_type": "422: the job type is not accepted (adds known_types).",
     "unservable_job": "422: no known worker image or live worker can serve the job: its executor version range, "
     "GPU, CPU or memory need (the message lists what is offered).",
@@ -649,6 +676,17 @@ schemas["ErrorBody"] = {
         "type": {"allOf": [ref("JobType")], "description": "queue_full: the job type."},
         "waiting": {"type": "integer", "minimum": 0, "description": "queue_full: jobs waiting in the type's queue."},
         "limit": {"type": "integer", "minimum": 1, "description": "queue_full: MAX_QUEUED_PER_TYPE."},
+        "adding": {"type": "integer", "minimum": 1, "description": "queue_full, for a batch: its jobs of that type."},
+        "refused_jobs": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0},
+            "description": "invalid_batch: the positions of the refused jobs in `jobs`.",
+        },
+        "problem_count": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "invalid_batch: how many problems there were (`problems` lists at most 100).",
+        },
     },
     "allOf": [
         {
@@ -807,6 +845,14 @@ responses = {
         "content": json_content(
             error_schema(422, ["invalid_job", "unknown_job_type", "unservable_job", "idempotency_key_reused"])),
     },
+    "InvalidBatch": {
+        "description": (
+            "The batch is invalid, or one or more of its jobs is (`invalid_batch`): nothing was added. Each problem "
+            "names its field from the batch's root (`jobs[3].priority`); `refused_jobs` lists the refused "
+            "positions. Or the Idempotency-Key was used for a different batch (`idempotency_key_reused`)."
+        ),
+        "content": json_content(error_schema(422, ["invalid_batch", "idempotency_key_reused"])),
+    },
     "InvalidReport": {
         "description": "The report is invalid (`invalid_report`, with every problem in `problems` unless the body is not an object).",
         "content": json_content(error_schema(422, ["invalid_report"])),
@@ -831,6 +877,10 @@ def r(name, description=None):
     return out
 
 
+batch_body_content = {
+    "application/json": {"schema": ref("JobBatchSubmission")},
+    "application/*+json": {"schema": ref("JobBatchSubmission")},
+}
 job_body_content = {
     "application/json": {"schema": ref("JobSubmission")},
     "application/*+json": {"schema": ref("JobSubmission")},
@@ -928,6 +978,50 @@ paths = {
             "responses": {
                 "200": {"description": "A page of jobs and the queue's statistics.", "content": json_content("JobPage")},
                 "400": r("BadRequest", "A query parameter is invalid (`invalid_query`)."),
+                "500": r("InternalError"),
+                "503": r("ServiceUnavailable"),
+            },
+        },
+    },
+    "/api/job-batches": {
+        "post": {
+            "operationId": "submitJobBatch",
+            "tags": ["jobs"],
+            "summary": "Submit many jobs at once",
+            "description": (
+                "Validates every job and adds them all in one Redis call, or none of them (like Sidekiq's "
+                "`push_bulk`): one request and one round trip for up to 1,000 jobs, for clients that submit many. "
+                "Each job is then like one submitted alone (its own id, status, audit entry and metrics). With an "
+                "`Idempotency-Key`, repeating the same batch returns the jobs it created (200, "
+                "`Idempotent-Replayed: true`); batch keys are apart from single submissions' keys. Checked in this "
+                "order: the Idempotency-Key header (400), the content type (415), the size (413), the JSON (400), "
+                "the batch and its jobs (422), the queues' room (429)."
+            ),
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": (
+                        "Makes the batch safe to repeat for 24 hours: 1 to 255 visible ASCII characters, no "
+                        "spaces (else 400 `invalid_idempotency_key`)."
+                    ),
+                    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
+                }
+            ],
+            "requestBody": {"required": True, "content": batch_body_content},
+            "responses": {
+                "201": {"description": "Created: the new jobs, queued, in the order sent.", "content": json_content("JobBatch")},
+                "200": {
+                    "description": "A repeat of an earlier batch with the same Idempotency-Key: its jobs as they are now; nothing was created.",
+                    "headers": {"Idempotent-Replayed": ref("IdempotentReplayed", H)},
+                    "content": json_content("JobBatch"),
+                },
+                "400": r("BadRequest", "The Idempotency-Key header is invalid (`invalid_idempotency_key`), or the body is not valid JSON (`malformed_json`, with `line`, `column`, `position`) or unreadable (`unreadable_body`)."),
+                "404": r("NotFound", "A repeat with the same Idempotency-Key whose jobs have already expired (possible only when JOB_RETENTION_SECONDS is under 24 hours)."),
+                "413": r("ContentTooLarge"),
+                "415": r("UnsupportedMediaType"),
+                "422": r("InvalidBatch"),
                 "500": r("InternalError"),
                 "503": r("ServiceUnavailable"),
             },
@@ -1644,6 +1738,7 @@ paths["/api/twins/{id}/entities/{entity}"] = {
 OPEN = {("get", "/health"), ("get", "/ready"), ("get", "/metrics")}
 PERMISSIONS = {
     ("post", "/api/jobs"): "submit",
+    ("post", "/api/job-batches"): "submit",
     ("post", "/api/jobs/{id}/cancel"): "operate",
     ("post", "/api/jobs/{id}/retry"): "operate",
     ("post", "/api/jobs/{id}"): "report",
@@ -1767,7 +1862,11 @@ def apply_access_rules(document):
             responses_ = operation["responses"]
             responses_["401"] = r("Unauthorized")
             responses_["403"] = r("Forbidden")
-            responses_["429"] = r("TooManyRequestsOrQueueFull" if (method, path) == ("post", "/api/jobs") else "TooManyRequests")
+            responses_["429"] = r(
+                "TooManyRequestsOrQueueFull"
+                if (method, path) in [("post", "/api/jobs"), ("post", "/api/job-batches")]
+                else "TooManyRequests"
+            )
 
 
 document = {

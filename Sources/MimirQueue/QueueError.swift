@@ -10,7 +10,8 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
     /// The idempotency key was used before with a different request.
     case idempotencyConflict(key: String, existingJobID: String)
     /// The type's queue holds its most waiting jobs (`MAX_QUEUED_PER_TYPE`): back-pressure.
-    case queueFull(jobType: String, waiting: Int, limit: Int)
+    /// `adding`: how many jobs of the type a refused batch held (0 for a single submission).
+    case queueFull(jobType: String, waiting: Int, limit: Int, adding: Int = 0)
     /// Redis is unreachable or failed: the caller should answer 503.
     case unavailable(RedisError)
     /// Redis answered something the queue cannot make sense of.
@@ -26,7 +27,10 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
             "job \(id) is leased by worker \(owner.isEmpty ? "(none)" : owner), not \(caller)"
         case .idempotencyConflict(let key, let existing):
             "Idempotency-Key \"\(key)\" was already used for a different request (job \(existing))"
-        case .queueFull(let type, let waiting, let limit):
+        case .queueFull(let type, let waiting, let limit, let adding) where adding > 0:
+            "the \(type) queue cannot take the batch's \(adding) \(type) jobs: \(waiting) wait, the limit is "
+                + "\(limit); retry later or send fewer"
+        case .queueFull(let type, let waiting, let limit, _):
             "the \(type) queue is full: \(waiting) jobs wait, the limit is \(limit); retry later"
         case .unavailable(let error):
             "the queue's Redis is unavailable: \(error)"
@@ -50,6 +54,10 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
         switch words.first {
         case "NOTFOUND": return .notFound(jobID: jobID)
         case "ILLEGAL" where words.count >= 3: return .illegalTransition(jobID: jobID, from: words[1], to: words[2])
+        case "FULL" where words.count >= 5:
+            // A batch's refusal names the type whose share did not fit and that share.
+            return .queueFull(
+                jobType: words[3], waiting: Int(words[1]) ?? 0, limit: Int(words[2]) ?? 0, adding: Int(words[4]) ?? 0)
         case "FULL" where words.count >= 3:
             return .queueFull(jobType: jobType, waiting: Int(words[1]) ?? 0, limit: Int(words[2]) ?? 0)
         case "NOTOWNER": return .notOwner(jobID: jobID, owner: words.count > 1 ? words[1] : "", caller: caller)

@@ -14,6 +14,7 @@ enum QueueFunctions {
 
     enum Name: String, CaseIterable {
         case submit = "mimir_submit"
+        case submitBatch = "mimir_submit_batch"
         case take = "mimir_take"
         case heartbeat = "mimir_heartbeat"
         case finish = "mimir_finish"
@@ -116,18 +117,45 @@ enum QueueFunctions {
           return #due
         end
 
+        -- Writes a new job: its hash, its place in its queue and the listing indexes, and (with
+        -- an audit capacity) its audit entry, with the same fields as the orchestrator's AuditLog.
+        -- j: id, type, priority, max_attempts, project_id, spec, idempotency key, then the
+        -- requirements min version, below version, gpu, cpu, memory; a: audit capacity ('' for
+        -- none), caller, role.
+        local function create(ns, now, j, a)
+          local id, jtype = j[1], j[2]
+          local job = jobkey(ns, id)
+          if redis.call('EXISTS', job) == 1 then return false end
+          redis.call('HSET', job, 'id', id, 'type', jtype, 'priority', j[3], 'max_attempts', j[4],
+            'project_id', j[5], 'spec', j[6], 'status', 'queued', 'attempts', '0',
+            'created_at', num(now), 'updated_at', num(now), 'idempotency_key', j[7],
+            'req_min', j[8], 'req_max', j[9], 'req_gpu', j[10], 'req_cpu', j[11], 'req_mem', j[12])
+          -- One sequence number orders the job both in its queue and in the listing indexes.
+          local seq = redis.call('INCR', ns .. ':seq')
+          enqueue(ns, id, jtype, tonumber(j[3]), seq)
+          redis.call('SADD', ns .. ':types', jtype)
+          local score = stamp(ns, now, seq)
+          redis.call('ZADD', ns .. ':jobs', score, id)
+          redis.call('ZADD', ns .. ':status:queued', score, id)
+          if a[1] and a[1] ~= '' then
+            redis.call('XADD', ns .. ':audit', 'MAXLEN', '~', a[1], '*', 'time', num(now), 'caller', a[2],
+              'role', a[3], 'action', 'submit', 'job', id, 'type', jtype)
+          end
+          return true
+        end
+
         -- args: ns, id, now, type, priority, max_attempts, project_id, spec,
         --       idempotency key ('' for none), request fingerprint, key ttl seconds,
         --       requirements: minimum version, below version, gpu, cpu millicores, memory bytes
         --       (each '' for none; versions as numbers, see VersionRange.number),
         --       most jobs waiting in the type's queue ('' or 0 for no limit),
         --       audit stream capacity ('' for no audit entry), caller name, caller role.
-        -- A created job's audit entry goes on <ns>:audit in the same call (the same fields as the
-        -- orchestrator's AuditLog), so a submission is one round trip and never lacks its entry.
+        -- A created job's audit entry goes on <ns>:audit in the same call, so a submission is one
+        -- round trip and never lacks its entry.
         -- Returns {outcome, job id, job fields}: created, existing (the key's job) or conflict;
         -- the error FULL <waiting> <limit> when the type's queue is full.
         redis.register_function('mimir_submit', function(keys, args)
-          local ns, id, now, jtype, priority = args[1], args[2], tonumber(args[3]), args[4], tonumber(args[5])
+          local ns, id, now, jtype = args[1], args[2], tonumber(args[3]), args[4]
           local idem_key, idem_request = args[9], args[10]
           if idem_key ~= '' then
             local existing = redis.call('GET', ns .. ':idem:' .. idem_key)
@@ -145,29 +173,73 @@ enum QueueFunctions {
             local waiting = redis.call('ZCARD', ns .. ':queue:' .. jtype)
             if waiting >= limit then return redis.error_reply('FULL ' .. waiting .. ' ' .. limit) end
           end
-          local job = jobkey(ns, id)
-          if redis.call('EXISTS', job) == 1 then return redis.error_reply('DUPLICATE ' .. id) end
-          redis.call('HSET', job, 'id', id, 'type', jtype, 'priority', args[5], 'max_attempts', args[6],
-            'project_id', args[7], 'spec', args[8], 'status', 'queued', 'attempts', '0',
-            'created_at', num(now), 'updated_at', num(now), 'idempotency_key', idem_key,
-            'req_min', args[12], 'req_max', args[13], 'req_gpu', args[14], 'req_cpu', args[15], 'req_mem', args[16])
-          -- One sequence number orders the job both in its queue and in the listing indexes.
-          local seq = redis.call('INCR', ns .. ':seq')
-          enqueue(ns, id, jtype, priority, seq)
-          redis.call('SADD', ns .. ':types', jtype)
-          local score = stamp(ns, now, seq)
-          redis.call('ZADD', ns .. ':jobs', score, id)
-          redis.call('ZADD', ns .. ':status:queued', score, id)
+          if not create(ns, now, {id, jtype, args[5], args[6], args[7], args[8], idem_key,
+              args[12], args[13], args[14], args[15], args[16]}, {args[18], args[19], args[20]}) then
+            return redis.error_reply('DUPLICATE ' .. id)
+          end
           if idem_key ~= '' then
             redis.call('SET', ns .. ':idem:' .. idem_key, id .. '\n' .. idem_request, 'EX', args[11])
-          end
-          if args[18] and args[18] ~= '' then
-            redis.call('XADD', ns .. ':audit', 'MAXLEN', '~', args[18], '*', 'time', num(now), 'caller', args[19],
-              'role', args[20], 'action', 'submit', 'job', id, 'type', jtype)
           end
           -- The caller knows every field just written: the job is not read back (reading it
           -- was a quarter of this function's time).
           return {'created', id, {}}
+        end)
+
+        -- Many jobs in one call, all or none: if any type's queue cannot take its share of the
+        -- batch, nothing is written. args: ns, now, most jobs waiting per type ('' or 0 for no
+        -- limit), audit capacity ('' for none), caller, role, the batch's idempotency key ('' for
+        -- none), the batch's fingerprint, key ttl seconds, then per job 11 values: id, type,
+        -- priority, max_attempts, project_id, spec, the five requirements (as mimir_submit).
+        -- A batch's key lives apart from single submissions' keys (<ns>:idem-batch:<key>) and
+        -- holds the fingerprint, a newline and the job ids separated by spaces.
+        -- Returns {outcome, {ids}, {fields of each job}}: created (fields empty), existing (the
+        -- key's batch) or conflict; the error FULL <waiting> <limit> <type> <adding>.
+        local BATCH_WIDTH = 11
+        redis.register_function('mimir_submit_batch', function(keys, args)
+          local ns, now, limit = args[1], tonumber(args[2]), tonumber(args[3])
+          local audit = {args[4], args[5], args[6]}
+          local idem_key, idem_request = args[7], args[8]
+          local idem = ns .. ':idem-batch:' .. idem_key
+          if idem_key ~= '' then
+            local existing = redis.call('GET', idem)
+            if existing then
+              local cut = string.find(existing, '\n', 1, true)
+              local ids = {}
+              for id in string.gmatch(string.sub(existing, cut + 1), '%S+') do ids[#ids + 1] = id end
+              if string.sub(existing, 1, cut - 1) ~= idem_request then return {'conflict', ids, {}} end
+              local records = {}
+              for i, id in ipairs(ids) do records[i] = redis.call('HGETALL', jobkey(ns, id)) end
+              return {'existing', ids, records}
+            end
+          end
+          local first = 10
+          if limit and limit > 0 then
+            local adding, order = {}, {}
+            for i = first, #args, BATCH_WIDTH do
+              local jtype = args[i + 1]
+              if not adding[jtype] then order[#order + 1] = jtype end
+              adding[jtype] = (adding[jtype] or 0) + 1
+            end
+            for _, jtype in ipairs(order) do
+              local waiting = redis.call('ZCARD', ns .. ':queue:' .. jtype)
+              if waiting + adding[jtype] > limit then
+                return redis.error_reply('FULL ' .. waiting .. ' ' .. limit .. ' ' .. jtype .. ' ' .. adding[jtype])
+              end
+            end
+          end
+          for i = first, #args, BATCH_WIDTH do
+            if redis.call('EXISTS', jobkey(ns, args[i])) == 1 then return redis.error_reply('DUPLICATE ' .. args[i]) end
+          end
+          local ids = {}
+          for i = first, #args, BATCH_WIDTH do
+            create(ns, now, {args[i], args[i + 1], args[i + 2], args[i + 3], args[i + 4], args[i + 5], '',
+              args[i + 6], args[i + 7], args[i + 8], args[i + 9], args[i + 10]}, audit)
+            ids[#ids + 1] = args[i]
+          end
+          if idem_key ~= '' then
+            redis.call('SET', idem, idem_request .. '\n' .. table.concat(ids, ' '), 'EX', args[9])
+          end
+          return {'created', ids, {}}
         end)
 
         -- Whether a worker offering (gpu '1' or '', cpu, memory, executor version number; ''

@@ -7,6 +7,14 @@ public enum SubmitResult: Sendable {
     case existing(JobRecord)
 }
 
+/// What `submitBatch` did.
+public enum BatchSubmitResult: Sendable {
+    /// The jobs, in the order given.
+    case created([JobRecord])
+    /// The same Idempotency-Key and batch were seen before: the jobs it created, in its order.
+    case existing([JobRecord])
+}
+
 /// How an attempt ended, as a worker reports it.
 public enum AttemptOutcome: Sendable, Hashable {
     case succeeded(result: JSONValue?)

@@ -18,7 +18,7 @@ enum AccessPolicy {
             return .open
         case (.get, "/metrics"):
             return metricsOpen ? .open : .permission(.read)
-        case (.post, "/api/jobs"):
+        case (.post, "/api/jobs"), (.post, "/api/job-batches"):
             return .permission(.submit)
         case (.post, "/api/jobs/{id}/cancel"), (.post, "/api/jobs/{id}/retry"):
             return .permission(.operate)

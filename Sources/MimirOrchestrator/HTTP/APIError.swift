@@ -57,10 +57,13 @@ struct APIError: Error, HTTPResponseError {
             return APIError(status: .conflict, code: "not_lease_owner", message: error.description)
         case .idempotencyConflict:
             return APIError(status: .unprocessableContent, code: "idempotency_key_reused", message: error.description)
-        case .queueFull(let type, let waiting, let limit):
+        case .queueFull(let type, let waiting, let limit, let adding):
+            var extra: [String: JSONValue] = [
+                "type": .string(type), "waiting": .integer(Int64(waiting)), "limit": .integer(Int64(limit)),
+            ]
+            if adding > 0 { extra["adding"] = .integer(Int64(adding)) }
             return APIError(
-                status: .tooManyRequests, code: "queue_full", message: error.description,
-                extra: ["type": .string(type), "waiting": .integer(Int64(waiting)), "limit": .integer(Int64(limit))],
+                status: .tooManyRequests, code: "queue_full", message: error.description, extra: extra,
                 headers: [.retryAfter: "5"])
         case .unavailable:
             return APIError(

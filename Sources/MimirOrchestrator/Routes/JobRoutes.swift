@@ -16,6 +16,7 @@ struct JobRoutes: Sendable {
 
     func register(on router: Router<OrchestratorRequestContext>) {
         router.post("/api/jobs") { request, context in try await submit(request, caller: context.caller) }
+        router.post("/api/job-batches") { request, context in try await submitBatch(request, caller: context.caller) }
         router.get("/api/jobs") { request, _ in try await list(request) }
         router.get("/api/jobs/:id") { _, context in
             let jobID = try id(context)
@@ -54,7 +55,8 @@ struct JobRoutes: Sendable {
         return id
     }
 
-    private func submit(_ request: Request, caller: Caller?) async throws -> Response {
+    /// The request's Idempotency-Key, if it has a well-formed one.
+    static func idempotencyKey(of request: Request) throws(APIError) -> String? {
         let key = request.headers[Self.idempotencyKey]
         if let key,
             key.isEmpty || key.utf8.count > 255
@@ -63,6 +65,11 @@ struct JobRoutes: Sendable {
             throw APIError.badRequest(
                 "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters without spaces")
         }
+        return key
+    }
+
+    private func submit(_ request: Request, caller: Caller?) async throws -> Response {
+        let key = try Self.idempotencyKey(of: request)
         let job = try validator.validate(try await JSONBody.read(request, limits: bodyLimits))
         let entry = audit.submission(by: caller)
         switch try await run({ () async throws(QueueError) in
