@@ -8,7 +8,10 @@ under a burst; the achieved rate is reported.
 
 SUBMITTER=hey submits with `hey` (a Go HTTP load generator, -n JOBS -c CLIENTS, paced with -q)
 instead of Python threads: Python's clients top out below what the server takes on this
-machine, so with them the figure is the client's speed."""
+machine, so with them the figure is the client's speed.
+
+BATCH=N submits N jobs per request to POST /api/job-batches (one request and one Redis call per
+batch) from the Python threads, the way a client with many jobs at hand would."""
 import http.client
 import json
 import os
@@ -25,6 +28,7 @@ rate = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
 total = total // threads * threads
 body = json.dumps({"type": "noop", "task_spec": {"parameters": {}}})
 auth = {"Authorization": "Bearer " + os.environ["MIMIR_TOKEN"]}
+batch = int(os.environ.get("BATCH", "0"))
 ids, lock = [], threading.Lock()
 
 
@@ -42,6 +46,21 @@ def submitter(index, count, begin):
             sys.exit(f"submit answered {response.status}: {data[:200]}")
         with lock:
             ids.append(json.loads(data)["id"])
+
+
+def batch_submitter(index, count, begin):
+    connection = http.client.HTTPConnection(host, port)
+    while count > 0:
+        size = min(batch, count)
+        payload = json.dumps({"jobs": [{"type": "noop", "task_spec": {"parameters": {}}}] * size})
+        connection.request("POST", "/api/job-batches", payload, {"Content-Type": "application/json", **auth})
+        response = connection.getresponse()
+        data = response.read()
+        if response.status != 201:
+            sys.exit(f"batch submit answered {response.status}: {data[:200]}")
+        with lock:
+            ids.extend(job["id"] for job in json.loads(data)["jobs"])
+        count -= size
 
 
 def get(path):
@@ -66,7 +85,8 @@ start = time.monotonic()
 if os.environ.get("SUBMITTER") == "hey":
     hey_submit()
 else:
-    workers = [threading.Thread(target=submitter, args=(i, total // threads, start + 0.05)) for i in range(threads)]
+    target = batch_submitter if batch > 0 else submitter
+    workers = [threading.Thread(target=target, args=(i, total // threads, start + 0.05)) for i in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -104,7 +124,8 @@ to_start = [ms(j["started_at"]) - ms(j["created_at"]) for j in jobs]
 to_done = [ms(j["finished_at"]) - ms(j["created_at"]) for j in jobs]
 span = (max(ms(j["finished_at"]) for j in jobs) - min(ms(j["created_at"]) for j in jobs)) / 1000
 print(json.dumps({
-    "jobs": len(jobs), "submitter": os.environ.get("SUBMITTER", "python"), "submit_seconds": round(submitted, 2),
+    "jobs": len(jobs), "submitter": os.environ.get("SUBMITTER", "python"), "batch": batch,
+    "submit_seconds": round(submitted, 2),
     "paced_rate": rate,
     "submitted_per_second": round(len(jobs) / submitted, 1), "jobs_per_second": round(len(jobs) / span, 1),
     "submit_to_start_ms": {"p50": percentile(to_start, 50), "p99": percentile(to_start, 99)},

@@ -2,7 +2,9 @@
 its times, and prints one JSON line in the same shape as bench/e2e/measure.py: jobs/s over first
 submission to last completion, submit→start and submit→done p50/p99 in milliseconds.
 
-Usage: measure.py celery|rq JOBS CLIENTS (PEER_REDIS_URL in the environment)."""
+Usage: measure.py celery|rq JOBS CLIENTS (PEER_REDIS_URL in the environment). BATCH=N submits N
+jobs at a time with each system's own way of sending many: RQ's Queue.enqueue_many (one Redis
+pipeline), Celery's group(...).apply_async() (one producer and connection for the group)."""
 import json
 import os
 import sys
@@ -16,9 +18,21 @@ url = os.environ["PEER_REDIS_URL"]
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
+batch = int(os.environ.get("BATCH", "0"))
+if system == "celery":
+    # Imported here, once: Celery's lazy attributes are not safe to resolve from several threads.
+    from celery import group
+
+
 def celery_submitter(count):
     from celery_noop import noop
 
+    if batch > 0:
+        while count > 0:
+            size = min(batch, count)
+            group(noop.s(time.time()) for _ in range(size)).apply_async()
+            count -= size
+        return
     for _ in range(count):
         noop.apply_async(args=(time.time(),))
 
@@ -29,6 +43,12 @@ def rq_submitter(count):
     from rq_noop import noop
 
     queue = Queue("bench", connection=redis.Redis.from_url(url))
+    if batch > 0:
+        while count > 0:
+            size = min(batch, count)
+            queue.enqueue_many([Queue.prepare_data(noop, (time.time(),), result_ttl=0) for _ in range(size)])
+            count -= size
+        return
     for _ in range(count):
         queue.enqueue(noop, time.time(), result_ttl=0)
 
@@ -62,7 +82,7 @@ to_start = [(s - q) * 1000 for q, s, _ in records]
 to_done = [(d - q) * 1000 for q, _, d in records]
 span = max(d for _, _, d in records) - min(q for q, _, _ in records)
 print(json.dumps({
-    "system": system, "jobs": len(records), "submit_seconds": round(submitted, 2),
+    "system": system, "batch": batch, "jobs": len(records), "submit_seconds": round(submitted, 2),
     "jobs_per_second": round(len(records) / span, 1),
     "submit_to_start_ms": {"p50": round(percentile(to_start, 50), 1), "p99": round(percentile(to_start, 99), 1)},
     "submit_to_done_ms": {"p50": round(percentile(to_done, 50), 1), "p99": round(percentile(to_done, 99), 1)},
