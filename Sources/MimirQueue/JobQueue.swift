@@ -23,7 +23,7 @@ public final class JobQueue: Sendable {
         self.logger = logger
     }
 
-    private var namespace: String { configuration.namespace }
+    var namespace: String { configuration.namespace }
 
     /// Loads (or replaces) the `mimir` function library. Called at start; also called again on
     /// its own when Redis reports a missing function.
@@ -196,11 +196,8 @@ public final class JobQueue: Sendable {
     /// executor version range the job asks for, and within the GPU, CPU and memory it offers.
     public func take(workerID: String, offer: WorkerOffer) async throws(QueueError) -> JobRecord? {
         try await take(
-            workerID: workerID,
-            typeVersions: offer.executorVersions.sorted { $0.key < $1.key }.map {
-                ($0.key, String(VersionRange.number($0.value)))
-            },
-            gpu: offer.gpus > 0, cpuMillicores: offer.cpuMillicores, memoryBytes: offer.memoryBytes)
+            workerID: workerID, typeVersions: Self.typeVersions(of: offer), gpu: offer.gpus > 0,
+            cpuMillicores: offer.cpuMillicores, memoryBytes: offer.memoryBytes)
     }
 
     private func take(
@@ -209,12 +206,28 @@ public final class JobQueue: Sendable {
         guard !typeVersions.isEmpty else { return nil }
         let reply = try await call(
             .take,
-            [
-                workerID, String(clock.nowMilliseconds()), String(configuration.leaseDuration.milliseconds),
-                gpu ? "1" : "",
-                cpuMillicores.map(String.init) ?? "", memoryBytes.map(String.init) ?? "",
-            ] + typeVersions.flatMap { [$0.0, $0.1] },
+            takeArguments(
+                workerID: workerID, typeVersions: typeVersions, gpu: gpu, cpuMillicores: cpuMillicores,
+                memoryBytes: memoryBytes),
             caller: workerID)
+        return try Self.takenJob(reply)
+    }
+
+    func takeArguments(
+        workerID: String, typeVersions: [(String, String)], gpu: Bool, cpuMillicores: Int64?, memoryBytes: Int64?
+    ) -> [String] {
+        [
+            workerID, String(clock.nowMilliseconds()), String(configuration.leaseDuration.milliseconds), gpu ? "1" : "",
+            cpuMillicores.map(String.init) ?? "", memoryBytes.map(String.init) ?? "",
+        ] + typeVersions.flatMap { [$0.0, $0.1] }
+    }
+
+    /// The offer as `mimir_take` reads it: pairs of job type and executor version number.
+    static func typeVersions(of offer: WorkerOffer) -> [(String, String)] {
+        offer.executorVersions.sorted { $0.key < $1.key }.map { ($0.key, String(VersionRange.number($0.value))) }
+    }
+
+    static func takenJob(_ reply: RedisReply) throws(QueueError) -> JobRecord? {
         if reply.isNull { return nil }
         guard let fields = Self.fields(reply), let record = JobRecord(fields: fields) else {
             throw .corrupt("mimir_take answered \(reply)")
@@ -239,6 +252,20 @@ public final class JobQueue: Sendable {
     /// Ends the worker's attempt. Returns the job's new status.
     @discardableResult
     public func finish(jobID: String, workerID: String, outcome: AttemptOutcome) async throws(QueueError) -> JobStatus {
+        let reply = try await call(
+            .finish, finishArguments(jobID: jobID, workerID: workerID, outcome: outcome), jobID: jobID, caller: workerID
+        )
+        return try Self.finishedStatus(reply)
+    }
+
+    static func finishedStatus(_ reply: RedisReply) throws(QueueError) -> JobStatus {
+        guard let next = reply.string.flatMap(JobStatus.init(rawValue:)) else {
+            throw .corrupt("mimir_finish answered \(reply)")
+        }
+        return next
+    }
+
+    func finishArguments(jobID: String, workerID: String, outcome: AttemptOutcome) -> [String] {
         var result = ""
         var error = ""
         var kind = ""
@@ -256,26 +283,24 @@ public final class JobQueue: Sendable {
             status = "cancelled"
             (error, kind) = (message, JobErrorKind.cancelled.rawValue)
         }
-        let reply = try await call(
-            .finish,
-            [
-                jobID, workerID, String(clock.nowMilliseconds()), status, result, error, kind, retryable ? "1" : "0",
-                String(configuration.backoffBase.milliseconds), String(configuration.backoffCap.milliseconds),
-                String(min(max(configuration.jitter(), 0), 0.999_999)), String(configuration.retention.wholeSeconds),
-                String(configuration.maxCrashes),
-            ], jobID: jobID, caller: workerID)
-        guard let next = reply.string.flatMap(JobStatus.init(rawValue:)) else {
-            throw .corrupt("mimir_finish answered \(reply)")
-        }
-        return next
+        return [
+            jobID, workerID, String(clock.nowMilliseconds()), status, result, error, kind, retryable ? "1" : "0",
+            String(configuration.backoffBase.milliseconds), String(configuration.backoffCap.milliseconds),
+            String(min(max(configuration.jitter(), 0), 0.999_999)), String(configuration.retention.wholeSeconds),
+            String(configuration.maxCrashes),
+        ]
     }
 
     /// Appends log lines. With `workerID`, only while that worker holds the running job.
     public func appendLogs(jobID: String, lines: [LogLine], workerID: String? = nil) async throws(QueueError) {
         guard !lines.isEmpty else { return }
         _ = try await call(
-            .appendLogs, [jobID, String(configuration.logLinesPerJob), workerID ?? ""] + lines.map(\.stored),
-            jobID: jobID, caller: workerID ?? "")
+            .appendLogs, appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID), jobID: jobID,
+            caller: workerID ?? "")
+    }
+
+    func appendLogsArguments(jobID: String, lines: [LogLine], workerID: String?) -> [String] {
+        [jobID, String(configuration.logLinesPerJob), workerID ?? ""] + lines.map(\.stored)
     }
 
     // MARK: Maintenance

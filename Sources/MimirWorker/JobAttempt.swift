@@ -3,100 +3,52 @@ import MimirCore
 import MimirPluginHost
 import MimirQueue
 
-/// One leased job, run to its end: the executor on a thread of its own, the lease renewed with
-/// progress and logs while it runs, cancellation passed in, and the outcome reported — retried
-/// until Redis takes it, so a result is never dropped during a short outage.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One leased job, run to its end on its slot's thread: the executor called here (in this
+/// process or through an executor process), the lease renewed by the worker's `LeaseRenewer`
+/// while it runs, and the outcome reported — retried until Redis takes it, so a result is never
+/// dropped during a short outage.
 struct JobAttempt {
     let job: JobRecord
     let executor: LoadedExecutor
     /// In this process or in an executor process.
     let isolation: ExecutorIsolation
-    let queue: JobQueue
+    /// The slot's own connection to the queue.
+    let session: QueueSession
     let configuration: WorkerConfiguration
     let logger: Logger
     /// Set when the worker is shutting down: the job is stopped and handed back.
     let stopping: CancellationToken
-    /// The worker's report clock (`reportInterval`), shared by its running jobs.
-    let reports: SharedTicker
+    let renewer: LeaseRenewer
 
-    func run() async {
+    /// Blocks for as long as the job takes: call it on a thread of its own, never one of Swift
+    /// concurrency's small pool.
+    func run() {
         let reporter = AttemptReporter()
         let cancellation = CancellationToken()
+        let attempt = LeaseRenewer.Attempt(jobID: job.id, reporter: reporter, cancellation: cancellation)
+        renewer.register(attempt)
         let request = Self.request(for: job)
-        let outcome = await withTaskGroup(of: ExecutionOutcome?.self) { group in
-            group.addTask { await Self.execute(executor, isolation, request, reporter, cancellation) }
-            group.addTask {
-                await renewWhileRunning(reporter, cancellation)
-                return nil
+        let outcome =
+            switch isolation {
+            case .none: executor.run(request, observer: reporter, cancellation: cancellation)
+            case .processes(let pool): pool.run(executor, request, observer: reporter, cancellation: cancellation)
             }
-            var result: ExecutionOutcome?
-            for await finished in group where finished != nil {
-                result = finished
-                group.cancelAll()
-            }
-            return result ?? ExecutionOutcome(status: .permanentFailure, message: "the executor produced no outcome")
-        }
-        await report(outcome, reporter)
+        renewer.end(attempt)
+        report(outcome, reporter)
     }
 
     /// The stack of a job's thread, here and in executor processes: plugins (ML training, deep
     /// recursion in parsers) may need more than a secondary thread's default.
     static let jobThreadStackSize = 8 << 20
 
-    /// Job threads, reused from one job to the next.
+    /// Job threads of executor processes, reused from one job to the next.
     static let jobThreads = ParkedThreads(stackSize: jobThreadStackSize)
 
-    /// Runs the executor — or, isolated, supervises the process that runs it — on a dedicated
-    /// thread: it blocks for as long as the job takes, which must never be a thread of Swift
-    /// concurrency's small pool.
-    private static func execute(
-        _ executor: LoadedExecutor, _ isolation: ExecutorIsolation, _ request: ExecutionRequest,
-        _ reporter: AttemptReporter, _ cancellation: CancellationToken
-    ) async -> ExecutionOutcome {
-        await withCheckedContinuation { continuation in
-            let started = Self.jobThreads.run {
-                let outcome =
-                    switch isolation {
-                    case .none: executor.run(request, observer: reporter, cancellation: cancellation)
-                    case .processes(let pool):
-                        pool.run(executor, request, observer: reporter, cancellation: cancellation)
-                    }
-                continuation.resume(returning: outcome)
-            }
-            if !started {
-                continuation.resume(
-                    returning: ExecutionOutcome(
-                        status: .retryableFailure,
-                        message: "the worker could not start a thread for the job (out of memory or threads)"))
-            }
-        }
-    }
-
-    /// Every report interval: progress and logs to the queue (which renews the lease); a cancel
-    /// request, a lost lease or the worker stopping cancels the executor.
-    private func renewWhileRunning(_ reporter: AttemptReporter, _ cancellation: CancellationToken) async {
-        while !Task.isCancelled {
-            guard await reports.next(), !Task.isCancelled else { return }
-            if stopping.isCancelled { cancellation.cancel() }
-            let pending = reporter.drain()
-            do {
-                try await queue.appendLogs(jobID: job.id, lines: pending.lines, workerID: configuration.workerID)
-                let cancelRequested = try await queue.heartbeat(
-                    jobID: job.id, workerID: configuration.workerID, progress: pending.progress,
-                    message: pending.message)
-                if cancelRequested { cancellation.cancel() }
-            } catch .unavailable(let error) {
-                logger.warning(
-                    "cannot renew the lease; Redis unreachable", metadata: ["job": "\(job.id)", "error": "\(error)"])
-            } catch {
-                // The lease is gone (expired and taken elsewhere, or the job ended): stop working on it.
-                logger.error("lost the job's lease; stopping it", metadata: ["job": "\(job.id)", "error": "\(error)"])
-                cancellation.cancel()
-            }
-        }
-    }
-
-    private func report(_ outcome: ExecutionOutcome, _ reporter: AttemptReporter) async {
+    private func report(_ outcome: ExecutionOutcome, _ reporter: AttemptReporter) {
         let attemptOutcome = Self.attemptOutcome(
             outcome, handedBack: stopping.isCancelled, worker: configuration.workerID)
         var delay = Duration.milliseconds(100)
@@ -109,10 +61,8 @@ struct JobAttempt {
         }
         while true {
             do {
-                try await queue.appendLogs(jobID: job.id, lines: lines, workerID: configuration.workerID)
-                lines = []
-                let status = try await queue.finish(
-                    jobID: job.id, workerID: configuration.workerID, outcome: attemptOutcome)
+                let status = try session.finish(
+                    jobID: job.id, workerID: configuration.workerID, outcome: attemptOutcome, lines: lines)
                 logger.info(
                     "job finished",
                     metadata: [
@@ -123,7 +73,7 @@ struct JobAttempt {
             } catch .unavailable(let error) {
                 logger.warning(
                     "cannot report the outcome yet; retrying", metadata: ["job": "\(job.id)", "error": "\(error)"])
-                try? await Task.sleep(for: delay)
+                usleep(UInt32(delay.milliseconds * 1000))
                 delay = min(delay * 2, .seconds(5))
             } catch {
                 logger.error(

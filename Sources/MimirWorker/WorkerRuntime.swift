@@ -4,7 +4,11 @@ import MimirPluginHost
 import MimirQueue
 import Synchronization
 
-/// Takes jobs from the queue — only of the types its plugins serve — while it has a free slot,
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Takes jobs from the queue — only of the types its plugins serve — on one thread per slot,
 /// and runs each as a `JobAttempt`. `drain()` stops taking work, waits for running jobs up to the
 /// grace period, then stops the rest and hands them back to the queue.
 public final class WorkerRuntime: Sendable {
@@ -83,68 +87,79 @@ public final class WorkerRuntime: Sendable {
                 await registration.run(status: { self.state }, retire: { self.retire() })
             }
         }
-        let reports = SharedTicker(interval: configuration.reportInterval)
-        let reportClock = Task { await reports.run() }
-        let signal = WorkSignal(queue: queue, types: types)
-        // Every job that ends says so here, so a full worker takes its next job the moment a slot
-        // frees instead of on its next look (a 5 ms poll cost up to 5 ms per job under load).
-        let (slotFreed, slotFreedSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let renewer = LeaseRenewer(
+            queue: queue, workerID: configuration.workerID, interval: configuration.reportInterval,
+            stopping: stopping, logger: logger)
+        let renewals = Task { await renewer.run() }
+        // One thread per slot, each taking, running and reporting its jobs itself (see `runSlot`).
         await withDiscardingTaskGroup { group in
-            var idle = Duration.milliseconds(5)
-            var freed = slotFreed.makeAsyncIterator()
-            while !draining.isCancelled {
-                guard running.withLock({ $0.count }) < configuration.slots else {
-                    // A drain with every slot busy also ends here: the running jobs end (or are
-                    // stopped after the grace period), and each one ending wakes this loop.
-                    _ = await freed.next()
-                    continue
-                }
-                let job: JobRecord?
-                do {
-                    job = try await queue.take(workerID: configuration.workerID, offer: offer)
-                } catch {
-                    logger.warning("cannot take jobs", metadata: ["error": "\(error)"])
-                    job = nil
-                }
-                guard let job, let executor = registry.executor(for: job.type) else {
-                    if registration == nil, state.idleSeconds != nil {
-                        // No orchestrator to ask: idle past the timeout is reason enough to leave.
-                        retire()
-                        continue
-                    }
-                    // Nothing to take: wait for a wake-up token (a job made ready), at most the poll
-                    // interval; if Redis is away, back off instead.
-                    do {
-                        _ = try await signal.wait(upTo: configuration.maximumPollInterval)
-                        idle = .milliseconds(5)
-                    } catch {
-                        try? await Task.sleep(for: idle)
-                        idle = min(idle * 2, configuration.maximumPollInterval)
-                    }
-                    continue
-                }
-                idle = .milliseconds(5)
-                running.withLock { _ = $0.insert(job.id) }
-                idleSince.withLock { $0 = nil }
-                let attempt = JobAttempt(
-                    job: job, executor: executor, isolation: isolation, queue: queue, configuration: configuration,
-                    logger: logger, stopping: stopping, reports: reports)
+            for slot in 0..<configuration.slots {
                 group.addTask {
-                    await attempt.run()
-                    let nowIdle = self.running.withLock { running in
-                        running.remove(job.id)
-                        return running.isEmpty
+                    await withCheckedContinuation { continuation in
+                        let started = DetachedThread.start(stackSize: JobAttempt.jobThreadStackSize) {
+                            self.runSlot(types: types, offer: offer, renewer: renewer)
+                            continuation.resume()
+                        }
+                        if !started {
+                            self.logger.error(
+                                "cannot start a thread for a slot (out of memory or threads); running with fewer",
+                                metadata: ["slot": "\(slot)"])
+                            continuation.resume()
+                        }
                     }
-                    if nowIdle { self.idleSince.withLock { $0 = ContinuousClock.now } }
-                    slotFreedSignal.yield()
                 }
             }
         }
+        renewals.cancel()
         heartbeats?.cancel()
-        reportClock.cancel()
-        await signal.shutdown()
         await registration?.deregister()
         logger.notice("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    /// A slot's loop, on a thread of its own until the worker drains: take a job, run it, report
+    /// it, on the slot's own blocking connection. A job costs a few system calls on this thread
+    /// rather than a dozen hand-offs between tasks, Redis' event loop and a job thread.
+    private func runSlot(types: [String], offer: WorkerOffer, renewer: LeaseRenewer) {
+        let session = QueueSession(queue: queue, types: types)
+        var idle = Duration.milliseconds(5)
+        while !draining.isCancelled {
+            let job: JobRecord?
+            do {
+                job = try session.take(workerID: configuration.workerID, offer: offer)
+            } catch {
+                logger.warning("cannot take jobs", metadata: ["error": "\(error)"])
+                job = nil
+            }
+            guard let job, let executor = registry.executor(for: job.type) else {
+                if registration == nil, state.idleSeconds != nil {
+                    // No orchestrator to ask: idle past the timeout is reason enough to leave.
+                    retire()
+                    continue
+                }
+                // Nothing to take: wait for a wake-up token (a job made ready), at most the poll
+                // interval; if Redis is away, back off instead.
+                do {
+                    _ = try session.waitForWork(upTo: configuration.maximumPollInterval)
+                    idle = .milliseconds(5)
+                } catch {
+                    usleep(UInt32(idle.milliseconds * 1000))
+                    idle = min(idle * 2, configuration.maximumPollInterval)
+                }
+                continue
+            }
+            idle = .milliseconds(5)
+            running.withLock { _ = $0.insert(job.id) }
+            idleSince.withLock { $0 = nil }
+            JobAttempt(
+                job: job, executor: executor, isolation: isolation, session: session, configuration: configuration,
+                logger: logger, stopping: stopping, renewer: renewer
+            ).run()
+            let nowIdle = running.withLock { running in
+                running.remove(job.id)
+                return running.isEmpty
+            }
+            if nowIdle { idleSince.withLock { $0 = ContinuousClock.now } }
+        }
     }
 
     /// Leaves for good after being idle: no job runs, so draining ends at once.
