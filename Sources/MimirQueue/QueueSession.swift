@@ -16,6 +16,16 @@ public final class QueueSession {
     public let queue: JobQueue
     private var connection: RedisConnection?
     private let wakeKeys: [String]
+    /// What a take sent along with the last finish found: the next job (leased to this worker) or
+    /// nothing ready; `nil` when no take went along.
+    private var lookedAhead: JobRecord??
+
+    /// Whether a job taken along with the last finish waits to be run: it is leased to this
+    /// worker, so the slot must run it (or the reaper hands it back when the lease runs out).
+    public var hasJobAhead: Bool {
+        if case .some(.some) = lookedAhead { return true }
+        return false
+    }
 
     /// `types`: the job types whose wake-up tokens ``waitForWork(upTo:)`` waits on.
     public init(queue: JobQueue, types: [String]) {
@@ -24,7 +34,13 @@ public final class QueueSession {
     }
 
     /// Leases the most urgent ready job this worker can serve, as ``JobQueue/take(workerID:offer:)``.
+    /// After a finish that took along (`thenTakeFor`), answers with what that take found, without
+    /// a call.
     public func take(workerID: String, offer: WorkerOffer) throws(QueueError) -> JobRecord? {
+        if let ahead = lookedAhead {
+            lookedAhead = nil
+            return ahead
+        }
         let typeVersions = JobQueue.typeVersions(of: offer)
         guard !typeVersions.isEmpty else { return nil }
         let arguments = queue.takeArguments(
@@ -35,16 +51,40 @@ public final class QueueSession {
 
     /// Appends the attempt's last log lines and ends it, in one round trip: the lines first, as
     /// ``JobQueue/appendLogs(jobID:lines:workerID:)`` then ``JobQueue/finish(jobID:workerID:outcome:)``.
-    public func finish(jobID: String, workerID: String, outcome: AttemptOutcome, lines: [LogLine])
-        throws(QueueError) -> JobStatus
-    {
+    ///
+    /// With `thenTakeFor`, the same round trip also takes the slot's next job (as ``take(workerID:offer:)``
+    /// would right after), which the next `take` then answers with: a busy slot's job costs one
+    /// round trip instead of two. The take counts even when the finish is refused.
+    public func finish(
+        jobID: String, workerID: String, outcome: AttemptOutcome, lines: [LogLine],
+        thenTakeFor offer: WorkerOffer? = nil
+    ) throws(QueueError) -> JobStatus {
         var commands: [[String]] = []
         if !lines.isEmpty {
             commands.append(
                 command(.appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)))
         }
         commands.append(command(.finish, queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome)))
-        let replies = try pipeline(commands, jobID: jobID, caller: workerID)
+        let typeVersions = offer.map(JobQueue.typeVersions(of:)) ?? []
+        if let offer, !typeVersions.isEmpty {
+            let arguments = queue.takeArguments(
+                workerID: workerID, typeVersions: typeVersions, gpu: offer.gpus > 0,
+                cpuMillicores: offer.cpuMillicores, memoryBytes: offer.memoryBytes)
+            commands.append(command(.take, arguments))
+        }
+        var replies = try pipeline(commands, jobID: jobID, caller: workerID)
+        if commands.last?[1] == QueueFunctions.Name.take.rawValue, let taken = replies.popLast() {
+            // A take that failed (an error reply) leaves nothing ahead: the next take asks again.
+            if case .error = taken {
+            } else {
+                do {
+                    lookedAhead = .some(try JobQueue.takenJob(taken))
+                } catch {
+                    // The finish's own answer still counts; the next take asks again.
+                    queue.logger.error("unreadable answer to a take", metadata: ["error": "\(error)"])
+                }
+            }
+        }
         for reply in replies {
             if case .error(let message) = reply {
                 throw QueueError.from(

@@ -26,7 +26,8 @@ struct JobAttempt {
 
     /// Blocks for as long as the job takes: call it on a thread of its own, never one of Swift
     /// concurrency's small pool.
-    func run() {
+    /// With `thenTakeFor`, the report also takes the slot's next job (`QueueSession`).
+    func run(thenTakeFor offer: WorkerOffer?) {
         let reporter = AttemptReporter()
         let cancellation = CancellationToken()
         let attempt = LeaseRenewer.Attempt(jobID: job.id, reporter: reporter, cancellation: cancellation)
@@ -38,7 +39,7 @@ struct JobAttempt {
             case .processes(let pool): pool.run(executor, request, observer: reporter, cancellation: cancellation)
             }
         renewer.end(attempt)
-        report(outcome, reporter)
+        report(outcome, reporter, thenTakeFor: offer)
     }
 
     /// The stack of a job's thread, here and in executor processes: plugins (ML training, deep
@@ -48,7 +49,7 @@ struct JobAttempt {
     /// Job threads of executor processes, reused from one job to the next.
     static let jobThreads = ParkedThreads(stackSize: jobThreadStackSize)
 
-    private func report(_ outcome: ExecutionOutcome, _ reporter: AttemptReporter) {
+    private func report(_ outcome: ExecutionOutcome, _ reporter: AttemptReporter, thenTakeFor offer: WorkerOffer?) {
         let attemptOutcome = Self.attemptOutcome(
             outcome, handedBack: stopping.isCancelled, worker: configuration.workerID)
         var delay = Duration.milliseconds(100)
@@ -62,7 +63,8 @@ struct JobAttempt {
         while true {
             do {
                 let status = try session.finish(
-                    jobID: job.id, workerID: configuration.workerID, outcome: attemptOutcome, lines: lines)
+                    jobID: job.id, workerID: configuration.workerID, outcome: attemptOutcome, lines: lines,
+                    thenTakeFor: stopping.isCancelled ? nil : offer)
                 logger.info(
                     "job finished",
                     metadata: [

@@ -122,7 +122,9 @@ public final class WorkerRuntime: Sendable {
     private func runSlot(types: [String], offer: WorkerOffer, renewer: LeaseRenewer) {
         let session = QueueSession(queue: queue, types: types)
         var idle = Duration.milliseconds(5)
-        while !draining.isCancelled {
+        // A job taken along with the last finish is leased here already: it runs even if the
+        // worker began draining meanwhile, as a job that had just started would.
+        while !draining.isCancelled || session.hasJobAhead {
             let job: JobRecord?
             do {
                 job = try session.take(workerID: configuration.workerID, offer: offer)
@@ -153,7 +155,7 @@ public final class WorkerRuntime: Sendable {
             JobAttempt(
                 job: job, executor: executor, isolation: isolation, session: session, configuration: configuration,
                 logger: logger, stopping: stopping, renewer: renewer
-            ).run()
+            ).run(thenTakeFor: draining.isCancelled ? nil : offer)
             let nowIdle = running.withLock { running in
                 running.remove(job.id)
                 return running.isEmpty

@@ -87,6 +87,54 @@ struct QueueSessionTests {
         #expect(try await harness.queue.job(submitted.id).status == .running)
     }
 
+    @Test("a finish can take the next job along: the next take answers with it, even if the finish was refused")
+    func finishTakesAlong() async throws {
+        let harness = try await QueueHarness.make()
+        let first = try await harness.submit()
+        let second = try await harness.submit()
+        let third = try await harness.submit()
+        let queue = harness.queue
+        let steps = try await OwnThread.run { () throws -> [String] in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            var steps: [String] = []
+            let job = try session.take(workerID: "w-1", offer: Self.offer)
+            steps.append("took \(job?.id ?? "none")")
+            _ = try session.finish(
+                jobID: job?.id ?? "", workerID: "w-1", outcome: .succeeded(result: nil), lines: [],
+                thenTakeFor: Self.offer)
+            steps.append("ahead \(session.hasJobAhead)")
+            let next = try session.take(workerID: "w-1", offer: Self.offer)
+            steps.append("took \(next?.id ?? "none")")
+            steps.append("ahead \(session.hasJobAhead)")
+            // A finish the queue refuses (not this worker's job any more) still takes along.
+            do {
+                _ = try session.finish(
+                    jobID: job?.id ?? "", workerID: "w-1", outcome: .succeeded(result: nil), lines: [],
+                    thenTakeFor: Self.offer)
+                steps.append("finished twice")
+            } catch {
+                steps.append("refused")
+            }
+            steps.append("took \(try session.take(workerID: "w-1", offer: Self.offer)?.id ?? "none")")
+            // The queue is empty now: a finish that took along finds nothing, and the next take
+            // answers so without asking again.
+            _ = try session.finish(
+                jobID: next?.id ?? "", workerID: "w-1", outcome: .succeeded(result: nil), lines: [],
+                thenTakeFor: Self.offer)
+            steps.append("ahead \(session.hasJobAhead)")
+            steps.append("took \(try session.take(workerID: "w-1", offer: Self.offer)?.id ?? "none")")
+            return steps
+        }
+        #expect(
+            steps == [
+                "took \(first.id)", "ahead true", "took \(second.id)", "ahead false", "refused", "took \(third.id)",
+                "ahead false", "took none",
+            ])
+        let counts = try await harness.queue.stats().counts
+        #expect(counts[.succeeded] == 2 && counts[.running] == 1, "\(counts)")
+        #expect(try await harness.queue.job(third.id).workerID == "w-1")
+    }
+
     @Test("after its connection is killed and the functions flushed, the next calls reconnect and reload")
     func recovers() async throws {
         // A server of its own: killing clients and flushing functions would disturb other tests.
