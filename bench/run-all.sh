@@ -17,10 +17,11 @@ python3 -c 'import celery, rq, redis' 2>/dev/null || {
     exit 1
 }
 if [ "${QUICK:-0}" = 1 ]; then
-    runs=2 jobs=1000 paced_jobs=1500 http_seconds=4 abi_runs=3 rounds=2
+    runs=2 jobs=1000 batch_jobs=3000 paced_jobs=1500 http_seconds=4 abi_runs=3 rounds=2
 else
-    runs=3 jobs=2000 paced_jobs=3000 http_seconds=8 abi_runs=5 rounds=3
+    runs=3 jobs=2000 batch_jobs=6000 paced_jobs=3000 http_seconds=8 abi_runs=5 rounds=3
 fi
+batch=100
 workers=2 slots=4 clients=8
 results=${BENCH_RESULTS:-$(mktemp -d /tmp/mimir-bench.XXXXXX)}
 mkdir -p "$results"
@@ -36,7 +37,7 @@ MIMIR_BIN=${MIMIR_BIN:-$(swift build -c release --scratch-path .build-release --
 export MIMIR_BIN
 python3 bench/lib/machine.py >"$results/machine.json"
 cat >"$results/settings.json" <<JSON
-{"runs": $runs, "jobs": $jobs, "paced_jobs": $paced_jobs, "paced_rate": 1000, "workers": $workers, "slots": $slots,
+{"runs": $runs, "jobs": $jobs, "batch_jobs": $batch_jobs, "batch": $batch, "paced_jobs": $paced_jobs, "paced_rate": 1000, "workers": $workers, "slots": $slots,
  "clients": $clients, "http_seconds": $http_seconds, "abi_runs": $abi_runs, "rounds": $rounds}
 JSON
 
@@ -47,6 +48,12 @@ step "end to end, paced at 1,000 jobs/s (submitted with hey: Python clients do n
 SUBMITTER=hey bench/e2e.sh "$paced_jobs" "$workers" "$slots" "$runs" "$clients" 1000 | tee "$results/e2e-paced.jsonl" || failed bench/e2e.sh
 step "end to end, no-op jobs: Celery and RQ"
 bench/peers.sh "$jobs" "$workers" "$slots" "$runs" "$clients" | tee "$results/peers.jsonl" || failed bench/peers.sh
+step "end to end, submitted $batch at a time: Mimir (both isolations), Celery (group) and RQ (enqueue_many)"
+BATCH=$batch bench/e2e.sh "$batch_jobs" "$workers" "$slots" "$runs" "$clients" | tee "$results/e2e-batch.jsonl" || failed bench/e2e.sh
+MIMIR_WORKER_ISOLATION=none BATCH=$batch bench/e2e.sh "$batch_jobs" "$workers" "$slots" "$runs" "$clients" |
+    tee "$results/e2e-batch-none.jsonl" || failed bench/e2e.sh
+BATCH=$batch bench/peers.sh "$batch_jobs" "$workers" "$slots" "$runs" "$clients" | tee "$results/peers-batch.jsonl" ||
+    failed bench/peers.sh
 step "HTTP (wrk)"
 BENCH_JSON="$results/http.jsonl" bench/http.sh "$runs" "$http_seconds" || failed bench/http.sh
 step "plugin call overhead"
