@@ -60,7 +60,11 @@ struct RedisMultiplexingTests {
     @Test func aDroppedConnectionFailsItsCallsAndTheNextCallReconnects() async throws {
         let server = try await RedisServer.start()
         let admin = try RedisConnection(configuration: configuration(for: server))
-        try await withClient(server) { client in
+        // The held INCR must outlast the wait below: with the default 5 s command timeout, a test
+        // starved of CPU for 5 s by the rest of the suite saw its INCR time out and its connection
+        // close before it could look, and then waited for an INCR that was gone.
+        let patient = try configuration(for: server) { $0.commandTimeout = .seconds(60) }
+        try await withClient(server, configuration: patient) { client in
             for retry in [false, true] {
                 _ = try await client.execute(["GET", "k"])
                 _ = try admin.send(["CLIENT", "PAUSE", "60000", "WRITE"])
