@@ -101,7 +101,8 @@ if mimir_rate and celery_rate:
         batch_best = max(batch_rate[0], batch_none_rate[0] if batch_none_rate else 0) / celery_best
         figure += (f"; in batches of {settings.get('batch', 100)} (Celery's better way as the base): {batch_ratio:.1f}× "
                    f"with executor processes, {batch_best:.1f}× in-process")
-        held = held or batch_ratio >= 10
+        if not held and max(batch_ratio, batch_best) >= 10:
+            held = "partly"
     goals.append(("throughput ≥ 10× Celery's", held, figure))
 if paced:
     p50, p99 = latency(paced, "submit_to_start_ms", "p50"), latency(paced, "submit_to_start_ms", "p99")
@@ -130,7 +131,10 @@ if e2e:
         f"{fmt(worker_idle, 1)} MB alone; {fmt(worker_tree, 1)} MB with its executor processes"))
     goals.append(("orchestrator idle RSS ≤ 60 MB", orchestrator_idle[0] <= 60, f"{fmt(orchestrator_idle, 1)} MB"))
 out += ["### Goals (performance issue)", "", "| goal | holds | measured |", "| --- | --- | --- |"]
-out += [f"| {name} | {'yes' if held else '**no**'} | {figure} |" for name, held, figure in goals]
+out += [
+    f"| {name} | {held if isinstance(held, str) else 'yes' if held else '**no**'} | {figure} |"
+    for name, held, figure in goals
+]
 out.append("")
 
 # End to end.
