@@ -235,7 +235,7 @@ let package = Package(
             name: "MimirOrchestratorTests",
             dependencies: [
                 "MimirOrchestrator", "MimirQueue", "MimirRedis", "MimirCore", "MimirHTTPClient", "MimirJSONSchema",
-                "MimirTestSupport",
+                "MimirTestSupport", "MimirWorker", "MimirPluginHost", "PluginABI",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),

@@ -46,9 +46,6 @@ struct JobAttempt {
     /// recursion in parsers) may need more than a secondary thread's default.
     static let jobThreadStackSize = 8 << 20
 
-    /// Job threads of executor processes, reused from one job to the next.
-    static let jobThreads = ParkedThreads(stackSize: jobThreadStackSize)
-
     private func report(_ outcome: ExecutionOutcome, _ reporter: AttemptReporter, thenTakeFor offer: WorkerOffer?) {
         let attemptOutcome = Self.attemptOutcome(
             outcome, handedBack: stopping.isCancelled, worker: configuration.workerID)

@@ -130,7 +130,7 @@ struct ExecutorIsolationTests {
         #expect(!children.isEmpty, "\(worker.log)")
         worker.process.signal(SIGKILL)
         await worker.process.waitForExit()
-        // Their request pipe closes with the worker: they exit on end of file, mid-job too.
+        // Their pipes close with the worker: mid-job the cancel pipe's end of file ends them.
         for _ in 0..<400 where children.contains(where: { kill($0, 0) == 0 && !Self.isZombie($0) }) {
             try await Task.sleep(for: .milliseconds(25))
         }

@@ -3,14 +3,16 @@ import MimirPluginHost
 
 /// What a worker and one of its executor processes say to each other, one message per frame:
 ///
-///     worker → child:  run (one job), cancel
+///     worker → child:  run (one job) on the request pipe, cancel on the cancel pipe
 ///     child → worker:  ready (plugins loaded), log, progress, outcome (the job's end)
 ///
-/// A child runs one job at a time; closing its request pipe tells it to exit.
+/// A child runs one job at a time; closing its request pipe tells it to exit. A cancel names the
+/// job and attempt it is for, since it travels apart from the runs: one sent as a job ended must
+/// not stop the next.
 enum ExecutorMessage: Sendable {
     case ready(pid: Int32, jobTypes: [String])
     case run(jobType: String, request: ExecutionRequest)
-    case cancel
+    case cancel(jobID: String, attempt: UInt32)
     case log(ExecutorLogLevel, String)
     case progress(Double, String?)
     case outcome(ExecutionOutcome)
@@ -28,8 +30,8 @@ enum ExecutorMessage: Sendable {
                     "timeout_ms": request.timeout.map { .integer($0.milliseconds) } ?? .null,
                 ]
             ]
-        case .cancel:
-            ["cancel": true]
+        case .cancel(let jobID, let attempt):
+            ["cancel": ["job_id": .string(jobID), "attempt": .integer(Int64(attempt))]]
         case .log(let level, let message):
             ["log": ["level": .string(level.rawValue), "message": .string(message)]]
         case .progress(let fraction, let message):
@@ -71,7 +73,8 @@ enum ExecutorMessage: Sendable {
                     attempt: UInt32(clamping: body["attempt"]?.int64Value ?? 1),
                     timeout: body["timeout_ms"]?.int64Value.map { .milliseconds($0) }))
         case "cancel":
-            self = .cancel
+            guard let jobID = body["job_id"]?.stringValue, let attempt = body["attempt"]?.int64Value else { return nil }
+            self = .cancel(jobID: jobID, attempt: UInt32(clamping: attempt))
         case "log":
             guard let level = body["level"]?.stringValue.flatMap(ExecutorLogLevel.init(rawValue:)),
                 let message = body["message"]?.stringValue

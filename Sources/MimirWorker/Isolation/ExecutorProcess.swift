@@ -5,13 +5,16 @@ import Synchronization
     import Glibc
 #endif
 
-/// One executor process as the worker sees it: the child's pid, the pipe the worker writes
-/// requests to and the pipe it reads events from. Not shared: a slot checks it out of the pool,
+/// One executor process as the worker sees it: the child's pid, the pipes the worker writes
+/// requests and cancellations to and the pipe it reads events from. Not shared: a slot checks it out of the pool,
 /// runs one job through it, and checks it back in (or stops it).
 final class ExecutorProcess: Sendable {
     let pid: pid_t
     let requests: FrameChannel
     let events: FrameChannel
+    /// Cancellations, apart from the requests: the child runs a job on the thread that reads
+    /// requests, and a thread of its own waits on this pipe.
+    let cancels: FrameChannel
     /// Jobs this process has run, for the jobs-per-child limit.
     let jobsRun = Atomic<Int>(0)
     private let reaped = Mutex<ProcessTermination?>(nil)
@@ -20,8 +23,8 @@ final class ExecutorProcess: Sendable {
         let description: String
     }
 
-    /// Starts `executable arguments` with the request pipe as its fd 3 and the event pipe as its
-    /// fd 4. Its stdout goes to the worker's stderr (a plugin's printf must not corrupt the
+    /// Starts `executable arguments` with the request pipe as its fd 3, the event pipe as its fd 4
+    /// and the cancel pipe as its fd 5. Its stdout goes to the worker's stderr (a plugin's printf must not corrupt the
     /// protocol), its stdin is /dev/null, it inherits no other descriptor, and its signals are
     /// unblocked and at their defaults (the worker's threads block some, and ignore SIGPIPE).
     init(executable: String, arguments: [String]) throws(Failure) {
@@ -34,6 +37,7 @@ final class ExecutorProcess: Sendable {
         pid = spawned.pid
         requests = FrameChannel(descriptor: spawned.requests)
         events = FrameChannel(descriptor: spawned.events)
+        cancels = FrameChannel(descriptor: spawned.cancels)
         statm = open("/proc/\(spawned.pid)/statm", O_RDONLY | O_CLOEXEC)
     }
 
@@ -51,27 +55,30 @@ final class ExecutorProcess: Sendable {
     }
 
     private static func spawn(executable: String, arguments: [String]) throws(Failure) -> (
-        pid: pid_t, requests: Int32, events: Int32
+        pid: pid_t, requests: Int32, events: Int32, cancels: Int32
     ) {
-        let requestPipe = try makePipe()
-        let eventPipe: (read: Int32, write: Int32)
+        var pipes: [(read: Int32, write: Int32)] = []
         do {
-            eventPipe = try makePipe()
+            for _ in 0..<3 { pipes.append(try makePipe()) }
         } catch {
-            close(requestPipe.read)
-            close(requestPipe.write)
+            for pipe in pipes {
+                close(pipe.read)
+                close(pipe.write)
+            }
             throw error
         }
+        let (requestPipe, eventPipe, cancelPipe) = (pipes[0], pipes[1], pipes[2])
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, 2, 1)
-        // dup2 clears close-on-exec on the copies, so exactly these two survive the exec.
+        // dup2 clears close-on-exec on the copies, so exactly these three survive the exec.
         posix_spawn_file_actions_adddup2(&actions, requestPipe.read, 3)
         posix_spawn_file_actions_adddup2(&actions, eventPipe.write, 4)
-        SpawnSetup.closeFrom(&actions, 5)
+        posix_spawn_file_actions_adddup2(&actions, cancelPipe.read, 5)
+        SpawnSetup.closeFrom(&actions, 6)
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
@@ -79,20 +86,23 @@ final class ExecutorProcess: Sendable {
         let result = SpawnSetup.withAttributes { posix_spawn(&pid, executable, &actions, &$0, argv, environ) }
         close(requestPipe.read)
         close(eventPipe.write)
+        close(cancelPipe.read)
         guard result == 0 else {
             close(requestPipe.write)
             close(eventPipe.read)
+            close(cancelPipe.write)
             throw Failure(description: "cannot start \(executable): \(String(cString: strerror(result)))")
         }
-        return (pid, requestPipe.write, eventPipe.read)
+        return (pid, requestPipe.write, eventPipe.read, cancelPipe.write)
     }
 
-    /// Nothing above the two pipes is inherited, close-on-exec or not (glibc 2.34+; the same
+    /// Nothing above the three pipes is inherited, close-on-exec or not (glibc 2.34+; the same
     /// lookup as MimirScaling's ChildProcess).
 
     deinit {
         close(requests.descriptor)
         close(events.descriptor)
+        close(cancels.descriptor)
         if statm >= 0 { close(statm) }
     }
 

@@ -10,21 +10,100 @@ import Synchronization
 /// The child side of executor isolation: `mimir-worker executor-process` loads the plugins, says
 /// it is ready, then runs the jobs its worker sends, one at a time, reporting logs, progress and
 /// the outcome back. It exits when its worker closes the request pipe, or dies.
+///
+/// A job runs on the thread that reads the requests: handing each to another thread cost two
+/// context switches per job. A second thread waits on the cancel pipe, and wakes only for a
+/// cancellation (or the worker's death).
 public enum ExecutorProcessServer {
     /// Where the worker put the pipes (ExecutorProcess.swift).
     static let requestDescriptor: Int32 = 3
     static let eventDescriptor: Int32 = 4
+    static let cancelDescriptor: Int32 = 5
 
-    /// Whether this process was started as an executor process (both pipes are there).
+    /// Whether this process was started as an executor process (all three pipes are there).
     public static var hasPipes: Bool {
-        fcntl(requestDescriptor, F_GETFD) >= 0 && fcntl(eventDescriptor, F_GETFD) >= 0
+        [requestDescriptor, eventDescriptor, cancelDescriptor].allSatisfy { fcntl($0, F_GETFD) >= 0 }
+    }
+
+    /// What the serving and the cancel thread share. The pipes are read by different threads, so a
+    /// cancellation can be read before the run it follows, and the worker's death (end of file on
+    /// the cancel pipe) before a run it sent just before dying: both are kept for the run.
+    final class RunningJob: Sendable {
+        struct Job {
+            let jobID: String
+            let attempt: UInt32
+            let token: CancellationToken
+        }
+
+        struct State {
+            var current: Job?
+            /// A cancellation for a job not running (yet): the next run it names starts cancelled.
+            var pendingCancel: (jobID: String, attempt: UInt32)?
+            var workerGone = false
+        }
+
+        private let state = Mutex(State())
+
+        /// The token for a run starting now, or `nil` when the worker is gone (nobody waits for it).
+        func start(jobID: String, attempt: UInt32) -> CancellationToken? {
+            state.withLock { state in
+                guard !state.workerGone else { return nil }
+                let token = CancellationToken()
+                if let pending = state.pendingCancel, pending.jobID == jobID, pending.attempt == attempt {
+                    token.cancel()
+                }
+                state.pendingCancel = nil
+                state.current = Job(jobID: jobID, attempt: attempt, token: token)
+                return token
+            }
+        }
+
+        func end() {
+            state.withLock { $0.current = nil }
+        }
+
+        /// A cancellation stops the running job only if it names that job and attempt.
+        func cancel(jobID: String, attempt: UInt32) {
+            state.withLock { state in
+                if let current = state.current, current.jobID == jobID, current.attempt == attempt {
+                    current.token.cancel()
+                } else {
+                    state.pendingCancel = (jobID, attempt)
+                }
+            }
+        }
+
+        /// The worker is gone: true when a job runs (the caller ends the process at once).
+        func workerLeft() -> Bool {
+            state.withLock { state in
+                state.workerGone = true
+                return state.current != nil
+            }
+        }
     }
 
     /// Serves jobs until the worker goes away; never returns.
     public static func serve(registry: ExecutorRegistry, logger: Logger) -> Never {
-        let requests = FrameChannel(descriptor: requestDescriptor)
         let events = EventSender(channel: FrameChannel(descriptor: eventDescriptor))
-        let running = Mutex<CancellationToken?>(nil)
+        let running = RunningJob()
+        // Plugins run on the serving thread, so it gets the job threads' stack (the main thread's
+        // is whatever RLIMIT_STACK says).
+        let started =
+            DetachedThread.start { watchCancellations(running: running, logger: logger) }
+            && DetachedThread.start(stackSize: JobAttempt.jobThreadStackSize) {
+                serveRequests(registry: registry, events: events, running: running, logger: logger)
+            }
+        guard started else {
+            logger.error("executor process: cannot start its threads; exiting")
+            _exit(3)
+        }
+        while true { pause() }
+    }
+
+    private static func serveRequests(
+        registry: ExecutorRegistry, events: EventSender, running: RunningJob, logger: Logger
+    ) -> Never {
+        let requests = FrameChannel(descriptor: requestDescriptor)
         events.send(.ready(pid: getpid(), jobTypes: registry.jobTypes))
         while true {
             let request: FrameChannel.ReadResult
@@ -35,39 +114,50 @@ public enum ExecutorProcessServer {
                 _exit(3)
             }
             guard case .frame(let json) = request else {
-                // End of file: the worker stops this process, or is gone. When idle, plugins get
-                // their orderly shutdown; mid-job the worker is gone and nobody waits for the job.
-                if running.withLock({ $0 }) == nil {
-                    registry.shutdown()
-                    exit(0)
-                }
-                _exit(0)
+                // End of file between jobs: the worker stops this process, or is gone. Plugins get
+                // their orderly shutdown.
+                registry.shutdown()
+                exit(0)
             }
             switch ExecutorMessage(json) {
             case .run(let jobType, let request):
-                let token = CancellationToken()
-                running.withLock { $0 = token }
-                let started = JobAttempt.jobThreads.run {
-                    let outcome =
-                        registry.executor(for: jobType)?.run(request, observer: events, cancellation: token)
-                        ?? ExecutionOutcome(
-                            status: .permanentFailure, message: "this worker's executor process has no \(jobType)")
-                    running.withLock { $0 = nil }
-                    events.send(.outcome(outcome))
-                }
-                if !started {
-                    running.withLock { $0 = nil }
-                    events.send(
-                        .outcome(
-                            ExecutionOutcome(
-                                status: .retryableFailure,
-                                message: "the executor process could not start a thread for the job")))
-                }
-            case .cancel:
-                running.withLock { $0 }?.cancel()
+                guard let token = running.start(jobID: request.jobID, attempt: request.attempt) else { _exit(0) }
+                let outcome =
+                    registry.executor(for: jobType)?.run(request, observer: events, cancellation: token)
+                    ?? ExecutionOutcome(
+                        status: .permanentFailure, message: "this worker's executor process has no \(jobType)")
+                running.end()
+                events.send(.outcome(outcome))
             default:
                 logger.warning("executor process: unexpected request ignored", metadata: ["request": "\(json)"])
             }
+        }
+    }
+
+    /// Cancels the running job when its worker asks. End of file here means the worker is gone:
+    /// mid-job nobody waits for the job any more, so the process ends at once; between jobs the
+    /// request pipe's end of file ends it in order (and a run still in that pipe is not started).
+    private static func watchCancellations(running: RunningJob, logger: Logger) {
+        let cancels = FrameChannel(descriptor: cancelDescriptor)
+        while true {
+            let message: FrameChannel.ReadResult
+            do {
+                message = try cancels.read()
+            } catch {
+                logger.error("executor process: unreadable cancellation; exiting", metadata: ["error": "\(error)"])
+                _exit(3)
+            }
+            guard case .frame(let json) = message else {
+                if running.workerLeft() { _exit(0) }
+                return
+            }
+            guard case .cancel(let jobID, let attempt) = ExecutorMessage(json) else {
+                logger.warning("executor process: unexpected cancellation ignored", metadata: ["message": "\(json)"])
+                continue
+            }
+            // A cancellation sent as its job ended may arrive once the next has started: it is
+            // for that job and attempt only.
+            running.cancel(jobID: jobID, attempt: attempt)
         }
     }
 }

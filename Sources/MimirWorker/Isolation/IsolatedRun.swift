@@ -45,7 +45,7 @@ extension ExecutorProcessPool {
             let now = ContinuousClock.now
             if cancellation.isCancelled, cancelSent == nil {
                 cancelSent = now
-                try? process.requests.write(ExecutorMessage.cancel.json)
+                try? process.cancels.write(ExecutorMessage.cancel(jobID: request.jobID, attempt: request.attempt).json)
             }
             if let cancelSent, now - cancelSent > settings.killGrace {
                 logger.warning(
