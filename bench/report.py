@@ -146,17 +146,26 @@ out += [
     "| system | jobs/s | ÷ Celery | submit→start p50 / p99 ms | submit→done p50 / p99 ms |",
     "| --- | ---: | ---: | --- | --- |",
 ]
-for label, rows in (("Mimir, executor processes (default)", e2e), ("Mimir, in-process (`MIMIR_WORKER_ISOLATION=none`)",
-                     e2e_none), (f"Celery ({celery[0]['settings'] if celery else ''})", celery),
-                    (f"RQ ({rq[0]['settings'] if rq else ''})", rq)):
-    if not rows:
-        continue
-    r = rate(rows)
-    ratio = f"{r[0] / celery_rate[0]:.1f}×" if celery_rate else "n/a"
-    out.append(
-        f"| {label} | {fmt(r)} | {ratio} | {fmt(latency(rows, 'submit_to_start_ms', 'p50'), 1)} / "
-        f"{fmt(latency(rows, 'submit_to_start_ms', 'p99'), 1)} | {fmt(latency(rows, 'submit_to_done_ms', 'p50'), 1)} / "
-        f"{fmt(latency(rows, 'submit_to_done_ms', 'p99'), 1)} |")
+
+
+def system_rows(systems, base):
+    """One table row per system that has runs: jobs/s, the ratio to `base` (Celery's rate), latencies."""
+    table = []
+    for label, rows in systems:
+        if not rows:
+            continue
+        r = rate(rows)
+        ratio = f"{r[0] / base[0]:.1f}×" if base else "n/a"
+        table.append(
+            f"| {label} | {fmt(r)} | {ratio} | {fmt(latency(rows, 'submit_to_start_ms', 'p50'), 1)} / "
+            f"{fmt(latency(rows, 'submit_to_start_ms', 'p99'), 1)} | {fmt(latency(rows, 'submit_to_done_ms', 'p50'), 1)} / "
+            f"{fmt(latency(rows, 'submit_to_done_ms', 'p99'), 1)} |")
+    return table
+
+
+out += system_rows((("Mimir, executor processes (default)", e2e), ("Mimir, in-process (`MIMIR_WORKER_ISOLATION=none`)",
+                    e2e_none), (f"Celery ({celery[0]['settings'] if celery else ''})", celery),
+                    (f"RQ ({rq[0]['settings'] if rq else ''})", rq)), celery_rate)
 if e2e_batch or celery_batch:
     celery_base = rate(celery_batch) or celery_rate
     out += [
@@ -167,16 +176,8 @@ if e2e_batch or celery_batch:
         "| system | jobs/s | ÷ Celery | submit→start p50 / p99 ms | submit→done p50 / p99 ms |",
         "| --- | ---: | ---: | --- | --- |",
     ]
-    for label, rows in (("Mimir, executor processes (default)", e2e_batch), ("Mimir, in-process", e2e_batch_none),
-                        ("Celery, group", celery_batch), ("RQ, enqueue_many", rq_batch)):
-        if not rows:
-            continue
-        r = rate(rows)
-        ratio = f"{r[0] / celery_base[0]:.1f}×" if celery_base else "n/a"
-        out.append(
-            f"| {label} | {fmt(r)} | {ratio} | {fmt(latency(rows, 'submit_to_start_ms', 'p50'), 1)} / "
-            f"{fmt(latency(rows, 'submit_to_start_ms', 'p99'), 1)} | {fmt(latency(rows, 'submit_to_done_ms', 'p50'), 1)} / "
-            f"{fmt(latency(rows, 'submit_to_done_ms', 'p99'), 1)} |")
+    out += system_rows((("Mimir, executor processes (default)", e2e_batch), ("Mimir, in-process", e2e_batch_none),
+                        ("Celery, group", celery_batch), ("RQ, enqueue_many", rq_batch)), celery_base)
     out += ["", "In batches the jobs wait in the queue while the batch is written and the workers catch up, so "
             "submit→start measures the backlog, not dispatch (see the paced run below for that)."]
 if mimir_rate and rq_rate:

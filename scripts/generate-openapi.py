@@ -891,6 +891,21 @@ report_body_content = {
 }
 ID = ref("JobId", PARAM)
 
+
+def idempotency_key(what):
+    """The optional Idempotency-Key header of a submission endpoint."""
+    return {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "description": (
+            f"Makes the {what} safe to repeat for 24 hours: 1 to 255 visible ASCII characters, no "
+            "spaces (else 400 `invalid_idempotency_key`)."
+        ),
+        "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
+    }
+
+
 paths = {
     "/api/jobs": {
         "post": {
@@ -903,18 +918,7 @@ paths = {
                 "`Idempotent-Replayed: true`) instead of creating another one. Checked in this order: the "
                 "Idempotency-Key header (400), the content type (415), the size (413), the JSON (400), the job (422)."
             ),
-            "parameters": [
-                {
-                    "name": "Idempotency-Key",
-                    "in": "header",
-                    "required": False,
-                    "description": (
-                        "Makes the submission safe to repeat for 24 hours: 1 to 255 visible ASCII characters, no "
-                        "spaces (else 400 `invalid_idempotency_key`)."
-                    ),
-                    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
-                }
-            ],
+            "parameters": [idempotency_key("submission")],
             "requestBody": {"required": True, "content": job_body_content},
             "responses": {
                 "201": {
@@ -997,18 +1001,7 @@ paths = {
                 "order: the Idempotency-Key header (400), the content type (415), the size (413), the JSON (400), "
                 "the batch and its jobs (422), the queues' room (429)."
             ),
-            "parameters": [
-                {
-                    "name": "Idempotency-Key",
-                    "in": "header",
-                    "required": False,
-                    "description": (
-                        "Makes the batch safe to repeat for 24 hours: 1 to 255 visible ASCII characters, no "
-                        "spaces (else 400 `invalid_idempotency_key`)."
-                    ),
-                    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
-                }
-            ],
+            "parameters": [idempotency_key("batch")],
             "requestBody": {"required": True, "content": batch_body_content},
             "responses": {
                 "201": {"description": "Created: the new jobs, queued, in the order sent.", "content": json_content("JobBatch")},

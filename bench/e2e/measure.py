@@ -39,13 +39,19 @@ def submitter(index, count, begin):
             delay = begin + (k * threads + index) / rate - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-        connection.request("POST", "/api/jobs", body, {"Content-Type": "application/json", **auth})
-        response = connection.getresponse()
-        data = response.read()
-        if response.status != 201:
-            sys.exit(f"submit answered {response.status}: {data[:200]}")
+        created = post(connection, "/api/jobs", body)
         with lock:
-            ids.append(json.loads(data)["id"])
+            ids.append(created["id"])
+
+
+def post(connection, path, payload):
+    """POSTs JSON text and returns the parsed answer; anything but 201 ends the measurement."""
+    connection.request("POST", path, payload, {"Content-Type": "application/json", **auth})
+    response = connection.getresponse()
+    data = response.read()
+    if response.status != 201:
+        sys.exit(f"{path} answered {response.status}: {data[:200]}")
+    return json.loads(data)
 
 
 def batch_submitter(index, count, begin):
@@ -53,13 +59,9 @@ def batch_submitter(index, count, begin):
     while count > 0:
         size = min(batch, count)
         payload = json.dumps({"jobs": [{"type": "noop", "task_spec": {"parameters": {}}}] * size})
-        connection.request("POST", "/api/job-batches", payload, {"Content-Type": "application/json", **auth})
-        response = connection.getresponse()
-        data = response.read()
-        if response.status != 201:
-            sys.exit(f"batch submit answered {response.status}: {data[:200]}")
+        created = post(connection, "/api/job-batches", payload)
         with lock:
-            ids.extend(job["id"] for job in json.loads(data)["jobs"])
+            ids.extend(job["id"] for job in created["jobs"])
         count -= size
 
 
