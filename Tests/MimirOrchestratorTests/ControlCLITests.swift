@@ -70,5 +70,24 @@ struct ControlCLITests {
         let (failing, _, failure) = try await mimirctl(
             api, ["submit", "--type", "fixture_echo", "--param", "fail=\"permanent\""])
         #expect(failing == 0, "\(failure)")
+
+        // A file holding an array is one batch: every id, in order; the flags apply to each job.
+        let batchFile = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString).json")
+        try Data(#"[{"task_spec": {"parameters": {"message": "one"}}}, {"priority": 9}]"#.utf8).write(to: batchFile)
+        defer { try? FileManager.default.removeItem(at: batchFile) }
+        let (batched, batchIDs, batchError) = try await mimirctl(
+            api, ["submit", "--file", batchFile.path, "--type", "fixture_echo", "--project", "cli-batch"])
+        #expect(batched == 0, "\(batchError)")
+        let ids = batchIDs.split(separator: "\n").map(String.init)
+        #expect(ids.count == 2, "\(batchIDs)")
+        for (id, priority) in zip(ids, [5, 9]) {
+            let job = try await api.call(.get, "/api/jobs/\(id)", template: "/api/jobs/{id}").json
+            #expect(
+                job?["project_id"] == "cli-batch" && job?["priority"] == .integer(Int64(priority)),
+                "\(String(describing: job))")
+        }
+        try Data(#"[{"type": "fixture_echo"}, {"type": "fixture_echo", "priority": 12}]"#.utf8).write(to: batchFile)
+        let (refused, _, refusal) = try await mimirctl(api, ["submit", "--file", batchFile.path])
+        #expect(refused == 1 && refusal.contains("jobs[1].priority"), "\(refusal)")
     }
 }
