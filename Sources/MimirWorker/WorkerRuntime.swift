@@ -19,6 +19,8 @@ public final class WorkerRuntime: Sendable {
     private let logger: Logger
     /// Ids of the jobs running now.
     private let running = Mutex<Set<String>>([])
+    /// Whether the slots' takes are failing (Redis away), so that an outage is logged once.
+    private let takeFailing = Atomic<Bool>(false)
     private let registration: OrchestratorRegistration?
     private let draining = CancellationToken()
     /// Cancels running executors when the drain grace period is over.
@@ -128,8 +130,19 @@ public final class WorkerRuntime: Sendable {
             let job: JobRecord?
             do {
                 job = try session.take(workerID: configuration.workerID, offer: offer)
+                if takeFailing.exchange(false, ordering: .relaxed) {
+                    logger.notice("taking jobs again", metadata: ["worker": "\(configuration.workerID)"])
+                }
             } catch {
-                logger.warning("cannot take jobs", metadata: ["error": "\(error)"])
+                // Every slot fails alike while Redis is away: one warning per outage, not one per
+                // slot and poll.
+                if !takeFailing.exchange(true, ordering: .relaxed) {
+                    logger.warning(
+                        "cannot take jobs; retrying (until it works again, further failures are logged at debug)",
+                        metadata: ["error": "\(error)"])
+                } else {
+                    logger.debug("cannot take jobs", metadata: ["error": "\(error)"])
+                }
                 job = nil
             }
             guard let job, let executor = registry.executor(for: job.type) else {

@@ -82,6 +82,15 @@ extension FaultInjection {
             #expect(readyAfter > .zero, "the API did not become ready again:\n\(orchestrator.log)")
             #expect(flowingAfter > .zero, "no job finished after the restart")
             #expect(audit.isClean, "\(audit)")
+            // The outage is logged once per worker, not once per slot and poll (4 slots polling
+            // every 5–200 ms for 2 s), and its end too.
+            for worker in workers {
+                let failures = worker.log.components(separatedBy: "cannot take jobs; retrying").count - 1
+                let recoveries = worker.log.components(separatedBy: "taking jobs again").count - 1
+                #expect(
+                    failures <= 3 && recoveries == failures,
+                    "\(worker.id): \(failures) warnings, \(recoveries) recoveries")
+            }
             await orchestrator.stop()
             await scenario.shutdown()
         }
