@@ -29,11 +29,20 @@ public final class JobQueue: Sendable {
     /// its own when Redis reports a missing function.
     public func prepare() async throws(QueueError) {
         do {
-            _ = try await redis.execute(["FUNCTION", "LOAD", "REPLACE", QueueFunctions.library])
+            _ = try await redis.execute(QueueFunctions.loadCommand)
         } catch {
             throw error.isConnectionProblem
                 ? .unavailable(error) : .corrupt("loading the mimir function library: \(error)")
         }
+    }
+
+    /// The `FCALL` of a function of the library in this queue's namespace.
+    func command(_ function: QueueFunctions.Name, _ arguments: [String]) -> [String] {
+        ["FCALL", function.rawValue, "0", namespace] + arguments
+    }
+
+    func warnLibraryLost() {
+        logger.warning("Redis lost the mimir function library (restart without persistence?); loading it again")
     }
 
     /// Calls a function of the library, loading the library once if Redis lost it.
@@ -41,11 +50,11 @@ public final class JobQueue: Sendable {
         _ function: QueueFunctions.Name, _ arguments: [String], jobID: String = "", caller: String = "",
         jobType: String = ""
     ) async throws(QueueError) -> RedisReply {
-        let command = ["FCALL", function.rawValue, "0", namespace] + arguments
+        let command = command(function, arguments)
         do {
             return try await redis.execute(command)
-        } catch let error where error.serverMessage?.contains("Function not found") == true {
-            logger.warning("Redis lost the mimir function library (restart without persistence?); loading it again")
+        } catch let error where error.serverMessage.map(QueueFunctions.isLibraryMissing) == true {
+            warnLibraryLost()
             try await prepare()
             do {
                 return try await redis.execute(command)
@@ -195,9 +204,19 @@ public final class JobQueue: Sendable {
     /// Leases the most urgent ready job this worker can serve: one of its job types, within the
     /// executor version range the job asks for, and within the GPU, CPU and memory it offers.
     public func take(workerID: String, offer: WorkerOffer) async throws(QueueError) -> JobRecord? {
-        try await take(
-            workerID: workerID, typeVersions: Self.typeVersions(of: offer), gpu: offer.gpus > 0,
-            cpuMillicores: offer.cpuMillicores, memoryBytes: offer.memoryBytes)
+        guard let arguments = takeArguments(workerID: workerID, offer: offer) else { return nil }
+        return try Self.takenJob(try await call(.take, arguments, caller: workerID))
+    }
+
+    /// What `mimir_take` needs for this offer; `nil` when it offers no job type.
+    func takeArguments(workerID: String, offer: WorkerOffer) -> [String]? {
+        let typeVersions = offer.executorVersions.sorted { $0.key < $1.key }.map {
+            ($0.key, String(VersionRange.number($0.value)))
+        }
+        guard !typeVersions.isEmpty else { return nil }
+        return takeArguments(
+            workerID: workerID, typeVersions: typeVersions, gpu: offer.gpus > 0, cpuMillicores: offer.cpuMillicores,
+            memoryBytes: offer.memoryBytes)
     }
 
     private func take(
@@ -213,18 +232,14 @@ public final class JobQueue: Sendable {
         return try Self.takenJob(reply)
     }
 
-    func takeArguments(
+    /// typeVersions: pairs of job type and executor version number ('' for any).
+    private func takeArguments(
         workerID: String, typeVersions: [(String, String)], gpu: Bool, cpuMillicores: Int64?, memoryBytes: Int64?
     ) -> [String] {
         [
             workerID, String(clock.nowMilliseconds()), String(configuration.leaseDuration.milliseconds), gpu ? "1" : "",
             cpuMillicores.map(String.init) ?? "", memoryBytes.map(String.init) ?? "",
         ] + typeVersions.flatMap { [$0.0, $0.1] }
-    }
-
-    /// The offer as `mimir_take` reads it: pairs of job type and executor version number.
-    static func typeVersions(of offer: WorkerOffer) -> [(String, String)] {
-        offer.executorVersions.sorted { $0.key < $1.key }.map { ($0.key, String(VersionRange.number($0.value))) }
     }
 
     static func takenJob(_ reply: RedisReply) throws(QueueError) -> JobRecord? {

@@ -33,6 +33,15 @@ enum QueueFunctions {
         case pending = "mimir_pending"
     }
 
+    /// Replaces the library with this version of it.
+    static var loadCommand: [String] { ["FUNCTION", "LOAD", "REPLACE", library] }
+
+    /// Whether an error reply says the library is gone (a Redis restarted without persistence):
+    /// then no function of it ran, and the caller loads it and calls again.
+    static func isLibraryMissing(_ message: String) -> Bool {
+        message.contains("Function not found")
+    }
+
     /// Priorities run 0 (lowest) to 9 (highest). A queue entry's score puts higher priorities
     /// first and, within a priority, earlier entries first.
     static let priorityRange = 0...9
@@ -121,12 +130,10 @@ enum QueueFunctions {
         -- an audit capacity) its audit entry, with the same fields as the orchestrator's AuditLog.
         -- j: id, type, priority, max_attempts, project_id, spec, idempotency key, then the
         -- requirements min version, below version, gpu, cpu, memory; a: audit capacity ('' for
-        -- none), caller, role.
+        -- none), caller, role. The callers have checked that no job has the id.
         local function create(ns, now, j, a)
           local id, jtype = j[1], j[2]
-          local job = jobkey(ns, id)
-          if redis.call('EXISTS', job) == 1 then return false end
-          redis.call('HSET', job, 'id', id, 'type', jtype, 'priority', j[3], 'max_attempts', j[4],
+          redis.call('HSET', jobkey(ns, id), 'id', id, 'type', jtype, 'priority', j[3], 'max_attempts', j[4],
             'project_id', j[5], 'spec', j[6], 'status', 'queued', 'attempts', '0',
             'created_at', num(now), 'updated_at', num(now), 'idempotency_key', j[7],
             'req_min', j[8], 'req_max', j[9], 'req_gpu', j[10], 'req_cpu', j[11], 'req_mem', j[12])
@@ -141,7 +148,6 @@ enum QueueFunctions {
             redis.call('XADD', ns .. ':audit', 'MAXLEN', '~', a[1], '*', 'time', num(now), 'caller', a[2],
               'role', a[3], 'action', 'submit', 'job', id, 'type', jtype)
           end
-          return true
         end
 
         -- args: ns, id, now, type, priority, max_attempts, project_id, spec,
@@ -173,10 +179,9 @@ enum QueueFunctions {
             local waiting = redis.call('ZCARD', ns .. ':queue:' .. jtype)
             if waiting >= limit then return redis.error_reply('FULL ' .. waiting .. ' ' .. limit) end
           end
-          if not create(ns, now, {id, jtype, args[5], args[6], args[7], args[8], idem_key,
-              args[12], args[13], args[14], args[15], args[16]}, {args[18], args[19], args[20]}) then
-            return redis.error_reply('DUPLICATE ' .. id)
-          end
+          if redis.call('EXISTS', jobkey(ns, id)) == 1 then return redis.error_reply('DUPLICATE ' .. id) end
+          create(ns, now, {id, jtype, args[5], args[6], args[7], args[8], idem_key,
+            args[12], args[13], args[14], args[15], args[16]}, {args[18], args[19], args[20]})
           if idem_key ~= '' then
             redis.call('SET', ns .. ':idem:' .. idem_key, id .. '\n' .. idem_request, 'EX', args[11])
           end
@@ -302,14 +307,9 @@ enum QueueFunctions {
             redis.call('HSET', job, 'last_error', previous)
             redis.call('HDEL', job, 'error', 'error_kind')
           end
-          -- The taker chooses the lease length; renewals keep it, whoever relays them. The status
-          -- change is `move` written out, so the job hash takes one HSET.
-          local score = stamp(ns, now)
-          redis.call('ZREM', ns .. ':status:queued', best_id)
-          redis.call('ZADD', ns .. ':status:running', score, best_id)
-          redis.call('HSET', job, 'status', 'running', 'updated_at', num(now), 'worker_id', worker,
-            'started_at', num(now), 'lease_expires_at', num(now + lease), 'lease_ms', num(lease), 'progress', '0',
-            'progress_message', '')
+          -- The taker chooses the lease length; renewals keep it, whoever relays them.
+          move(ns, best_id, 'queued', 'running', now, {'worker_id', worker, 'started_at', num(now),
+            'lease_expires_at', num(now + lease), 'lease_ms', num(lease), 'progress', '0', 'progress_message', ''})
           redis.call('HDEL', job, 'run_after')
           redis.call('ZADD', ns .. ':inflight', num(now + lease), best_id)
           return redis.call('HGETALL', job)
@@ -408,8 +408,7 @@ enum QueueFunctions {
           if f[1] == 'queued' then
             redis.call('ZREM', ns .. ':queue:' .. f[2], id)
             redis.call('ZREM', ns .. ':delayed', id)
-            redis.call('HSET', job, 'error', 'cancelled before it ran', 'error_kind', 'cancelled')
-            move(ns, id, 'queued', 'cancelled', now)
+            move(ns, id, 'queued', 'cancelled', now, {'error', 'cancelled before it ran', 'error_kind', 'cancelled'})
             retire(ns, id, args[4])
             return 'cancelled'
           end

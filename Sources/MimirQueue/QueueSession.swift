@@ -41,11 +41,7 @@ public final class QueueSession {
             lookedAhead = nil
             return ahead
         }
-        let typeVersions = JobQueue.typeVersions(of: offer)
-        guard !typeVersions.isEmpty else { return nil }
-        let arguments = queue.takeArguments(
-            workerID: workerID, typeVersions: typeVersions, gpu: offer.gpus > 0, cpuMillicores: offer.cpuMillicores,
-            memoryBytes: offer.memoryBytes)
+        guard let arguments = queue.takeArguments(workerID: workerID, offer: offer) else { return nil }
         return try JobQueue.takenJob(call(.take, arguments, jobID: "", caller: workerID))
     }
 
@@ -62,18 +58,14 @@ public final class QueueSession {
         var commands: [[String]] = []
         if !lines.isEmpty {
             commands.append(
-                command(.appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)))
+                queue.command(.appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)))
         }
-        commands.append(command(.finish, queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome)))
-        let typeVersions = offer.map(JobQueue.typeVersions(of:)) ?? []
-        if let offer, !typeVersions.isEmpty {
-            let arguments = queue.takeArguments(
-                workerID: workerID, typeVersions: typeVersions, gpu: offer.gpus > 0,
-                cpuMillicores: offer.cpuMillicores, memoryBytes: offer.memoryBytes)
-            commands.append(command(.take, arguments))
-        }
+        commands.append(
+            queue.command(.finish, queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome)))
+        let take = offer.flatMap { queue.takeArguments(workerID: workerID, offer: $0) }
+        if let take { commands.append(queue.command(.take, take)) }
         var replies = try pipeline(commands, jobID: jobID, caller: workerID)
-        if commands.last?[1] == QueueFunctions.Name.take.rawValue, let taken = replies.popLast() {
+        if take != nil, let taken = replies.popLast() {
             // A take that failed (an error reply) leaves nothing ahead: the next take asks again.
             if case .error = taken {
             } else {
@@ -111,19 +103,15 @@ public final class QueueSession {
         }
     }
 
-    private func command(_ function: QueueFunctions.Name, _ arguments: [String]) -> [String] {
-        ["FCALL", function.rawValue, "0", queue.namespace] + arguments
-    }
-
     /// Calls a function of the library, loading the library once if Redis lost it.
     private func call(_ function: QueueFunctions.Name, _ arguments: [String], jobID: String, caller: String)
         throws(QueueError) -> RedisReply
     {
-        let full = command(function, arguments)
+        let full = queue.command(function, arguments)
         do {
             do {
                 return try open().send(full)
-            } catch let error where error.serverMessage?.contains("Function not found") == true {
+            } catch let error where error.serverMessage.map(QueueFunctions.isLibraryMissing) == true {
                 try loadLibrary()
                 return try open().send(full)
             }
@@ -136,7 +124,7 @@ public final class QueueSession {
         do {
             let replies = try open().pipeline(commands)
             let lost = replies.contains { reply in
-                if case .error(let message) = reply { return message.contains("Function not found") }
+                if case .error(let message) = reply { return QueueFunctions.isLibraryMissing(message) }
                 return false
             }
             guard lost else { return replies }
@@ -149,8 +137,8 @@ public final class QueueSession {
     }
 
     private func loadLibrary() throws(RedisError) {
-        queue.logger.warning("Redis lost the mimir function library (restart without persistence?); loading it again")
-        _ = try open().send(["FUNCTION", "LOAD", "REPLACE", QueueFunctions.library])
+        queue.warnLibraryLost()
+        _ = try open().send(QueueFunctions.loadCommand)
     }
 
     /// The open connection, or a new one when there is none or it broke, with `timeout` (the
