@@ -20,14 +20,17 @@ struct JobAttempt {
     let session: QueueSession
     let configuration: WorkerConfiguration
     let logger: Logger
+    /// Set when the worker stops taking jobs: the report then takes no next job along.
+    let draining: CancellationToken
     /// Set when the worker is shutting down: the job is stopped and handed back.
     let stopping: CancellationToken
     let renewer: LeaseRenewer
+    /// What the slot offers, for the next job its report takes along (`QueueSession`).
+    let offer: WorkerOffer
 
     /// Blocks for as long as the job takes: call it on a thread of its own, never one of Swift
     /// concurrency's small pool.
-    /// With `thenTakeFor`, the report also takes the slot's next job (`QueueSession`).
-    func run(thenTakeFor offer: WorkerOffer?) {
+    func run() {
         let reporter = AttemptReporter()
         let cancellation = CancellationToken()
         let attempt = LeaseRenewer.Attempt(jobID: job.id, reporter: reporter, cancellation: cancellation)
@@ -39,14 +42,14 @@ struct JobAttempt {
             case .processes(let pool): pool.run(executor, request, observer: reporter, cancellation: cancellation)
             }
         renewer.end(attempt)
-        report(outcome, reporter, thenTakeFor: offer)
+        report(outcome, reporter)
     }
 
     /// The stack of a job's thread, here and in executor processes: plugins (ML training, deep
     /// recursion in parsers) may need more than a secondary thread's default.
     static let jobThreadStackSize = 8 << 20
 
-    private func report(_ outcome: ExecutionOutcome, _ reporter: AttemptReporter, thenTakeFor offer: WorkerOffer?) {
+    private func report(_ outcome: ExecutionOutcome, _ reporter: AttemptReporter) {
         let attemptOutcome = Self.attemptOutcome(
             outcome, handedBack: stopping.isCancelled, worker: configuration.workerID)
         var delay = Duration.milliseconds(100)
@@ -61,7 +64,7 @@ struct JobAttempt {
             do {
                 let status = try session.finish(
                     jobID: job.id, workerID: configuration.workerID, outcome: attemptOutcome, lines: lines,
-                    thenTakeFor: stopping.isCancelled ? nil : offer)
+                    thenTakeFor: draining.isCancelled ? nil : offer)
                 logger.info(
                     "job finished",
                     metadata: [

@@ -167,8 +167,8 @@ public final class WorkerRuntime: Sendable {
             idleSince.withLock { $0 = nil }
             JobAttempt(
                 job: job, executor: executor, isolation: isolation, session: session, configuration: configuration,
-                logger: logger, stopping: stopping, renewer: renewer
-            ).run(thenTakeFor: draining.isCancelled ? nil : offer)
+                logger: logger, draining: draining, stopping: stopping, renewer: renewer, offer: offer
+            ).run()
             let nowIdle = running.withLock { running in
                 running.remove(job.id)
                 return running.isEmpty

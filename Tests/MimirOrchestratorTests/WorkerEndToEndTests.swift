@@ -92,12 +92,20 @@ struct WorkerEndToEndTests {
     func drainOnSIGTERM() async throws {
         let api = try await APIHarness.start(WorkerProcess.jobTypes)
         defer { Task { await api.stop() } }
-        let worker = try WorkerProcess(for: api, id: "w-drain")
-        let id = try await api.submit(["type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": 1500]]])
+        let worker = try WorkerProcess(for: api, id: "w-drain", slots: 1)
+        let id = try await api.submit(["type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": 4000]]])
         _ = try await api.poll(id) { $0["status"] == "running" }
         worker.process.signal(SIGTERM)
+        for _ in 0..<200 where !worker.log.contains("draining: no new jobs") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // Queued once the drain has begun, while the job still runs: that job's report, which
+        // otherwise takes the slot's next job along, must leave it.
+        let waiting = try await api.submit(["type": "fixture_echo"])
         let done = try await api.poll(id, until: isFinal)
         #expect(done["status"] == "succeeded", "\(worker.log)")
+        let untouched = try await api.call(.get, "/api/jobs/\(waiting)", template: "/api/jobs/{id}").json
+        #expect(untouched?["status"] == "queued" && untouched?["attempts"] == 0, "\(String(describing: untouched))")
         await worker.process.waitForExit()
         #expect(worker.process.exitCode == 0, "\(worker.log)")
         let later = try await api.submit(["type": "fixture_echo"])
