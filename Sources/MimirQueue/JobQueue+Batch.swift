@@ -16,7 +16,7 @@ extension JobQueue {
     ) async throws(QueueError) -> BatchSubmitResult {
         guard !jobs.isEmpty else { return .created([]) }
         guard jobs.count <= Self.maximumBatchSize else {
-            throw .corrupt("a batch of \(jobs.count) jobs is over the limit of \(Self.maximumBatchSize)")
+            throw .batchTooLarge(count: jobs.count, limit: Self.maximumBatchSize)
         }
         let now = clock.nowMilliseconds()
         let ids = jobs.map { _ in RandomUUID.make() }

@@ -12,6 +12,8 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
     /// The type's queue holds its most waiting jobs (`MAX_QUEUED_PER_TYPE`): back-pressure.
     /// `adding`: how many jobs of the type a refused batch held (0 for a single submission).
     case queueFull(jobType: String, waiting: Int, limit: Int, adding: Int = 0)
+    /// A batch held more jobs than ``JobQueue/maximumBatchSize``: refused before Redis.
+    case batchTooLarge(count: Int, limit: Int)
     /// Redis is unreachable or failed: the caller should answer 503.
     case unavailable(RedisError)
     /// Redis answered something the queue cannot make sense of.
@@ -32,6 +34,8 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
                 + "\(limit); retry later or send fewer"
         case .queueFull(let type, let waiting, let limit, _):
             "the \(type) queue is full: \(waiting) jobs wait, the limit is \(limit); retry later"
+        case .batchTooLarge(let count, let limit):
+            "a batch of \(count) jobs is over the limit of \(limit); send at most \(limit) at a time"
         case .unavailable(let error):
             "the queue's Redis is unavailable: \(error)"
         case .corrupt(let detail):

@@ -81,8 +81,13 @@ struct QueueBatchTests {
         }
         #expect(Set(records.map(\.id)).count == JobQueue.maximumBatchSize)
         #expect(try await harness.queue.stats().counts[.queued] == JobQueue.maximumBatchSize)
-        await #expect(throws: QueueError.self) {
-            try await harness.queue.submitBatch(jobs + [Self.job(0)])
+        do {
+            _ = try await harness.queue.submitBatch(jobs + [Self.job(0)])
+            Issue.record("a batch over the limit was accepted")
+        } catch .batchTooLarge(let count, let limit) {
+            #expect(count == JobQueue.maximumBatchSize + 1 && limit == JobQueue.maximumBatchSize)
+        } catch {
+            Issue.record("a batch over the limit failed otherwise: \(error)")
         }
         #expect(try await harness.queue.stats().counts[.queued] == JobQueue.maximumBatchSize)
     }

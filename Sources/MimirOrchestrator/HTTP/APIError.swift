@@ -65,6 +65,12 @@ struct APIError: Error, HTTPResponseError {
             return APIError(
                 status: .tooManyRequests, code: "queue_full", message: error.description, extra: extra,
                 headers: [.retryAfter: "5"])
+        case .batchTooLarge(_, let limit):
+            // The batch route checks the size first (422 invalid_batch, per field); this is for
+            // any other caller.
+            return APIError(
+                status: .unprocessableContent, code: "batch_too_large", message: error.description,
+                extra: ["limit": .integer(Int64(limit))])
         case .unavailable:
             return APIError(
                 status: .serviceUnavailable, code: "redis_unavailable", message: error.description,

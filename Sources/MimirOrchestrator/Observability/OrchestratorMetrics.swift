@@ -8,6 +8,10 @@ import Synchronization
 /// HTTP request latency histograms come from Hummingbird's `MetricsMiddleware`.
 final class OrchestratorMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
+    /// Counters bumped on every request, by label and dimension values: making a `Counter` asks
+    /// the factory, which takes its lock and hashes the label and every dimension to find the
+    /// series. Job types and statuses are few, so this stays small.
+    private let perRequestCounters = Mutex<[String: Metrics.Counter]>([:])
 
     private static let bootstrapped = Mutex<PrometheusCollectorRegistry?>(nil)
 
@@ -24,14 +28,13 @@ final class OrchestratorMetrics: Sendable {
     }
 
     func submitted(type: String) {
-        Counter(label: "mimir_jobs_submitted_total", dimensions: [("type", type)]).increment()
+        counter("mimir_jobs_submitted_total", [("type", type)]).increment()
     }
 
     /// An attempt ended; `status` is where the job went (succeeded, failed, dead, cancelled, or
     /// queued for a retry).
     func attemptEnded(type: String, status: JobStatus) {
-        Counter(label: "mimir_job_attempts_finished_total", dimensions: [("type", type), ("status", status.rawValue)])
-            .increment()
+        counter("mimir_job_attempts_finished_total", [("type", type), ("status", status.rawValue)]).increment()
     }
 
     func reaped(_ report: ReapReport) {
@@ -61,6 +64,21 @@ final class OrchestratorMetrics: Sendable {
 
     func render() -> [UInt8] {
         registry.emitToBuffer()
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Counter {
+        // Label and values are identifiers (no NUL), so NUL-joined they name one series.
+        var key = label
+        for (_, value) in dimensions {
+            key.append("\u{0}")
+            key.append(value)
+        }
+        return perRequestCounters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Metrics.Counter(label: label, dimensions: dimensions)
+            counters[key] = counter
+            return counter
+        }
     }
 }
 

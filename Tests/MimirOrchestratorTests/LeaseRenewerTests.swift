@@ -1,0 +1,138 @@
+import Foundation
+import Logging
+import MimirPluginHost
+import MimirQueue
+import MimirRedis
+import Testing
+
+@testable import MimirWorker
+
+/// The worker's one clock for running jobs' leases, against a real Redis: what a renewal carries,
+/// and when it stops the job it renews.
+@Suite("Lease renewer")
+struct LeaseRenewerTests {
+    /// A queue on its own namespace, one job taken by worker `w`, and a renewer ticking every 50 ms
+    /// as `renewerWorkerID` until the test ends.
+    struct Setup {
+        let queue: JobQueue
+        let job: JobRecord
+        let renewer: LeaseRenewer
+        let stopping: CancellationToken
+        let ticking: Task<Void, Never>
+
+        static func make(renewerWorkerID: String = "w") async throws -> Setup {
+            let url = try await SharedRedis.server.value.url
+            var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+            logger.logLevel = .critical
+            let redis = RedisClient(configuration: try RedisConfiguration(url: url), poolSize: 2, logger: logger)
+            let queue = JobQueue(
+                redis: redis,
+                configuration: QueueConfiguration(
+                    namespace: "renew-\(UUID().uuidString.prefix(8))", leaseDuration: .seconds(10)),
+                clock: SystemQueueClock(), logger: logger)
+            try await queue.prepare()
+            guard
+                case .created = try await queue.submit(
+                    NewJob(type: "ml_training", priority: 5, maxAttempts: 3, spec: [:])),
+                let job = try await queue.take(workerID: "w", types: ["ml_training"])
+            else { throw SetupFailure() }
+            let stopping = CancellationToken()
+            let renewer = LeaseRenewer(
+                queue: queue, workerID: renewerWorkerID, interval: .milliseconds(50), stopping: stopping,
+                logger: logger)
+            return Setup(
+                queue: queue, job: job, renewer: renewer, stopping: stopping, ticking: Task { await renewer.run() })
+        }
+
+        func attempt() -> LeaseRenewer.Attempt {
+            LeaseRenewer.Attempt(jobID: job.id, reporter: AttemptReporter(), cancellation: CancellationToken())
+        }
+    }
+
+    struct SetupFailure: Error {}
+
+    /// Polls `condition` every 20 ms for up to 5 s.
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<250 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    @Test("a renewal takes the job's progress and new log lines to the queue and extends its lease")
+    func renewalCarriesReports() async throws {
+        let setup = try await Setup.make()
+        defer { setup.ticking.cancel() }
+        let attempt = setup.attempt()
+        setup.renewer.register(attempt)
+        let leasedUntil = try #require(setup.job.leaseExpiresAt)
+        try await Task.sleep(for: .milliseconds(20))  // So a renewed lease ends later than the take's.
+        attempt.reporter.executorLogged(.info, "loaded 150 rows")
+        attempt.reporter.executorProgressed(0.5, "half way")
+        #expect(try await Self.eventually { try await setup.queue.job(setup.job.id).progress == 0.5 })
+        let renewed = try await setup.queue.job(setup.job.id)
+        #expect(renewed.progressMessage == "half way" && renewed.status == .running)
+        #expect((renewed.leaseExpiresAt ?? 0) > leasedUntil)
+        #expect(try await setup.queue.logs(setup.job.id).map(\.message) == ["loaded 150 rows"])
+        #expect(!attempt.cancellation.isCancelled)
+        setup.renewer.end(attempt)
+    }
+
+    @Test("after end, the job is off the clock: later lines stay with the slot for its report")
+    func endStopsRenewals() async throws {
+        let setup = try await Setup.make()
+        defer { setup.ticking.cancel() }
+        let attempt = setup.attempt()
+        setup.renewer.register(attempt)
+        attempt.reporter.executorLogged(.info, "first")
+        #expect(try await Self.eventually { try await setup.queue.logs(setup.job.id).count == 1 })
+        setup.renewer.end(attempt)
+        attempt.reporter.executorLogged(.info, "second")
+        try await Task.sleep(for: .milliseconds(300))  // Six ticks.
+        #expect(try await setup.queue.logs(setup.job.id).map(\.message) == ["first"])
+        #expect(attempt.reporter.drain().lines.map(\.message) == ["second"])
+    }
+
+    @Test("a cancel requested through the queue cancels the running executor at the next renewal")
+    func cancelRequest() async throws {
+        let setup = try await Setup.make()
+        defer { setup.ticking.cancel() }
+        let attempt = setup.attempt()
+        setup.renewer.register(attempt)
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(!attempt.cancellation.isCancelled)
+        _ = try await setup.queue.cancel(setup.job.id)
+        #expect(try await Self.eventually { attempt.cancellation.isCancelled })
+        setup.renewer.end(attempt)
+    }
+
+    @Test("a lease held by another worker stops the job here")
+    func lostLease() async throws {
+        let setup = try await Setup.make(renewerWorkerID: "not-w")
+        defer { setup.ticking.cancel() }
+        let attempt = setup.attempt()
+        setup.renewer.register(attempt)
+        #expect(try await Self.eventually { attempt.cancellation.isCancelled })
+        // The lease is still w's: the intruder's renewals changed nothing.
+        #expect(try await setup.queue.job(setup.job.id).workerID == "w")
+        setup.renewer.end(attempt)
+    }
+
+    @Test("once the worker is stopping, running jobs are cancelled and new ones at once")
+    func stopping() async throws {
+        let setup = try await Setup.make()
+        defer { setup.ticking.cancel() }
+        let running = setup.attempt()
+        setup.renewer.register(running)
+        try await Task.sleep(for: .milliseconds(120))
+        #expect(!running.cancellation.isCancelled)
+        setup.stopping.cancel()
+        #expect(try await Self.eventually { running.cancellation.isCancelled })
+        let late = setup.attempt()
+        setup.renewer.register(late)
+        #expect(late.cancellation.isCancelled)
+        setup.renewer.end(running)
+        setup.renewer.end(late)
+    }
+}
