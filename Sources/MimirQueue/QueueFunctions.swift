@@ -80,12 +80,21 @@ enum QueueFunctions {
         -- Every job made ready also leaves a wake-up token on its type's wake list, where idle
         -- workers wait with BLPOP: one token wakes one worker, which then takes. Tokens carry no
         -- job, so a stale one costs one empty take; the list is capped.
+        local WAKE_CAP = 1024
+        local function wake(ns, jtype, count)
+          local tokens = {}
+          for i = 1, math.min(count, WAKE_CAP) do tokens[i] = '1' end
+          if redis.call('LPUSH', ns .. ':wake:' .. jtype, unpack(tokens)) > WAKE_CAP then
+            redis.call('LTRIM', ns .. ':wake:' .. jtype, 0, WAKE_CAP - 1)
+          end
+        end
+
+        local function queue_score(priority, seq) return num((9 - priority) * 1e13 + seq) end
+
         local function enqueue(ns, id, jtype, priority, seq)
           seq = seq or redis.call('INCR', ns .. ':seq')
-          redis.call('ZADD', ns .. ':queue:' .. jtype, num((9 - priority) * 1e13 + seq), id)
-          if redis.call('LPUSH', ns .. ':wake:' .. jtype, '1') > 1024 then
-            redis.call('LTRIM', ns .. ':wake:' .. jtype, 0, 1023)
-          end
+          redis.call('ZADD', ns .. ':queue:' .. jtype, queue_score(priority, seq), id)
+          wake(ns, jtype, 1)
         end
 
         -- Changes a job's status in its hash and the status indexes; a final status also sets
@@ -126,28 +135,45 @@ enum QueueFunctions {
           return #due
         end
 
-        -- Writes a new job: its hash, its place in its queue and the listing indexes, and (with
-        -- an audit capacity) its audit entry, with the same fields as the orchestrator's AuditLog.
-        -- j: id, type, priority, max_attempts, project_id, spec, idempotency key, then the
-        -- requirements min version, below version, gpu, cpu, memory; a: audit capacity ('' for
-        -- none), caller, role. The callers have checked that no job has the id.
-        local function create(ns, now, j, a)
-          local id, jtype = j[1], j[2]
-          redis.call('HSET', jobkey(ns, id), 'id', id, 'type', jtype, 'priority', j[3], 'max_attempts', j[4],
-            'project_id', j[5], 'spec', j[6], 'status', 'queued', 'attempts', '0',
-            'created_at', num(now), 'updated_at', num(now), 'idempotency_key', j[7],
-            'req_min', j[8], 'req_max', j[9], 'req_gpu', j[10], 'req_cpu', j[11], 'req_mem', j[12])
-          -- One sequence number orders the job both in its queue and in the listing indexes.
-          local seq = redis.call('INCR', ns .. ':seq')
-          enqueue(ns, id, jtype, tonumber(j[3]), seq)
-          redis.call('SADD', ns .. ':types', jtype)
-          local score = stamp(ns, now, seq)
-          redis.call('ZADD', ns .. ':jobs', score, id)
-          redis.call('ZADD', ns .. ':status:queued', score, id)
-          if a[1] and a[1] ~= '' then
-            redis.call('XADD', ns .. ':audit', 'MAXLEN', '~', a[1], '*', 'time', num(now), 'caller', a[2],
-              'role', a[3], 'action', 'submit', 'job', id, 'type', jtype)
+        -- Writes new jobs: each one's hash and (with an audit capacity) its audit entry, with the
+        -- same fields as the orchestrator's AuditLog, then their places in their queues and the
+        -- listing indexes, one command per index for them all (a command per job and index was
+        -- most of a batch's time in Redis). jobs: lists of id, type, priority, max_attempts,
+        -- project_id, spec, idempotency key, then the requirements min version, below version,
+        -- gpu, cpu, memory; a: audit capacity ('' for none), caller, role. The callers have
+        -- checked that no job has any of the ids.
+        local function create(ns, now, jobs, a)
+          -- One sequence number per job orders it both in its queue and in the listing indexes.
+          local last = redis.call('INCRBY', ns .. ':seq', #jobs)
+          local listed, queued, types = {}, {}, {}
+          for k, j in ipairs(jobs) do
+            local id, jtype, seq = j[1], j[2], last - #jobs + k
+            redis.call('HSET', jobkey(ns, id), 'id', id, 'type', jtype, 'priority', j[3], 'max_attempts', j[4],
+              'project_id', j[5], 'spec', j[6], 'status', 'queued', 'attempts', '0',
+              'created_at', num(now), 'updated_at', num(now), 'idempotency_key', j[7],
+              'req_min', j[8], 'req_max', j[9], 'req_gpu', j[10], 'req_cpu', j[11], 'req_mem', j[12])
+            if a[1] and a[1] ~= '' then
+              redis.call('XADD', ns .. ':audit', 'MAXLEN', '~', a[1], '*', 'time', num(now), 'caller', a[2],
+                'role', a[3], 'action', 'submit', 'job', id, 'type', jtype)
+            end
+            local score = stamp(ns, now, seq)
+            listed[#listed + 1] = score
+            listed[#listed + 1] = id
+            if not queued[jtype] then
+              queued[jtype] = {}
+              types[#types + 1] = jtype
+            end
+            local entries = queued[jtype]
+            entries[#entries + 1] = queue_score(tonumber(j[3]), seq)
+            entries[#entries + 1] = id
           end
+          redis.call('ZADD', ns .. ':jobs', unpack(listed))
+          redis.call('ZADD', ns .. ':status:queued', unpack(listed))
+          for _, jtype in ipairs(types) do
+            redis.call('ZADD', ns .. ':queue:' .. jtype, unpack(queued[jtype]))
+            wake(ns, jtype, #queued[jtype] / 2)
+          end
+          redis.call('SADD', ns .. ':types', unpack(types))
         end
 
         -- args: ns, id, now, type, priority, max_attempts, project_id, spec,
@@ -180,8 +206,8 @@ enum QueueFunctions {
             if waiting >= limit then return redis.error_reply('FULL ' .. waiting .. ' ' .. limit) end
           end
           if redis.call('EXISTS', jobkey(ns, id)) == 1 then return redis.error_reply('DUPLICATE ' .. id) end
-          create(ns, now, {id, jtype, args[5], args[6], args[7], args[8], idem_key,
-            args[12], args[13], args[14], args[15], args[16]}, {args[18], args[19], args[20]})
+          create(ns, now, {{id, jtype, args[5], args[6], args[7], args[8], idem_key,
+            args[12], args[13], args[14], args[15], args[16]}}, {args[18], args[19], args[20]})
           if idem_key ~= '' then
             redis.call('SET', ns .. ':idem:' .. idem_key, id .. '\n' .. idem_request, 'EX', args[11])
           end
@@ -232,15 +258,20 @@ enum QueueFunctions {
               end
             end
           end
+          local ids, jobs, jobkeys = {}, {}, {}
           for i = first, #args, BATCH_WIDTH do
-            if redis.call('EXISTS', jobkey(ns, args[i])) == 1 then return redis.error_reply('DUPLICATE ' .. args[i]) end
-          end
-          local ids = {}
-          for i = first, #args, BATCH_WIDTH do
-            create(ns, now, {args[i], args[i + 1], args[i + 2], args[i + 3], args[i + 4], args[i + 5], '',
-              args[i + 6], args[i + 7], args[i + 8], args[i + 9], args[i + 10]}, audit)
             ids[#ids + 1] = args[i]
+            jobkeys[#jobkeys + 1] = jobkey(ns, args[i])
+            jobs[#jobs + 1] = {args[i], args[i + 1], args[i + 2], args[i + 3], args[i + 4], args[i + 5], '',
+              args[i + 6], args[i + 7], args[i + 8], args[i + 9], args[i + 10]}
           end
+          -- One EXISTS for them all; which one, only when one does.
+          if redis.call('EXISTS', unpack(jobkeys)) > 0 then
+            for k, key in ipairs(jobkeys) do
+              if redis.call('EXISTS', key) == 1 then return redis.error_reply('DUPLICATE ' .. ids[k]) end
+            end
+          end
+          create(ns, now, jobs, audit)
           if idem_key ~= '' then
             redis.call('SET', idem, idem_request .. '\n' .. table.concat(ids, ' '), 'EX', args[9])
           end

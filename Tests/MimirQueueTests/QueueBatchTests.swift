@@ -53,6 +53,29 @@ struct QueueBatchTests {
         #expect(taken == [before.id] + batch.map(\.id) + [after.id])
     }
 
+    @Test("a batch leaves a wake-up token per job of each type, at most 1,024, and lists its jobs in order")
+    func wakeTokensAndListing() async throws {
+        let harness = try await QueueHarness.make()
+        let namespace = harness.queue.configuration.namespace
+        let mixed = (0..<3).map { Self.job($0, type: "ml_inference") } + (3..<10).map { Self.job($0) }
+        guard case .created(let records) = try await harness.queue.submitBatch(mixed) else {
+            Issue.record("the batch was not created")
+            return
+        }
+        #expect(try await harness.redis.execute(["LLEN", "\(namespace):wake:ml_inference"]).int == 3)
+        #expect(try await harness.redis.execute(["LLEN", "\(namespace):wake:ml_training"]).int == 7)
+        let types = try await harness.redis.execute(["SMEMBERS", "\(namespace):types"]).array?.compactMap(\.string)
+        #expect(Set(types ?? []) == ["ml_inference", "ml_training"])
+        // Newest first: the batch's last job heads the listing, of all jobs and of each type.
+        #expect(try await harness.queue.list(limit: 20).jobs.map(\.id) == records.reversed().map(\.id))
+        #expect(
+            try await harness.queue.list(type: "ml_inference").jobs.map(\.id) == records.prefix(3).reversed().map(\.id))
+        #expect(
+            try await harness.queue.list(status: .queued, limit: 20).jobs.map(\.id) == records.reversed().map(\.id))
+        for _ in 0..<2 { _ = try await harness.queue.submitBatch((0..<JobQueue.maximumBatchSize).map { Self.job($0) }) }
+        #expect(try await harness.redis.execute(["LLEN", "\(namespace):wake:ml_training"]).int == 1_024)
+    }
+
     @Test("20 concurrent batches with one key create one batch; all answer with its jobs")
     func concurrentRepeats() async throws {
         let harness = try await QueueHarness.make()
