@@ -143,6 +143,7 @@ enum QueueFunctions {
         -- gpu, cpu, memory; a: audit capacity ('' for none), caller, role. The callers have
         -- checked that no job has any of the ids.
         local function create(ns, now, jobs, a)
+          if #jobs == 0 then return end
           -- One sequence number per job orders it both in its queue and in the listing indexes.
           local last = redis.call('INCRBY', ns .. ':seq', #jobs)
           local listed, queued, types = {}, {}, {}
@@ -266,7 +267,7 @@ enum QueueFunctions {
               args[i + 6], args[i + 7], args[i + 8], args[i + 9], args[i + 10]}
           end
           -- One EXISTS for them all; which one, only when one does.
-          if redis.call('EXISTS', unpack(jobkeys)) > 0 then
+          if #jobkeys > 0 and redis.call('EXISTS', unpack(jobkeys)) > 0 then
             for k, key in ipairs(jobkeys) do
               if redis.call('EXISTS', key) == 1 then return redis.error_reply('DUPLICATE ' .. ids[k]) end
             end

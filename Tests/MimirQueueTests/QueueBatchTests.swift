@@ -76,6 +76,28 @@ struct QueueBatchTests {
         #expect(try await harness.redis.execute(["LLEN", "\(namespace):wake:ml_training"]).int == 1_024)
     }
 
+    @Test("a batch holding the id of a stored job is refused whole, naming that id; an empty one writes nothing")
+    func duplicateID() async throws {
+        let harness = try await QueueHarness.make()
+        let namespace = harness.queue.configuration.namespace
+        let stored = try await harness.submit()
+        func batch(_ ids: [String]) -> [String] {
+            [namespace, "1700000000000", "0", "", "", "", "", "", "60"]
+                + ids.flatMap { [$0, "ml_training", "5", "3", "default", "{}", "", "", "", "", ""] }
+        }
+        do {
+            _ = try await harness.redis.execute(["FCALL", "mimir_submit_batch", "0"] + batch(["fresh-id", stored.id]))
+            Issue.record("a batch reusing a stored job's id was accepted")
+        } catch {
+            #expect(error.kind == .server && error.reason == "DUPLICATE \(stored.id)")
+        }
+        #expect(try await harness.redis.execute(["EXISTS", "\(namespace):job:fresh-id"]).int == 0)
+        #expect(try await harness.queue.stats().counts[.queued] == 1)
+        let empty = try await harness.redis.execute(["FCALL", "mimir_submit_batch", "0"] + batch([]))
+        #expect(empty.array?.first?.string == "created")
+        #expect(try await harness.queue.stats().counts[.queued] == 1)
+    }
+
     @Test("20 concurrent batches with one key create one batch; all answer with its jobs")
     func concurrentRepeats() async throws {
         let harness = try await QueueHarness.make()
