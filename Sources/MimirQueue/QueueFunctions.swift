@@ -138,7 +138,7 @@ enum QueueFunctions {
         -- Writes new jobs: each one's hash and (with an audit capacity) its audit entry, with the
         -- same fields as the orchestrator's AuditLog, then their places in their queues and the
         -- listing indexes, one command per index for them all (a command per job and index was
-        -- most of a batch's time in Redis). jobs: lists of id, type, priority, max_attempts,
+        -- a third of a batch's time in Redis). jobs: lists of id, type, priority, max_attempts,
         -- project_id, spec, idempotency key, then the requirements min version, below version,
         -- gpu, cpu, memory; a: audit capacity ('' for none), caller, role. The callers have
         -- checked that no job has any of the ids.
