@@ -30,6 +30,11 @@ final class AttemptReporter: ExecutionObserver {
         }
     }
 
+    /// Whether nothing has arrived since the last ``drain()``.
+    var isDrained: Bool {
+        pending.withLock { $0.lines.isEmpty && $0.progress == nil && $0.message == nil }
+    }
+
     /// What arrived since the last call.
     func drain() -> Pending {
         pending.withLock { pending in

@@ -3,6 +3,7 @@ import Logging
 import MimirPluginHost
 import MimirQueue
 import MimirRedis
+import MimirTestSupport
 import Testing
 
 @testable import MimirWorker
@@ -20,8 +21,9 @@ struct LeaseRenewerTests {
         let stopping: CancellationToken
         let ticking: Task<Void, Never>
 
-        static func make(renewerWorkerID: String = "w") async throws -> Setup {
-            let url = try await SharedRedis.server.value.url
+        static func make(renewerWorkerID: String = "w", redisURL: String? = nil) async throws -> Setup {
+            let url: String
+            if let redisURL { url = redisURL } else { url = try await SharedRedis.server.value.url }
             var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             logger.logLevel = .critical
             let redis = RedisClient(configuration: try RedisConfiguration(url: url), poolSize: 2, logger: logger)
@@ -92,6 +94,29 @@ struct LeaseRenewerTests {
         try await Task.sleep(for: .milliseconds(300))  // Six ticks.
         #expect(try await setup.queue.logs(setup.job.id).map(\.message) == ["first"])
         #expect(attempt.reporter.drain().lines.map(\.message) == ["second"])
+    }
+
+    @Test("end waits for a renewal in flight, so the lines it carries land before the slot reports")
+    func endWaitsForRenewalInFlight() async throws {
+        // A Redis of its own: pausing its writes must not hold up other tests.
+        let server = try await RedisServer.start()
+        let setup = try await Setup.make(redisURL: server.url)
+        defer { setup.ticking.cancel() }
+        let attempt = setup.attempt()
+        setup.renewer.register(attempt)
+        let admin = RedisClient(configuration: try RedisConfiguration(url: server.url), poolSize: 1)
+        // Writes (the renewal's log append) wait 1.5 s; reads (the check below) go through.
+        _ = try await admin.execute(["CLIENT", "PAUSE", "1500", "WRITE"])
+        attempt.reporter.executorLogged(.info, "last words")
+        // The next tick takes the line and then waits on the paused server.
+        #expect(try await Self.eventually { attempt.reporter.isDrained })
+        let renewer = setup.renewer
+        try await OwnThread.run { renewer.end(attempt) }
+        // On the admin's connection: the queue's own would wait behind the renewal's paused call.
+        let stored = try await admin.execute(["LLEN", "\(setup.queue.configuration.namespace):logs:\(setup.job.id)"])
+        #expect(stored.int == 1, "end returned before the renewal's lines were stored")
+        await admin.shutdown()
+        await server.stop()
     }
 
     @Test("a cancel requested through the queue cancels the running executor at the next renewal")
