@@ -198,13 +198,23 @@ public final class JobQueue: Sendable {
     /// Leases the most urgent ready job of the given types whatever it requires, or returns `nil`.
     public func take(workerID: String, types: [String]) async throws(QueueError) -> JobRecord? {
         try await take(
-            workerID: workerID, typeVersions: types.map { ($0, "") }, gpu: true, cpuMillicores: nil, memoryBytes: nil)
+            workerID: workerID,
+            arguments: types.isEmpty
+                ? nil
+                : takeArguments(
+                    workerID: workerID, typeVersions: types.map { ($0, "") }, gpu: true, cpuMillicores: nil,
+                    memoryBytes: nil))
     }
 
     /// Leases the most urgent ready job this worker can serve: one of its job types, within the
     /// executor version range the job asks for, and within the GPU, CPU and memory it offers.
     public func take(workerID: String, offer: WorkerOffer) async throws(QueueError) -> JobRecord? {
-        guard let arguments = takeArguments(workerID: workerID, offer: offer) else { return nil }
+        try await take(workerID: workerID, arguments: takeArguments(workerID: workerID, offer: offer))
+    }
+
+    /// `nil` arguments: no job type offered, so nothing to take.
+    private func take(workerID: String, arguments: [String]?) async throws(QueueError) -> JobRecord? {
+        guard let arguments else { return nil }
         return try Self.takenJob(try await call(.take, arguments, caller: workerID))
     }
 
@@ -217,19 +227,6 @@ public final class JobQueue: Sendable {
         return takeArguments(
             workerID: workerID, typeVersions: typeVersions, gpu: offer.gpus > 0, cpuMillicores: offer.cpuMillicores,
             memoryBytes: offer.memoryBytes)
-    }
-
-    private func take(
-        workerID: String, typeVersions: [(String, String)], gpu: Bool, cpuMillicores: Int64?, memoryBytes: Int64?
-    ) async throws(QueueError) -> JobRecord? {
-        guard !typeVersions.isEmpty else { return nil }
-        let reply = try await call(
-            .take,
-            takeArguments(
-                workerID: workerID, typeVersions: typeVersions, gpu: gpu, cpuMillicores: cpuMillicores,
-                memoryBytes: memoryBytes),
-            caller: workerID)
-        return try Self.takenJob(reply)
     }
 
     /// typeVersions: pairs of job type and executor version number ('' for any).

@@ -6,8 +6,8 @@ import Synchronization
 #endif
 
 /// One executor process as the worker sees it: the child's pid, the pipes the worker writes
-/// requests and cancellations to and the pipe it reads events from. Not shared: a slot checks it out of the pool,
-/// runs one job through it, and checks it back in (or stops it).
+/// requests and cancellations to and the pipe it reads events from. Not shared: a slot checks it
+/// out of the pool, runs one job through it, and checks it back in (or stops it).
 final class ExecutorProcess: Sendable {
     let pid: pid_t
     let requests: FrameChannel
@@ -24,9 +24,10 @@ final class ExecutorProcess: Sendable {
     }
 
     /// Starts `executable arguments` with the request pipe as its fd 3, the event pipe as its fd 4
-    /// and the cancel pipe as its fd 5. Its stdout goes to the worker's stderr (a plugin's printf must not corrupt the
-    /// protocol), its stdin is /dev/null, it inherits no other descriptor, and its signals are
-    /// unblocked and at their defaults (the worker's threads block some, and ignore SIGPIPE).
+    /// and the cancel pipe as its fd 5. Its stdout goes to the worker's stderr (a plugin's printf
+    /// must not corrupt the protocol), its stdin is /dev/null, it inherits no other descriptor,
+    /// and its signals are unblocked and at their defaults (the worker's threads block some, and
+    /// ignore SIGPIPE).
     init(executable: String, arguments: [String]) throws(Failure) {
         // Pipes and spawn under one lock, the pipes close-on-exec at once: no other executor
         // process started meanwhile inherits these ends and keeps a pipe open after this child's
