@@ -229,6 +229,15 @@ public final class JobQueue: Sendable {
             memoryBytes: offer.memoryBytes)
     }
 
+    /// What `mimir_take_many` needs to take up to `count` jobs for this offer; `nil` when it
+    /// offers no job type.
+    func takeManyArguments(workerID: String, offer: WorkerOffer, count: Int) -> [String]? {
+        guard var arguments = takeArguments(workerID: workerID, offer: offer) else { return nil }
+        // After the worker, now, lease, gpu, cpu and memory, as the function reads them.
+        arguments.insert(String(count), at: 6)
+        return arguments
+    }
+
     /// typeVersions: pairs of job type and executor version number ('' for any).
     private func takeArguments(
         workerID: String, typeVersions: [(String, String)], gpu: Bool, cpuMillicores: Int64?, memoryBytes: Int64?
@@ -245,6 +254,16 @@ public final class JobQueue: Sendable {
             throw .corrupt("mimir_take answered \(reply)")
         }
         return record
+    }
+
+    static func takenJobs(_ reply: RedisReply) throws(QueueError) -> [JobRecord] {
+        guard let replies = reply.array else { throw .corrupt("mimir_take_many answered \(reply)") }
+        var jobs: [JobRecord] = []
+        for taken in replies {
+            guard let job = try takenJob(taken) else { throw .corrupt("mimir_take_many answered \(reply)") }
+            jobs.append(job)
+        }
+        return jobs
     }
 
     /// Renews the worker's lease on a running job and records progress. Returns whether
@@ -298,7 +317,10 @@ public final class JobQueue: Sendable {
         return [
             jobID, workerID, String(clock.nowMilliseconds()), status, result, error, kind, retryable ? "1" : "0",
             String(configuration.backoffBase.milliseconds), String(configuration.backoffCap.milliseconds),
-            String(min(max(configuration.jitter(), 0), 0.999_999)), String(configuration.retention.wholeSeconds),
+            // Only a retried failure waits a backoff; drawing jitter for every finish cost a
+            // getrandom(2) call per job.
+            retryable ? String(min(max(configuration.jitter(), 0), 0.999_999)) : "0",
+            String(configuration.retention.wholeSeconds),
             String(configuration.maxCrashes),
         ]
     }

@@ -16,12 +16,14 @@ enum QueueFunctions {
         case submit = "mimir_submit"
         case submitBatch = "mimir_submit_batch"
         case take = "mimir_take"
+        case takeMany = "mimir_take_many"
         case heartbeat = "mimir_heartbeat"
         case finish = "mimir_finish"
         case cancel = "mimir_cancel"
         case retry = "mimir_retry"
         case reap = "mimir_reap"
         case releaseWorker = "mimir_release_worker"
+        case handBack = "mimir_hand_back"
         case appendLogs = "mimir_log"
         case list = "mimir_list"
         case stats = "mimir_stats"
@@ -280,9 +282,9 @@ enum QueueFunctions {
         end)
 
         -- Whether a worker offering (gpu '1' or '', cpu, memory, executor version number; ''
-        -- for "any") meets a job's requirements.
-        local function servable(job, gpu, cpu, mem, version)
-          local r = redis.call('HMGET', job, 'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem')
+        -- for "any") meets a job's requirements, r: its req_min, req_max, req_gpu, req_cpu and
+        -- req_mem fields.
+        local function meets(r, gpu, cpu, mem, version)
           if r[3] == '1' and gpu ~= '1' then return false end
           if r[4] and r[4] ~= '' and cpu ~= '' and tonumber(r[4]) > tonumber(cpu) then return false end
           if r[5] and r[5] ~= '' and mem ~= '' and tonumber(r[5]) > tonumber(mem) then return false end
@@ -294,18 +296,21 @@ enum QueueFunctions {
           return true
         end
 
-        -- The most urgent job this worker can serve. Each type's queue is searched from its head,
-        -- at most SCAN_DEPTH entries deep, so jobs that need something this worker lacks do not
-        -- block the ones behind them. args: ns, worker id, now, lease ms, gpu ('1' or ''), cpu
-        -- millicores, memory bytes, then pairs of job type and executor version number ('' for
-        -- any). Returns the job's fields, or nil.
+        local function servable(job, gpu, cpu, mem, version)
+          return meets(redis.call('HMGET', job, 'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem'), gpu, cpu, mem,
+            version)
+        end
+
+        -- Leases the most urgent job this worker can serve and returns its fields, or false. Each
+        -- type's queue is searched from its head, at most SCAN_DEPTH entries deep, so jobs that
+        -- need something this worker lacks do not block the ones behind them. args as
+        -- mimir_take's; offers: the position of the first pair of job type and version in args.
         local SCAN_DEPTH = 64
-        redis.register_function('mimir_take', function(keys, args)
+        local function take_one(args, offers)
           local ns, worker, now, lease = args[1], args[2], tonumber(args[3]), tonumber(args[4])
           local gpu, cpu, mem = args[5], args[6], args[7]
-          promote_due(ns, now, 100)
           local best_id, best_score, best_type
-          for i = 8, #args - 1, 2 do
+          for i = offers, #args - 1, 2 do
             local queue = ns .. ':queue:' .. args[i]
             -- The head first: it is nearly always the one. Only when this worker cannot serve it
             -- is the rest of the window read (handing 64 entries to Lua on every take was most
@@ -345,6 +350,74 @@ enum QueueFunctions {
           redis.call('HDEL', job, 'run_after')
           redis.call('ZADD', ns .. ':inflight', num(now + lease), best_id)
           return redis.call('HGETALL', job)
+        end
+
+        -- The most urgent job this worker can serve. args: ns, worker id, now, lease ms, gpu ('1'
+        -- or ''), cpu millicores, memory bytes, then pairs of job type and executor version
+        -- number ('' for any). Returns the job's fields, or nil.
+        redis.register_function('mimir_take', function(keys, args)
+          promote_due(args[1], tonumber(args[3]), 100)
+          return take_one(args, 8)
+        end)
+
+        -- Up to `count` jobs for a worker taking jobs ahead: the most urgent it can serve among
+        -- the first `count` of each type's queue (not SCAN_DEPTH deep: the job it runs next was
+        -- taken by mimir_take, which looks that deep), each leased as mimir_take leases one.
+        -- Written with one command per index for them all, and one HSET per job whose fields
+        -- were read with the requirements: a loop of mimir_take's steps was 12 commands per job.
+        -- args as mimir_take's with the count after memory bytes. Returns a list of the jobs'
+        -- fields (maybe empty).
+        local TAKE_FIELDS = {'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem', 'attempts', 'error', 'run_after'}
+        redis.register_function('mimir_take_many', function(keys, args)
+          local ns, worker, now, lease = args[1], args[2], tonumber(args[3]), tonumber(args[4])
+          local gpu, cpu, mem, count = args[5], args[6], args[7], tonumber(args[8])
+          promote_due(ns, now, 100)
+          local found = {}
+          for i = 9, #args - 1, 2 do
+            local entries = redis.call('ZRANGE', ns .. ':queue:' .. args[i], 0, count - 1, 'WITHSCORES')
+            for e = 1, #entries, 2 do
+              local f = redis.call('HMGET', jobkey(ns, entries[e]), unpack(TAKE_FIELDS))
+              if meets(f, gpu, cpu, mem, args[i + 1]) then
+                found[#found + 1] = {id = entries[e], score = tonumber(entries[e + 1]), jtype = args[i], f = f}
+              end
+            end
+          end
+          if #found == 0 then return {} end
+          table.sort(found, function(a, b) return a.score < b.score end)
+          local n = math.min(count, #found)
+          local last = redis.call('INCRBY', ns .. ':seq', n)
+          local now_text, expires, lease_text = num(now), num(now + lease), num(lease)
+          local by_type, types, ids, running, inflight, jobs = {}, {}, {}, {}, {}, {}
+          for k = 1, n do
+            local taken = found[k]
+            local id, f = taken.id, taken.f
+            if not by_type[taken.jtype] then
+              by_type[taken.jtype] = {}
+              types[#types + 1] = taken.jtype
+            end
+            table.insert(by_type[taken.jtype], id)
+            ids[k] = id
+            running[2 * k - 1], running[2 * k] = stamp(ns, now, last - n + k), id
+            inflight[2 * k - 1], inflight[2 * k] = expires, id
+            local job = jobkey(ns, id)
+            local changes = {'status', 'running', 'updated_at', now_text, 'attempts', num((tonumber(f[6]) or 0) + 1),
+              'worker_id', worker, 'started_at', now_text, 'lease_expires_at', expires, 'lease_ms', lease_text,
+              'progress', '0', 'progress_message', ''}
+            if f[7] and f[7] ~= '' then
+              changes[#changes + 1] = 'last_error'
+              changes[#changes + 1] = f[7]
+              redis.call('HDEL', job, 'error', 'error_kind', 'run_after')
+            elseif f[8] then
+              redis.call('HDEL', job, 'run_after')
+            end
+            redis.call('HSET', job, unpack(changes))
+            jobs[k] = redis.call('HGETALL', job)
+          end
+          for _, jtype in ipairs(types) do redis.call('ZREM', ns .. ':queue:' .. jtype, unpack(by_type[jtype])) end
+          redis.call('ZREM', ns .. ':status:queued', unpack(ids))
+          redis.call('ZADD', ns .. ':status:running', unpack(running))
+          redis.call('ZADD', ns .. ':inflight', unpack(inflight))
+          return jobs
         end)
 
         -- Renews a lease (by the length it was taken with; args[5] only for jobs taken before
@@ -537,6 +610,38 @@ enum QueueFunctions {
             if outcome then counts[outcome] = counts[outcome] + 1 end
           end
           return {counts.requeued, counts.dead, counts.cancelled}
+        end)
+
+        -- A worker gives back jobs it took ahead and has not started (they would wait behind a
+        -- job that runs long): each goes back to the head of its queue, its attempt not counted,
+        -- or is cancelled if that was asked meanwhile. Only jobs still running under that worker
+        -- are touched. args: ns, worker id, now, retention seconds, job ids. Returns how many
+        -- went back to their queues.
+        redis.register_function('mimir_hand_back', function(keys, args)
+          local ns, worker, now = args[1], args[2], tonumber(args[3])
+          local requeued = 0
+          for i = 5, #args do
+            local id = args[i]
+            local job = jobkey(ns, id)
+            local f = redis.call('HMGET', job, 'status', 'worker_id', 'type', 'priority', 'cancel_requested')
+            if f[1] == 'running' and f[2] == worker then
+              redis.call('ZREM', ns .. ':inflight', id)
+              redis.call('HINCRBY', job, 'attempts', -1)
+              redis.call('HDEL', job, 'lease_expires_at', 'started_at')
+              if f[5] == '1' then
+                move(ns, id, 'running', 'cancelled', now)
+                retire(ns, id, args[4])
+              else
+                -- Ahead of the jobs of its priority, in the order they were given: they were
+                -- taken first.
+                redis.call('ZADD', ns .. ':queue:' .. f[3], queue_score(tonumber(f[4]), i), id)
+                wake(ns, f[3], 1)
+                move(ns, id, 'running', 'queued', now)
+                requeued = requeued + 1
+              end
+            end
+          end
+          return requeued
         end)
 
         -- Appends log lines, keeping the newest `max` and counting the dropped ones. With a

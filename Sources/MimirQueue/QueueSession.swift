@@ -16,15 +16,42 @@ public final class QueueSession {
     public let queue: JobQueue
     private var connection: RedisConnection?
     private let wakeKeys: [String]
-    /// What a take sent along with the last finish found: the next job (leased to this worker) or
-    /// nothing ready; `nil` when no take went along.
-    private var lookedAhead: JobRecord??
+    /// What the takes sent along with the last report found, in the order to run them: jobs
+    /// leased to this worker, or none when nothing was ready; `nil` when no take went along.
+    private var lookedAhead: [JobRecord]?
+    /// Ends of attempts not sent yet (see ``finishLater(jobID:workerID:outcome:lines:)``).
+    private var pendingFinishes: [PendingFinish] = []
 
-    /// Whether a job taken along with the last finish waits to be run: it is leased to this
-    /// worker, so the slot must run it (or the reaper hands it back when the lease runs out).
-    public var hasJobAhead: Bool {
-        if case .some(.some) = lookedAhead { return true }
-        return false
+    private struct PendingFinish {
+        let jobID: String
+        /// The last log lines (if any), then the finish.
+        let commands: [[String]]
+    }
+
+    /// How the queue answered one finish of a ``report(workerID:takes:offer:ahead:)``.
+    public struct FinishAnswer: Sendable {
+        public let jobID: String
+        public let status: Result<JobStatus, QueueError>
+    }
+
+    /// Whether jobs taken along with the last report wait to be run: they are leased to this
+    /// worker, so the slot must run them (or the reaper hands them back when their leases run out).
+    public var hasJobAhead: Bool { lookedAhead?.isEmpty == false }
+
+    /// The jobs waiting to be run, in order.
+    public var jobsAhead: [JobRecord] { lookedAhead ?? [] }
+
+    /// Whether attempts ended with ``finishLater(jobID:workerID:outcome:lines:)`` wait for a report.
+    public var hasPendingFinishes: Bool { !pendingFinishes.isEmpty }
+
+    /// The jobs whose ends wait for a report.
+    public var pendingJobIDs: [String] { pendingFinishes.map(\.jobID) }
+
+    /// Forgets the pending finishes (after an answer that cannot be read, which no retry
+    /// mends); returns their job ids. Their leases run out and the reaper hands them back.
+    public func discardPendingFinishes() -> [String] {
+        defer { pendingFinishes = [] }
+        return pendingJobIDs
     }
 
     /// `types`: the job types whose wake-up tokens ``waitForWork(upTo:)`` waits on.
@@ -34,19 +61,124 @@ public final class QueueSession {
     }
 
     /// Leases the most urgent ready job this worker can serve, as ``JobQueue/take(workerID:offer:)``.
-    /// After a finish that took along (`thenTakeFor`), answers with what that take found, without
-    /// a call.
+    /// After a report that took along, answers with what those takes found, without a call.
     public func take(workerID: String, offer: WorkerOffer) throws(QueueError) -> JobRecord? {
-        if let ahead = lookedAhead {
-            lookedAhead = nil
-            return ahead
+        if var ahead = lookedAhead {
+            let next = ahead.isEmpty ? nil : ahead.removeFirst()
+            // Once the jobs taken along are used up, the next take asks the queue again.
+            lookedAhead = ahead.isEmpty ? nil : ahead
+            return next
         }
         guard let arguments = queue.takeArguments(workerID: workerID, offer: offer) else { return nil }
         return try JobQueue.takenJob(call(.take, arguments, jobID: "", caller: workerID))
     }
 
+    /// Ends an attempt with its last log lines, as ``finish(jobID:workerID:outcome:lines:thenTakeFor:)``
+    /// does, but only at the next ``report(workerID:takes:offer:ahead:)``: a slot running short jobs back to
+    /// back reports several in one round trip.
+    public func finishLater(jobID: String, workerID: String, outcome: AttemptOutcome, lines: [LogLine]) {
+        var commands: [[String]] = []
+        if !lines.isEmpty {
+            commands.append(
+                queue.command(.appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)))
+        }
+        commands.append(
+            queue.command(.finish, queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome)))
+        pendingFinishes.append(PendingFinish(jobID: jobID, commands: commands))
+    }
+
+    /// Sends the pending finishes (each attempt's log lines before its outcome) and, in the same
+    /// round trip, takes along: one job for `takes.first`, then up to `takes.count - 1` more for
+    /// `ahead` (the job types a slot may take ahead; `nil` for the first offer), which the next
+    /// `take`s answer with. The takes count even when a finish is refused.
+    ///
+    /// Throws only when the round trip itself failed: then the finishes stay pending, for the
+    /// next report to send again. A finish the queue refused is in its answer.
+    public func report(workerID: String, takes: Int = 0, offer: WorkerOffer? = nil, ahead: WorkerOffer? = nil)
+        throws(QueueError) -> [FinishAnswer]
+    {
+        var commands = pendingFinishes.flatMap(\.commands)
+        var takeCommands = 0
+        if takes > 0, let offer, let first = queue.takeArguments(workerID: workerID, offer: offer) {
+            commands.append(queue.command(.take, first))
+            takeCommands = 1
+            if takes > 1,
+                let more = queue.takeManyArguments(workerID: workerID, offer: ahead ?? offer, count: takes - 1)
+            {
+                commands.append(queue.command(.takeMany, more))
+                takeCommands = 2
+            }
+        }
+        guard !commands.isEmpty else { return [] }
+        var replies = try pipeline(commands, jobID: pendingFinishes.first?.jobID ?? "", caller: workerID)
+        let takeReplies = replies.suffix(takeCommands)
+        replies.removeLast(takeCommands)
+        if takeCommands > 0 { lookedAhead = lookedAhead ?? [] }
+        for (index, reply) in takeReplies.enumerated() {
+            // A take that failed (an error reply) or answered nonsense adds nothing: the next take
+            // asks again. The finishes' answers still count.
+            if case .error = reply { continue }
+            do {
+                if index == 0 {
+                    if let job = try JobQueue.takenJob(reply) { lookedAhead?.append(job) }
+                } else {
+                    lookedAhead?.append(contentsOf: try JobQueue.takenJobs(reply))
+                }
+            } catch {
+                queue.logger.error("unreadable answer to a take", metadata: ["error": "\(error)"])
+            }
+        }
+        if lookedAhead?.isEmpty == true, takeReplies.contains(where: { if case .error = $0 { true } else { false } }) {
+            lookedAhead = nil
+        }
+        var answers: [FinishAnswer] = []
+        var position = 0
+        for finish in pendingFinishes {
+            let own = replies[position..<position + finish.commands.count]
+            position += finish.commands.count
+            answers.append(
+                FinishAnswer(jobID: finish.jobID, status: answer(own, jobID: finish.jobID, caller: workerID)))
+        }
+        pendingFinishes = []
+        return answers
+    }
+
+    /// Gives the jobs taken ahead back to the queue (`mimir_hand_back`): the slot has not
+    /// started them and its current job runs long. Returns their ids, taken ahead no more,
+    /// whatever the queue answered (a job it no longer holds here is left as it is there).
+    public func handBackJobsAhead(workerID: String) throws(QueueError) -> [String] {
+        let ids = jobsAhead.map(\.id)
+        guard !ids.isEmpty else { return [] }
+        _ = try call(
+            .handBack,
+            [workerID, String(queue.clock.nowMilliseconds()), String(queue.configuration.retention.wholeSeconds)]
+                + ids,
+            jobID: ids[0], caller: workerID)
+        lookedAhead = nil
+        return ids
+    }
+
+    /// A finish's status from its replies (log lines, then the finish): the first refusal, if any.
+    private func answer(_ replies: ArraySlice<RedisReply>, jobID: String, caller: String) -> Result<
+        JobStatus, QueueError
+    > {
+        for reply in replies {
+            if case .error(let message) = reply {
+                return .failure(
+                    QueueError.from(
+                        RedisError(
+                            kind: .server, server: queue.redis.configuration.serverName, command: "FCALL",
+                            reason: message),
+                        jobID: jobID, caller: caller))
+            }
+        }
+        guard let last = replies.last else { return .failure(.corrupt("no reply to mimir_finish for job \(jobID)")) }
+        return Result { () throws(QueueError) in try JobQueue.finishedStatus(last) }
+    }
+
     /// Appends the attempt's last log lines and ends it, in one round trip: the lines first, as
     /// ``JobQueue/appendLogs(jobID:lines:workerID:)`` then ``JobQueue/finish(jobID:workerID:outcome:)``.
+    /// Finishes still pending from ``finishLater(jobID:workerID:outcome:lines:)`` go along.
     ///
     /// With `thenTakeFor`, the same round trip also takes the slot's next job (as ``take(workerID:offer:)``
     /// would right after), which the next `take` then answers with: a busy slot's job costs one
@@ -55,38 +187,12 @@ public final class QueueSession {
         jobID: String, workerID: String, outcome: AttemptOutcome, lines: [LogLine],
         thenTakeFor offer: WorkerOffer? = nil
     ) throws(QueueError) -> JobStatus {
-        var commands: [[String]] = []
-        if !lines.isEmpty {
-            commands.append(
-                queue.command(.appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)))
+        finishLater(jobID: jobID, workerID: workerID, outcome: outcome, lines: lines)
+        let answers = try report(workerID: workerID, takes: offer == nil ? 0 : 1, offer: offer)
+        guard let own = answers.last(where: { $0.jobID == jobID }) else {
+            throw .corrupt("no reply to mimir_finish for job \(jobID)")
         }
-        commands.append(
-            queue.command(.finish, queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome)))
-        let take = offer.flatMap { queue.takeArguments(workerID: workerID, offer: $0) }
-        if let take { commands.append(queue.command(.take, take)) }
-        var replies = try pipeline(commands, jobID: jobID, caller: workerID)
-        if take != nil, let taken = replies.popLast() {
-            // A take that failed (an error reply) leaves nothing ahead: the next take asks again.
-            if case .error = taken {
-            } else {
-                do {
-                    lookedAhead = .some(try JobQueue.takenJob(taken))
-                } catch {
-                    // The finish's own answer still counts; the next take asks again.
-                    queue.logger.error("unreadable answer to a take", metadata: ["error": "\(error)"])
-                }
-            }
-        }
-        for reply in replies {
-            if case .error(let message) = reply {
-                throw QueueError.from(
-                    RedisError(
-                        kind: .server, server: queue.redis.configuration.serverName, command: "FCALL", reason: message),
-                    jobID: jobID, caller: workerID)
-            }
-        }
-        guard let last = replies.last else { throw .corrupt("no reply to mimir_finish for job \(jobID)") }
-        return try JobQueue.finishedStatus(last)
+        return try own.status.get()
     }
 
     /// Waits until a job of the session's types may be ready (a wake-up token), or `timeout` passes.

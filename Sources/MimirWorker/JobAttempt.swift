@@ -9,8 +9,8 @@ import MimirQueue
 
 /// One leased job, run to its end on its slot's thread: the executor called here (in this
 /// process or through an executor process), the lease renewed by the worker's `LeaseRenewer`
-/// while it runs, and the outcome reported — retried until Redis takes it, so a result is never
-/// dropped during a short outage.
+/// while it runs, and the outcome left with the slot's session for its next report (which
+/// retries until Redis takes it, so a result is never dropped during a short outage).
 struct JobAttempt {
     let job: JobRecord
     let executor: LoadedExecutor
@@ -20,39 +20,45 @@ struct JobAttempt {
     let session: QueueSession
     let configuration: WorkerConfiguration
     let logger: Logger
-    /// Set when the worker stops taking jobs: the report then takes no next job along.
-    let draining: CancellationToken
     /// Set when the worker is shutting down: the job is stopped and handed back.
     let stopping: CancellationToken
-    let renewer: LeaseRenewer
-    /// What the slot offers, for the next job its report takes along (`QueueSession`).
-    let offer: WorkerOffer
+    /// The job's place on the worker's lease clock (`SlotAttempts`), which the slot takes it off
+    /// when it reports the job's end.
+    let attempt: LeaseRenewer.Attempt
+    /// Called on the slot's thread while an executor process runs the job long (every
+    /// `ExecutorProcessPool.watchInterval` without word from it).
+    let runsLong: () -> Void
 
     /// Blocks for as long as the job takes: call it on a thread of its own, never one of Swift
-    /// concurrency's small pool.
-    func run() {
-        let reporter = AttemptReporter()
-        let cancellation = CancellationToken()
-        let attempt = LeaseRenewer.Attempt(jobID: job.id, reporter: reporter, cancellation: cancellation)
-        renewer.register(attempt)
-        let request = Self.request(for: job)
-        let outcome =
+    /// concurrency's small pool. Returns how long the executor ran.
+    func run() -> Duration {
+        let started = ContinuousClock.now
+        let outcome: ExecutionOutcome
+        if attempt.cancellation.isCancelled {
+            // Cancelled (or the worker stopping) while it waited its turn after being taken ahead:
+            // the executor never sees it.
+            outcome = ExecutionOutcome(status: .cancelled, message: "cancelled before it started")
+        } else {
+            let request = Self.request(for: job)
             switch isolation {
-            case .none: executor.run(request, observer: reporter, cancellation: cancellation)
-            case .processes(let pool): pool.run(executor, request, observer: reporter, cancellation: cancellation)
+            case .none:
+                outcome = executor.run(request, observer: attempt.reporter, cancellation: attempt.cancellation)
+            case .processes(let pool):
+                outcome = pool.run(
+                    executor, request, observer: attempt.reporter, cancellation: attempt.cancellation,
+                    stillRunning: runsLong)
             }
-        renewer.end(attempt)
-        report(outcome, reporter)
+        }
+        let ranFor = ContinuousClock.now - started
+        finish(outcome, attempt.reporter)
+        return ranFor
     }
 
     /// The stack of a job's thread, here and in executor processes: plugins (ML training, deep
     /// recursion in parsers) may need more than a secondary thread's default.
     static let jobThreadStackSize = 8 << 20
 
-    private func report(_ outcome: ExecutionOutcome, _ reporter: AttemptReporter) {
-        let attemptOutcome = Self.attemptOutcome(
-            outcome, handedBack: stopping.isCancelled, worker: configuration.workerID)
-        var delay = Duration.milliseconds(100)
+    private func finish(_ outcome: ExecutionOutcome, _ reporter: AttemptReporter) {
         var lines = reporter.drain().lines
         if outcome.droppedLogLines > 0 {
             lines.append(
@@ -60,29 +66,13 @@ struct JobAttempt {
                     time: SystemQueueClock().nowMilliseconds(), level: "warning",
                     message: "\(outcome.droppedLogLines) log lines dropped: the per-job log limit was reached"))
         }
-        while true {
-            do {
-                let status = try session.finish(
-                    jobID: job.id, workerID: configuration.workerID, outcome: attemptOutcome, lines: lines,
-                    thenTakeFor: draining.isCancelled ? nil : offer)
-                logger.info(
-                    "job finished",
-                    metadata: [
-                        "job": "\(job.id)", "type": "\(job.type)", "outcome": "\(outcome.status.rawValue)",
-                        "status": "\(status.rawValue)",
-                    ])
-                return
-            } catch .unavailable(let error) {
-                logger.warning(
-                    "cannot report the outcome yet; retrying", metadata: ["job": "\(job.id)", "error": "\(error)"])
-                usleep(UInt32(delay.milliseconds * 1000))
-                delay = min(delay * 2, .seconds(5))
-            } catch {
-                logger.error(
-                    "outcome not accepted: the lease is gone", metadata: ["job": "\(job.id)", "error": "\(error)"])
-                return
-            }
-        }
+        session.finishLater(
+            jobID: job.id, workerID: configuration.workerID,
+            outcome: Self.attemptOutcome(outcome, handedBack: stopping.isCancelled, worker: configuration.workerID),
+            lines: lines)
+        logger.debug(
+            "job ran",
+            metadata: ["job": "\(job.id)", "type": "\(job.type)", "outcome": "\(outcome.status.rawValue)"])
     }
 
     static func attemptOutcome(_ outcome: ExecutionOutcome, handedBack: Bool, worker: String) -> AttemptOutcome {

@@ -19,13 +19,21 @@ public struct WorkerConfiguration: Sendable {
     /// When set, a worker idle this long asks the orchestrator whether it may retire (and, with no
     /// orchestrator, leaves): how started workers scale in without a busy one ever being stopped.
     public var idleTimeout: Duration?
+    /// Most jobs a slot takes in one round trip when their types run short (`RunLengths`): the
+    /// next job and the ones it takes ahead. 1 takes none ahead.
+    public var prefetch: Int
+    /// A job type whose runs average less than this counts as short, for `prefetch`.
+    public var shortJob: Duration
 
     public init(
         workerID: String, slots: Int = 1, leaseDuration: Duration = .seconds(15),
         reportInterval: Duration = .milliseconds(500),
         maximumPollInterval: Duration = .milliseconds(200), drainGrace: Duration = .seconds(30), gpus: Int = 0,
-        cpuMillicores: Int64 = 1000, memoryBytes: Int64 = 1 << 30, idleTimeout: Duration? = nil
+        cpuMillicores: Int64 = 1000, memoryBytes: Int64 = 1 << 30, idleTimeout: Duration? = nil, prefetch: Int = 8,
+        shortJob: Duration = .milliseconds(2)
     ) {
+        self.prefetch = max(prefetch, 1)
+        self.shortJob = shortJob
         self.idleTimeout = idleTimeout
         self.gpus = gpus
         self.cpuMillicores = cpuMillicores

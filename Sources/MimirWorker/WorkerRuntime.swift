@@ -13,18 +13,20 @@ import Synchronization
 /// grace period, then stops the rest and hands them back to the queue.
 public final class WorkerRuntime: Sendable {
     public let configuration: WorkerConfiguration
-    private let registry: ExecutorRegistry
-    private let isolation: ExecutorIsolation
-    private let queue: JobQueue
-    private let logger: Logger
+    let registry: ExecutorRegistry
+    let isolation: ExecutorIsolation
+    let queue: JobQueue
+    let logger: Logger
     /// Ids of the jobs running now.
-    private let running = Mutex<Set<String>>([])
+    let running = Mutex<Set<String>>([])
     /// Whether the slots' takes are failing (Redis away), so that an outage is logged once.
-    private let takeFailing = Atomic<Bool>(false)
-    private let registration: OrchestratorRegistration?
-    private let draining = CancellationToken()
+    let takeFailing = Atomic<Bool>(false)
+    let registration: OrchestratorRegistration?
+    let draining = CancellationToken()
     /// Cancels running executors when the drain grace period is over.
-    private let stopping = CancellationToken()
+    let stopping = CancellationToken()
+    /// Which job types run short here, for taking several in one round trip.
+    let runLengths: RunLengths
 
     /// With `orchestratorURL`, the worker registers there (as `image`) and heartbeats, presenting
     /// `orchestratorToken` (the worker credential) when the API asks for one. The registry says
@@ -45,6 +47,7 @@ public final class WorkerRuntime: Sendable {
                 directory: WorkerDirectory(queue: queue))
         }
         self.configuration = configuration
+        runLengths = RunLengths(shortBelow: configuration.shortJob)
         self.registry = registry
         self.queue = queue
         self.logger = logger
@@ -54,11 +57,11 @@ public final class WorkerRuntime: Sendable {
     public var runningJobs: Int { running.withLock { $0.count } }
 
     /// When the worker last became idle; `nil` while jobs run.
-    private let idleSince = Mutex<ContinuousClock.Instant?>(ContinuousClock.now)
+    let idleSince = Mutex<ContinuousClock.Instant?>(ContinuousClock.now)
 
     /// idle, busy or draining, the running jobs, and — once idle for the idle timeout — for how
     /// long: what heartbeats report.
-    private var state: WorkerState {
+    var state: WorkerState {
         let jobs = running.withLock { $0.sorted() }
         var idleSeconds: Double?
         if let timeout = configuration.idleTimeout, jobs.isEmpty, let since = idleSince.withLock({ $0 }) {
@@ -118,67 +121,8 @@ public final class WorkerRuntime: Sendable {
         logger.notice("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
     }
 
-    /// A slot's loop, on a thread of its own until the worker drains: take a job, run it, report
-    /// it, on the slot's own blocking connection. A job costs a few system calls on this thread
-    /// rather than a dozen hand-offs between tasks, Redis' event loop and a job thread.
-    private func runSlot(types: [String], offer: WorkerOffer, renewer: LeaseRenewer) {
-        let session = QueueSession(queue: queue, types: types)
-        var idle = Duration.milliseconds(5)
-        // A job taken along with the last finish is leased here already: it runs even if the
-        // worker began draining meanwhile, as a job that had just started would.
-        while !draining.isCancelled || session.hasJobAhead {
-            let job: JobRecord?
-            do {
-                job = try session.take(workerID: configuration.workerID, offer: offer)
-                if takeFailing.exchange(false, ordering: .relaxed) {
-                    logger.notice("taking jobs again", metadata: ["worker": "\(configuration.workerID)"])
-                }
-            } catch {
-                // Every slot fails alike while Redis is away: one warning per outage, not one per
-                // slot and poll.
-                if !takeFailing.exchange(true, ordering: .relaxed) {
-                    logger.warning(
-                        "cannot take jobs; retrying (until it works again, further failures are logged at debug)",
-                        metadata: ["error": "\(error)"])
-                } else {
-                    logger.debug("cannot take jobs", metadata: ["error": "\(error)"])
-                }
-                job = nil
-            }
-            guard let job, let executor = registry.executor(for: job.type) else {
-                if registration == nil, state.idleSeconds != nil {
-                    // No orchestrator to ask: idle past the timeout is reason enough to leave.
-                    retire()
-                    continue
-                }
-                // Nothing to take: wait for a wake-up token (a job made ready), at most the poll
-                // interval; if Redis is away, back off instead.
-                do {
-                    _ = try session.waitForWork(upTo: configuration.maximumPollInterval)
-                    idle = .milliseconds(5)
-                } catch {
-                    usleep(UInt32(idle.milliseconds * 1000))
-                    idle = min(idle * 2, configuration.maximumPollInterval)
-                }
-                continue
-            }
-            idle = .milliseconds(5)
-            running.withLock { _ = $0.insert(job.id) }
-            idleSince.withLock { $0 = nil }
-            JobAttempt(
-                job: job, executor: executor, isolation: isolation, session: session, configuration: configuration,
-                logger: logger, draining: draining, stopping: stopping, renewer: renewer, offer: offer
-            ).run()
-            let nowIdle = running.withLock { running in
-                running.remove(job.id)
-                return running.isEmpty
-            }
-            if nowIdle { idleSince.withLock { $0 = ContinuousClock.now } }
-        }
-    }
-
     /// Leaves for good after being idle: no job runs, so draining ends at once.
-    private func retire() {
+    func retire() {
         logger.notice(
             "retiring: idle past the idle timeout", metadata: ["worker": "\(configuration.workerID)"])
         drain()

@@ -67,6 +67,15 @@ struct ServeCommand: ParsableCommand {
     var drainSeconds: Double = 30
     @Option(
         help: """
+            Most jobs a slot takes in one round trip once their type runs short here (after 5 runs, a moving \
+            average under --short-job-ms): the next job and the ones taken ahead of it, whose ends are then \
+            reported together. 1 takes none ahead. Default: $MIMIR_WORKER_PREFETCH, else 8.
+            """)
+    var prefetch: Int?
+    @Option(help: "A job type whose runs average less than this many milliseconds is short, for --prefetch. Default 2.")
+    var shortJobMs: Double = 2
+    @Option(
+        help: """
             Where executors run: process (supervised child processes, one per slot: a plugin that crashes fails \
             its job, not the worker) or none (in the worker itself). Default: $MIMIR_WORKER_ISOLATION, else process.
             """)
@@ -115,6 +124,13 @@ struct ServeCommand: ParsableCommand {
         let logger = try HostSetup.logger(level: options.logLevel, default: "info")
         let slotCount = slots ?? Environment.value("MIMIR_WORKER_SLOTS").flatMap { Int($0) } ?? 1
         guard slotCount >= 1 else { throw ValidationError("--slots must be at least 1, got \(slotCount)") }
+        let prefetchCount = prefetch ?? Environment.value("MIMIR_WORKER_PREFETCH").flatMap { Int($0) } ?? 8
+        guard prefetchCount >= 1 else {
+            throw ValidationError("--prefetch must be at least 1, got \(prefetchCount)")
+        }
+        guard shortJobMs > 0, shortJobMs.isFinite else {
+            throw ValidationError("--short-job-ms must be above 0, got \(shortJobMs)")
+        }
         let lease = leaseSeconds ?? Environment.value("LEASE_SECONDS").flatMap { Double($0) } ?? 15
         guard lease >= 1 else { throw ValidationError("--lease-seconds must be at least 1, got \(lease)") }
         guard pollIntervalSeconds >= 0.001, pollIntervalSeconds <= 3600 else {
@@ -159,7 +175,8 @@ struct ServeCommand: ParsableCommand {
                 maximumPollInterval: .milliseconds(Int64(pollIntervalSeconds * 1000)),
                 drainGrace: .milliseconds(Int64(drainSeconds * 1000)), gpus: offered.gpus,
                 cpuMillicores: offered.cpuMillicores, memoryBytes: offered.memoryBytes,
-                idleTimeout: idleTimeout.map { .milliseconds(Int64($0 * 1000)) }),
+                idleTimeout: idleTimeout.map { .milliseconds(Int64($0 * 1000)) }, prefetch: prefetchCount,
+                shortJob: .microseconds(Int64(shortJobMs * 1000))),
             registry: registry, isolation: isolation, queue: queue, logger: logger,
             orchestratorURL: orchestratorURL
                 ?? Environment.value("MIMIR_ORCHESTRATOR_URL").flatMap { $0.isEmpty ? nil : $0 },

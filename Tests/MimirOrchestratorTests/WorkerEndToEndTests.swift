@@ -112,6 +112,47 @@ struct WorkerEndToEndTests {
         try await Task.sleep(for: .milliseconds(500))
         #expect(try await api.call(.get, "/api/jobs/\(later)", template: "/api/jobs/{id}").json?["status"] == "queued")
     }
+
+    @Test("short jobs are taken ahead; one that runs long reports the ends before it and gives back the jobs behind it")
+    func takesAhead() async throws {
+        let api = try await APIHarness.start(WorkerProcess.jobTypes)
+        defer { Task { await api.stop() } }
+        // Runs under 200 ms count as short: a debug build's echo through an executor process is.
+        let worker = try WorkerProcess(
+            for: api, id: "w-ahead", slots: 1, extra: ["--short-job-ms", "200", "--prefetch", "8"])
+        func echo(_ message: String, sleep: Int = 0) -> JSONValue {
+            [
+                "type": "fixture_echo",
+                "task_spec": ["parameters": ["message": .string(message), "sleep_ms": .integer(Int64(sleep))]],
+            ]
+        }
+        // Five short runs in a row make the type short on this worker.
+        for index in 0..<6 {
+            let id = try await api.submit(echo("warm \(index)"))
+            #expect(try await api.poll(id, until: isFinal)["status"] == "succeeded", "\(worker.log)")
+        }
+        // One batch: the worker takes the first alone (it was idle), then the rest in one report.
+        let batch = try await api.call(
+            .post, "/api/job-batches",
+            json: [
+                "jobs": .array([echo("s0"), echo("s1"), echo("long", sleep: 1500)] + (2..<6).map { echo("s\($0)") })
+            ])
+        #expect(batch.status == 201, "\(batch.raw.text)")
+        let ids = try #require(batch.json?["jobs"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
+        try #require(ids.count == 7)
+        // s1 ran before the long job, its end held for the next report: it is reported once the long
+        // job is seen running long, not after it.
+        let first = try await api.poll(ids[1], seconds: 30, until: isFinal)
+        #expect(first["status"] == "succeeded", "\(worker.log)")
+        let long = try await api.call(.get, "/api/jobs/\(ids[2])", template: "/api/jobs/{id}").json
+        #expect(long?["status"] == "running", "s1 was reported only after the long job: \(String(describing: long))")
+        for id in ids {
+            let job = try await api.poll(id, seconds: 30, until: isFinal)
+            #expect(job["status"] == "succeeded" && job["worker_id"] == "w-ahead", "\(job)\n\(worker.log)")
+            #expect(job["attempts"] == 1, "a job given back is not counted as an attempt: \(job)")
+        }
+        #expect(worker.log.contains("gave back jobs taken ahead"), "\(worker.log)")
+    }
 }
 
 @Suite("Worker registration and capabilities")

@@ -135,6 +135,185 @@ struct QueueSessionTests {
         #expect(try await harness.queue.job(third.id).workerID == "w-1")
     }
 
+    @Test("a report sends several ends in one round trip and takes jobs ahead, in queue order, until none is left")
+    func reportTakesAhead() async throws {
+        let harness = try await QueueHarness.make()
+        var submitted: [String] = []
+        for _ in 0..<6 { submitted.append(try await harness.submit().id) }
+        let queue = harness.queue
+        let steps = try await OwnThread.run { () throws -> [String] in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            var steps: [String] = []
+            let first = try #require(try session.take(workerID: "w-1", offer: Self.offer))
+            session.finishLater(jobID: first.id, workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+            steps.append("pending \(session.pendingJobIDs == [first.id])")
+            for answer in try session.report(workerID: "w-1", takes: 4, offer: Self.offer) {
+                steps.append("\(answer.jobID) \((try? answer.status.get())?.rawValue ?? "refused")")
+            }
+            steps.append("ahead \(session.jobsAhead.map(\.id))")
+            var ran: [String] = []
+            while session.hasJobAhead, let job = try session.take(workerID: "w-1", offer: Self.offer) {
+                ran.append(job.id)
+                session.finishLater(jobID: job.id, workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+            }
+            steps.append("ran \(ran)")
+            // Four ends in one round trip; the queue has one job left for the eight asked.
+            steps.append("answers \(try session.report(workerID: "w-1", takes: 8, offer: Self.offer).count)")
+            steps.append("ahead \(session.jobsAhead.map(\.id))")
+            return steps
+        }
+        #expect(
+            steps == [
+                "pending true", "\(submitted[0]) succeeded", "ahead \(Array(submitted[1...4]))",
+                "ran \(Array(submitted[1...4]))", "answers 4", "ahead \([submitted[5]])",
+            ])
+        let counts = try await harness.queue.stats().counts
+        #expect(counts[.succeeded] == 5 && counts[.running] == 1, "\(counts)")
+        for id in submitted { #expect(try await harness.queue.job(id).attempts == 1) }
+    }
+
+    @Test(
+        "jobs taken ahead are leased as a take leases one, most urgent first across types, never one the worker cannot serve"
+    )
+    func takenAheadLikeATake() async throws {
+        let harness = try await QueueHarness.make()
+        let queue = harness.queue
+        // A job that failed once and waited out its backoff: taken again, its error becomes last_error.
+        let retried = try await harness.submit("ml_training")
+        _ = try #require(try await queue.take(workerID: "w-0", types: ["ml_training"]))
+        let failed = try await queue.finish(
+            jobID: retried.id, workerID: "w-0",
+            outcome: .failed(message: "disk full", kind: .retryableFailure, retryable: true))
+        #expect(failed == .queued)
+        harness.clock.advance(by: .seconds(5))
+        let first = try await harness.submit("ml_training")
+        guard
+            case .created(let gpu) = try await queue.submit(
+                NewJob(
+                    type: "ml_training", priority: 9, maxAttempts: 3, spec: [:],
+                    requirements: JobRequirements(gpu: true)
+                ))
+        else {
+            Issue.record("the GPU job was not created")
+            return
+        }
+        let low = try await harness.submit("ml_training", priority: 1)
+        let high = try await harness.submit("ml_inference", priority: 8)
+        let middle = try await harness.submit("ml_training")
+        let version = SemanticVersion(major: 1, minor: 0, patch: 0)
+        let offer = WorkerOffer(
+            executorVersions: ["ml_training": version, "ml_inference": version], gpus: 0, cpuMillicores: 1000,
+            memoryBytes: 1 << 30)
+        let order = try await OwnThread.run { () throws -> [String] in
+            let session = QueueSession(queue: queue, types: ["ml_training", "ml_inference"])
+            let next = try #require(try session.take(workerID: "w-1", offer: offer))
+            session.finishLater(jobID: next.id, workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+            _ = try session.report(workerID: "w-1", takes: 8, offer: offer, ahead: offer)
+            return [next.id] + session.jobsAhead.map(\.id)
+        }
+        // The GPU job is more urgent but not for this worker; the retried job was requeued behind
+        // the jobs of its priority submitted meanwhile.
+        #expect(order == [high.id, first.id, middle.id, retried.id, low.id])
+        let now = harness.clock.nowMilliseconds()
+        for id in order.dropFirst() {
+            let job = try await queue.job(id)
+            #expect(job.status == .running && job.workerID == "w-1" && job.startedAt == now, "\(job)")
+            #expect(job.leaseExpiresAt == now + queue.configuration.leaseDuration.milliseconds && job.runAfter == nil)
+            #expect(job.attempts == (id == retried.id ? 2 : 1))
+        }
+        let again = try await queue.job(retried.id)
+        #expect(again.lastError == "disk full" && again.error == nil, "\(again)")
+        #expect(try await queue.job(gpu.id).status == .queued)
+        let counts = try await queue.stats().counts
+        #expect(counts[.running] == 4 && counts[.queued] == 1 && counts[.succeeded] == 1, "\(counts)")
+        let namespace = queue.configuration.namespace
+        #expect(try await harness.redis.execute(["ZCARD", "\(namespace):inflight"]).int == 4)
+        #expect(try await harness.redis.execute(["ZCARD", "\(namespace):queue:ml_training"]).int == 1)
+    }
+
+    @Test("in a report, a refused end is answered as such and the others are accepted")
+    func reportWithARefusal() async throws {
+        let harness = try await QueueHarness.make()
+        let mine = try await harness.submit()
+        let theirs = try await harness.submit()
+        _ = try #require(try await harness.queue.take(workerID: "w-1", types: ["ml_training"]))
+        _ = try #require(try await harness.queue.take(workerID: "w-other", types: ["ml_training"]))
+        let queue = harness.queue
+        let answers = try await OwnThread.run { () throws -> [String] in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            for id in [theirs.id, mine.id] {
+                session.finishLater(
+                    jobID: id, workerID: "w-1", outcome: .succeeded(result: nil),
+                    lines: [LogLine(time: 1, level: "info", message: "from w-1")])
+            }
+            return try session.report(workerID: "w-1").map { answer in
+                switch answer.status {
+                case .success(let status): "\(answer.jobID) \(status.rawValue)"
+                case .failure(let error): "\(answer.jobID) \(error)"
+                }
+            }
+        }
+        #expect(answers.count == 2)
+        #expect(
+            answers.first?.hasPrefix("\(theirs.id) ") == true && answers.first?.contains("w-other") == true,
+            "\(answers)")
+        #expect(answers.last == "\(mine.id) succeeded", "\(answers)")
+        #expect(try await harness.queue.job(theirs.id).status == .running)
+        #expect(try await harness.queue.logs(theirs.id).isEmpty)
+        #expect(try await harness.queue.logs(mine.id).map(\.message) == ["from w-1"])
+    }
+
+    @Test("jobs taken ahead and given back return to the head of their queue, their attempt not counted")
+    func handBack() async throws {
+        let harness = try await QueueHarness.make()
+        var submitted: [String] = []
+        for _ in 0..<4 { submitted.append(try await harness.submit().id) }
+        let queue = harness.queue
+        let given = try await OwnThread.run { () throws -> [String] in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            let first = try #require(try session.take(workerID: "w-1", offer: Self.offer))
+            session.finishLater(jobID: first.id, workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+            _ = try session.report(workerID: "w-1", takes: 3, offer: Self.offer)
+            return try session.handBackJobsAhead(workerID: "w-1")
+        }
+        #expect(given == Array(submitted[1...3]))
+        let later = try await harness.submit(priority: 5)
+        for id in given {
+            let job = try await harness.queue.job(id)
+            #expect(job.status == .queued && job.attempts == 0 && job.leaseExpiresAt == nil, "\(job)")
+        }
+        // Ahead of the job submitted after them, in the order they were taken.
+        var order: [String] = []
+        while let job = try await harness.queue.take(workerID: "w-2", types: ["ml_training"]) { order.append(job.id) }
+        #expect(order == Array(submitted[1...3]) + [later.id])
+        #expect(try await harness.queue.job(submitted[1]).attempts == 1)
+    }
+
+    @Test("a job taken ahead whose cancellation was asked is cancelled when given back")
+    func handBackCancelled() async throws {
+        let harness = try await QueueHarness.make()
+        for _ in 0..<2 { try await harness.submit() }
+        let queue = harness.queue
+        let ahead = try await OwnThread.run { () throws -> String in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            let first = try #require(try session.take(workerID: "w-1", offer: Self.offer))
+            session.finishLater(jobID: first.id, workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+            _ = try session.report(workerID: "w-1", takes: 2, offer: Self.offer)
+            return try #require(session.jobsAhead.first?.id)
+        }
+        guard case .requested = try await harness.queue.cancel(ahead) else {
+            Issue.record("the job taken ahead is running: its cancellation is only requested")
+            return
+        }
+        // The session's own call, with the job id it held ahead.
+        _ = try await harness.redis.execute([
+            "FCALL", "mimir_hand_back", "0", queue.configuration.namespace, "w-1",
+            String(harness.clock.nowMilliseconds()), "60", ahead,
+        ])
+        #expect(try await harness.queue.job(ahead).status == .cancelled)
+        #expect(try await harness.queue.stats().counts[.queued] == 0)
+    }
+
     @Test("after its connection is killed and the functions flushed, the next calls reconnect and reload")
     func recovers() async throws {
         // A server of its own: killing clients and flushing functions would disturb other tests.

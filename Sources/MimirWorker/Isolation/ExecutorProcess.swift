@@ -42,9 +42,23 @@ final class ExecutorProcess: Sendable {
         statm = open("/proc/\(spawned.pid)/statm", O_RDONLY | O_CLOEXEC)
     }
 
-    /// /proc/<pid>/statm, opened once: the memory limit is checked after every job, and opening
+    /// /proc/<pid>/statm, opened once: the memory limit is checked after jobs, and opening
     /// the file each time was 2 % of a busy worker's CPU time. -1 if it could not be opened.
     private let statm: Int32
+
+    /// When ``memoryCheckDue(jobLength:minimum:interval:)`` last said yes; `nil` before the first job.
+    private let lastMemoryCheck = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Whether to read the memory after a job of `jobLength`: after the first job, a job of at
+    /// least `minimum`, or once `interval` has passed since the last reading.
+    func memoryCheckDue(jobLength: Duration, minimum: Duration, interval: Duration) -> Bool {
+        let now = ContinuousClock.now
+        return lastMemoryCheck.withLock { last in
+            guard jobLength >= minimum || last.map({ now - $0 >= interval }) ?? true else { return false }
+            last = now
+            return true
+        }
+    }
 
     private static let spawnLock = Mutex(())
 

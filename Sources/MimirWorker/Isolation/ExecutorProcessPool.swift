@@ -83,14 +83,24 @@ public final class ExecutorProcessPool: Sendable {
         }
     }
 
-    /// Takes a process back after a job that ended normally; replaces it instead when it reached
-    /// its job or memory limit.
-    func checkIn(_ process: ExecutorProcess) {
+    /// A job shorter than this cannot have grown its process by much (page faults alone limit
+    /// it to a few MiB), so its memory is read only when `memoryCheckInterval` has passed since the
+    /// last reading: a procfs read per job was 1 % of a busy worker's CPU time.
+    static let memoryCheckJobLength = Duration.milliseconds(1)
+    static let memoryCheckInterval = Duration.milliseconds(50)
+
+    /// Takes a process back after a job (of `duration`) that ended normally; replaces it instead
+    /// when it reached its job or memory limit.
+    func checkIn(_ process: ExecutorProcess, after duration: Duration) {
         let jobs = process.jobsRun.add(1, ordering: .relaxed).newValue
         var recycle: String?
         if let limit = settings.maximumJobsPerProcess, jobs >= limit {
             recycle = "it ran \(jobs) jobs (limit \(limit))"
-        } else if let limit = settings.maximumResidentBytes, let resident = process.residentBytes(), resident > limit {
+        } else if let limit = settings.maximumResidentBytes,
+            process.memoryCheckDue(
+                jobLength: duration, minimum: Self.memoryCheckJobLength, interval: Self.memoryCheckInterval),
+            let resident = process.residentBytes(), resident > limit
+        {
             recycle = "its resident memory is \(resident >> 20) MiB, over the limit of \(limit >> 20) MiB"
         }
         if let recycle {

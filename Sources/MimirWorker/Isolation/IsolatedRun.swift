@@ -11,9 +11,11 @@ extension ExecutorProcessPool {
 
     /// Runs `request` through `executor`'s plugin in a child process, blocking the calling thread
     /// until the job ends (run it on a thread of its own, never one of Swift concurrency's pool).
+    /// `stillRunning` is called on that thread each time a watch interval passes with no word
+    /// from the child: the job runs long, and the caller may see to what waits for it.
     public func run(
         _ executor: LoadedExecutor, _ request: ExecutionRequest, observer: any ExecutionObserver,
-        cancellation: CancellationToken
+        cancellation: CancellationToken, stillRunning: () -> Void = {}
     ) -> ExecutionOutcome {
         let started = ContinuousClock.now
         let name =
@@ -77,6 +79,7 @@ extension ExecutorProcessPool {
             }
             switch event {
             case .idle:
+                stillRunning()
                 continue
             case .closed:
                 // The child's end closed: it is dying or dead. Its wait status says how.
@@ -93,7 +96,7 @@ extension ExecutorProcessPool {
                 case .progress(let fraction, let message):
                     observer.executorProgressed(fraction, message)
                 case .outcome(let outcome):
-                    checkIn(process)
+                    checkIn(process, after: ContinuousClock.now - started)
                     return outcome
                 default:
                     discard(process)

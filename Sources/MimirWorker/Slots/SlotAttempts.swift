@@ -1,0 +1,54 @@
+import MimirPluginHost
+import MimirQueue
+
+/// A slot's jobs on the renewer's clock that are not running: those taken ahead, waiting their
+/// turn, and those run whose ends the slot holds for its next report. Both stay leased in Redis
+/// until then, so their leases are renewed and a cancel request reaches a waiting one; a job is
+/// never run twice because its slot was slow to report it. Belongs to the slot's thread.
+final class SlotAttempts {
+    private let renewer: LeaseRenewer
+    private var waiting: [String: LeaseRenewer.Attempt] = [:]
+    private var held: [LeaseRenewer.Attempt] = []
+
+    init(renewer: LeaseRenewer) {
+        self.renewer = renewer
+    }
+
+    /// Puts the jobs taken ahead on the clock (those not on it yet).
+    func wait(for jobs: [JobRecord]) {
+        for job in jobs where waiting[job.id] == nil {
+            let attempt = LeaseRenewer.Attempt(
+                jobID: job.id, reporter: AttemptReporter(), cancellation: CancellationToken())
+            renewer.register(attempt)
+            waiting[job.id] = attempt
+        }
+    }
+
+    /// The attempt to run `job` with: the one it waited with, or a new one on the clock.
+    func start(_ job: JobRecord) -> LeaseRenewer.Attempt {
+        if let attempt = waiting.removeValue(forKey: job.id) { return attempt }
+        let attempt = LeaseRenewer.Attempt(
+            jobID: job.id, reporter: AttemptReporter(), cancellation: CancellationToken())
+        renewer.register(attempt)
+        return attempt
+    }
+
+    /// A job that ran, whose end waits for the next report.
+    func hold(_ attempt: LeaseRenewer.Attempt) {
+        held.append(attempt)
+    }
+
+    /// Takes the held jobs off the clock, before their ends are sent: a renewal must not follow
+    /// the end of its job (see `LeaseRenewer.end`).
+    func endHeld() {
+        for attempt in held { renewer.end(attempt) }
+        held = []
+    }
+
+    /// Takes jobs off the clock that will not run here (given back, or not servable).
+    func forget(_ ids: [String]) {
+        for id in ids {
+            if let attempt = waiting.removeValue(forKey: id) { renewer.end(attempt) }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Logging
+import MimirCore
+import MimirQueue
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension WorkerRuntime {
+    /// A slot's loop, on a thread of its own until the worker drains: take a job, run it, report
+    /// it, on the slot's own blocking connection. A job costs a few system calls on this thread
+    /// rather than a dozen hand-offs between tasks, Redis' event loop and a job thread.
+    ///
+    /// A report takes the slot's next job along and, once jobs of some types run short here
+    /// (`RunLengths`), up to `prefetch - 1` more of those types: the slot runs them back to back
+    /// and holds each short job's end for the report that takes the next ones. A job that runs
+    /// long after all has the held ends reported and the jobs behind it given back at once.
+    func runSlot(types: [String], offer: WorkerOffer, renewer: LeaseRenewer) {
+        let session = QueueSession(queue: queue, types: types)
+        let attempts = SlotAttempts(renewer: renewer)
+        var idle = Duration.milliseconds(5)
+        // Jobs taken ahead are leased here already: they run even if the worker began draining
+        // meanwhile, as a job that had just started would.
+        while !draining.isCancelled || session.hasJobAhead {
+            let job: JobRecord?
+            do {
+                job = try session.take(workerID: configuration.workerID, offer: offer)
+                if takeFailing.exchange(false, ordering: .relaxed) {
+                    logger.notice("taking jobs again", metadata: ["worker": "\(configuration.workerID)"])
+                }
+            } catch {
+                // Every slot fails alike while Redis is away: one warning per outage, not one per
+                // slot and poll.
+                if !takeFailing.exchange(true, ordering: .relaxed) {
+                    logger.warning(
+                        "cannot take jobs; retrying (until it works again, further failures are logged at debug)",
+                        metadata: ["error": "\(error)"])
+                } else {
+                    logger.debug("cannot take jobs", metadata: ["error": "\(error)"])
+                }
+                job = nil
+            }
+            guard let job, let executor = registry.executor(for: job.type) else {
+                // Cannot happen (takes offer only the registry's types); should it, the job's lease
+                // runs out and the reaper hands it to another worker.
+                if let job { attempts.forget([job.id]) }
+                if registration == nil, state.idleSeconds != nil {
+                    // No orchestrator to ask: idle past the timeout is reason enough to leave.
+                    retire()
+                    continue
+                }
+                // Nothing to take: wait for a wake-up token (a job made ready), at most the poll
+                // interval; if Redis is away, back off instead.
+                do {
+                    _ = try session.waitForWork(upTo: configuration.maximumPollInterval)
+                    idle = .milliseconds(5)
+                } catch {
+                    usleep(UInt32(idle.milliseconds * 1000))
+                    idle = min(idle * 2, configuration.maximumPollInterval)
+                }
+                continue
+            }
+            idle = .milliseconds(5)
+            running.withLock { _ = $0.insert(job.id) }
+            idleSince.withLock { $0 = nil }
+            let attempt = attempts.start(job)
+            var sawLongRun = false
+            let ranFor = JobAttempt(
+                job: job, executor: executor, isolation: isolation, session: session, configuration: configuration,
+                logger: logger, stopping: stopping, attempt: attempt,
+                runsLong: {
+                    // Once per job: what waits for it must not wait for its whole run.
+                    guard !sawLongRun else { return }
+                    sawLongRun = true
+                    self.handBack(session, attempts)
+                    if session.hasPendingFinishes { self.report(session, attempts, takingFor: nil) }
+                }
+            ).run()
+            attempts.hold(attempt)
+            runLengths.record(job.type, ranFor: ranFor)
+            let nowIdle = running.withLock { running in
+                running.remove(job.id)
+                return running.isEmpty
+            }
+            if nowIdle { idleSince.withLock { $0 = ContinuousClock.now } }
+            if session.hasJobAhead, ranFor < configuration.shortJob, !draining.isCancelled { continue }
+            report(session, attempts, takingFor: draining.isCancelled || session.hasJobAhead ? nil : offer)
+        }
+        if session.hasPendingFinishes { report(session, attempts, takingFor: nil) }
+    }
+
+    /// Gives back the jobs the slot took ahead and has not started: its current job runs long,
+    /// and another slot or worker can run them meanwhile. If Redis cannot be reached they stay,
+    /// to be run after the current job.
+    private func handBack(_ session: QueueSession, _ attempts: SlotAttempts) {
+        guard session.hasJobAhead else { return }
+        do {
+            let ids = try session.handBackJobsAhead(workerID: configuration.workerID)
+            attempts.forget(ids)
+            logger.info(
+                "gave back jobs taken ahead: the job before them runs long",
+                metadata: ["jobs": "\(ids.joined(separator: ","))"])
+        } catch {
+            logger.warning(
+                "cannot give back jobs taken ahead; they run after the current one", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Sends the slot's held ends, taking its next jobs along when `offer` is given; retried until
+    /// Redis takes them, so a result is never dropped during an outage.
+    private func report(_ session: QueueSession, _ attempts: SlotAttempts, takingFor offer: WorkerOffer?) {
+        attempts.endHeld()
+        let ahead = offer.flatMap { runLengths.shortTypes(of: $0) }
+        let takes = offer == nil ? 0 : ahead == nil ? 1 : configuration.prefetch
+        var delay = Duration.milliseconds(100)
+        while true {
+            do {
+                for answer in try session.report(
+                    workerID: configuration.workerID, takes: takes, offer: offer, ahead: ahead)
+                {
+                    switch answer.status {
+                    case .success(let status):
+                        logger.info(
+                            "job finished", metadata: ["job": "\(answer.jobID)", "status": "\(status.rawValue)"])
+                    case .failure(let error):
+                        logger.error(
+                            "outcome not accepted: the lease is gone",
+                            metadata: ["job": "\(answer.jobID)", "error": "\(error)"])
+                    }
+                }
+                // The next job runs at once; the ones after it wait on the clock.
+                attempts.wait(for: Array(session.jobsAhead.dropFirst()))
+                return
+            } catch .unavailable(let error) {
+                logger.warning(
+                    "cannot report the outcome yet; retrying",
+                    metadata: ["jobs": "\(session.pendingJobIDs.joined(separator: ","))", "error": "\(error)"])
+                usleep(UInt32(delay.milliseconds * 1000))
+                delay = min(delay * 2, .seconds(5))
+            } catch {
+                logger.error(
+                    "outcome not accepted: the queue's answer was unreadable",
+                    metadata: [
+                        "jobs": "\(session.discardPendingFinishes().joined(separator: ","))", "error": "\(error)",
+                    ])
+                return
+            }
+        }
+    }
+}
