@@ -88,7 +88,7 @@ final class Worker: Sendable {
 
     init(
         id: String, redisURL: String, namespace: String, plugins: String, slots: Int, leaseSeconds: Int,
-        orchestratorURL: String? = nil
+        orchestratorURL: String? = nil, extra: [String] = []
     ) throws {
         self.id = id
         logPath = FaultFiles.scratch("worker-\(id).log")
@@ -98,7 +98,7 @@ final class Worker: Sendable {
                 "serve", "--plugin-dir", plugins, "--redis-url", redisURL, "--redis-namespace", namespace,
                 "--worker-id", id, "--slots", String(slots), "--lease-seconds", String(leaseSeconds),
                 "--log-level", "info",
-            ] + (orchestratorURL.map { ["--orchestrator-url", $0, "--image", "fault-image"] } ?? []),
+            ] + (orchestratorURL.map { ["--orchestrator-url", $0, "--image", "fault-image"] } ?? []) + extra,
             outputPath: logPath, environment: ["MIMIR_WORKER_TOKEN": TestTokens.worker])
     }
 

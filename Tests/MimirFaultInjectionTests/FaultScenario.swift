@@ -35,10 +35,12 @@ struct FaultScenario {
         Orchestrator(redisURL: redis.url, namespace: namespace, arguments: arguments)
     }
 
-    func worker(_ id: String, slots: Int = 4, leaseSeconds: Int = 2, orchestratorURL: String? = nil) throws -> Worker {
+    func worker(
+        _ id: String, slots: Int = 4, leaseSeconds: Int = 2, orchestratorURL: String? = nil, extra: [String] = []
+    ) throws -> Worker {
         try Worker(
             id: id, redisURL: redis.url, namespace: namespace, plugins: plugins, slots: slots,
-            leaseSeconds: leaseSeconds, orchestratorURL: orchestratorURL)
+            leaseSeconds: leaseSeconds, orchestratorURL: orchestratorURL, extra: extra)
     }
 
     /// Ids of the jobs a worker holds a lease on now.
