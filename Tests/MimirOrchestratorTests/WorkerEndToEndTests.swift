@@ -153,6 +153,42 @@ struct WorkerEndToEndTests {
         }
         #expect(worker.log.contains("gave back jobs taken ahead"), "\(worker.log)")
     }
+
+    @Test("past the drain's grace, jobs still waiting ahead are given back, their attempts not counted")
+    func stoppingGivesBack() async throws {
+        let api = try await APIHarness.start(WorkerProcess.jobTypes)
+        defer { Task { await api.stop() } }
+        // In-process executors: nothing watches a long job, so the jobs taken ahead wait behind it.
+        let worker = try WorkerProcess(
+            for: api, id: "w-stop", slots: 1,
+            extra: ["--isolation", "none", "--short-job-ms", "200", "--drain-seconds", "0.5"])
+        func echo(_ message: String, sleep: Int = 0) -> JSONValue {
+            [
+                "type": "fixture_echo",
+                "task_spec": ["parameters": ["message": .string(message), "sleep_ms": .integer(Int64(sleep))]],
+            ]
+        }
+        for index in 0..<6 {
+            let id = try await api.submit(echo("warm \(index)"))
+            #expect(try await api.poll(id, until: isFinal)["status"] == "succeeded", "\(worker.log)")
+        }
+        let batch = try await api.call(
+            .post, "/api/job-batches",
+            json: ["jobs": .array([echo("s0"), echo("long", sleep: 5000)] + (1..<5).map { echo("s\($0)") })])
+        let ids = try #require(batch.json?["jobs"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
+        try #require(ids.count == 6)
+        _ = try await api.poll(ids[1]) { $0["status"] == "running" }
+        worker.process.signal(SIGTERM)
+        await worker.process.waitForExit()
+        #expect(worker.log.contains("gave back jobs taken ahead: the worker is stopping"), "\(worker.log)")
+        for id in ids[2...] {
+            let job = try #require(try await api.call(.get, "/api/jobs/\(id)", template: "/api/jobs/{id}").json)
+            #expect(job["status"] == "queued" && job["attempts"] == 0, "\(job)")
+        }
+        // The long job itself was stopped and handed back as a retryable failure, as before.
+        let long = try #require(try await api.call(.get, "/api/jobs/\(ids[1])", template: "/api/jobs/{id}").json)
+        #expect(long["status"] == "queued" && long["attempts"] == 1, "\(long)")
+    }
 }
 
 @Suite("Worker registration and capabilities")

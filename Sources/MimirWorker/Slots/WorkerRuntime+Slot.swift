@@ -22,6 +22,13 @@ extension WorkerRuntime {
         // Jobs taken ahead are leased here already: they run even if the worker began draining
         // meanwhile, as a job that had just started would.
         while !draining.isCancelled || session.hasJobAhead {
+            // Past the drain's grace, a job taken ahead would only be stopped at once and reported
+            // as a failed attempt: give them back instead, their attempts not counted (or, with
+            // Redis away, run them into that stop).
+            if stopping.isCancelled, session.hasJobAhead {
+                handBack(session, attempts, because: "the worker is stopping")
+                if !session.hasJobAhead { continue }
+            }
             let job: JobRecord?
             do {
                 job = try session.take(workerID: configuration.workerID, offer: offer)
@@ -72,7 +79,7 @@ extension WorkerRuntime {
                     // Once per job: what waits for it must not wait for its whole run.
                     guard !sawLongRun else { return }
                     sawLongRun = true
-                    self.handBack(session, attempts)
+                    self.handBack(session, attempts, because: "the job before them runs long")
                     if session.hasPendingFinishes { self.report(session, attempts, takingFor: nil) }
                 }
             ).run()
@@ -89,20 +96,18 @@ extension WorkerRuntime {
         if session.hasPendingFinishes { report(session, attempts, takingFor: nil) }
     }
 
-    /// Gives back the jobs the slot took ahead and has not started: its current job runs long,
-    /// and another slot or worker can run them meanwhile. If Redis cannot be reached they stay,
-    /// to be run after the current job.
-    private func handBack(_ session: QueueSession, _ attempts: SlotAttempts) {
+    /// Gives back the jobs the slot took ahead and has not started, so that another slot or
+    /// worker runs them. If Redis cannot be reached they stay, to be run here.
+    private func handBack(_ session: QueueSession, _ attempts: SlotAttempts, because reason: String) {
         guard session.hasJobAhead else { return }
         do {
             let ids = try session.handBackJobsAhead(workerID: configuration.workerID)
             attempts.forget(ids)
             logger.info(
-                "gave back jobs taken ahead: the job before them runs long",
-                metadata: ["jobs": "\(ids.joined(separator: ","))"])
+                "gave back jobs taken ahead: \(reason)", metadata: ["jobs": "\(ids.joined(separator: ","))"])
         } catch {
             logger.warning(
-                "cannot give back jobs taken ahead; they run after the current one", metadata: ["error": "\(error)"])
+                "cannot give back jobs taken ahead; they run here", metadata: ["error": "\(error)"])
         }
     }
 
