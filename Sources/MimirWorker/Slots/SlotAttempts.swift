@@ -45,6 +45,16 @@ final class SlotAttempts {
         held = []
     }
 
+    /// Puts jobs whose ends could not be sent back on the clock, held for the next report.
+    func holdAgain(_ ids: [String]) {
+        for id in ids {
+            let attempt = LeaseRenewer.Attempt(
+                jobID: id, reporter: AttemptReporter(), cancellation: CancellationToken())
+            renewer.register(attempt)
+            held.append(attempt)
+        }
+    }
+
     /// Takes jobs off the clock that will not run here (given back, or not servable).
     func forget(_ ids: [String]) {
         for id in ids {

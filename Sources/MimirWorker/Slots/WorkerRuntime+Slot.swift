@@ -80,7 +80,8 @@ extension WorkerRuntime {
                     guard !sawLongRun else { return }
                     sawLongRun = true
                     self.handBack(session, attempts, because: "the job before them runs long")
-                    if session.hasPendingFinishes { self.report(session, attempts, takingFor: nil) }
+                    // One try: the watch must go on (cancellation, the timeout) if Redis is away.
+                    if session.hasPendingFinishes { self.report(session, attempts, takingFor: nil, retrying: false) }
                 }
             ).run()
             attempts.hold(attempt)
@@ -112,8 +113,11 @@ extension WorkerRuntime {
     }
 
     /// Sends the slot's held ends, taking its next jobs along when `offer` is given; retried until
-    /// Redis takes them, so a result is never dropped during an outage.
-    private func report(_ session: QueueSession, _ attempts: SlotAttempts, takingFor offer: WorkerOffer?) {
+    /// Redis takes them, so a result is never dropped during an outage. Without `retrying`, one
+    /// try: ends it could not send stay held, on the lease clock, for the next report.
+    private func report(
+        _ session: QueueSession, _ attempts: SlotAttempts, takingFor offer: WorkerOffer?, retrying: Bool = true
+    ) {
         attempts.endHeld()
         let ahead = offer.flatMap { runLengths.shortTypes(of: $0) }
         let takes = offer == nil ? 0 : ahead == nil ? 1 : configuration.prefetch
@@ -137,6 +141,13 @@ extension WorkerRuntime {
                 attempts.wait(for: Array(session.jobsAhead.dropFirst()))
                 return
             } catch .unavailable(let error) {
+                guard retrying else {
+                    attempts.holdAgain(session.pendingJobIDs)
+                    logger.warning(
+                        "cannot report the outcome yet; it goes with the next report",
+                        metadata: ["jobs": "\(session.pendingJobIDs.joined(separator: ","))", "error": "\(error)"])
+                    return
+                }
                 logger.warning(
                     "cannot report the outcome yet; retrying",
                     metadata: ["jobs": "\(session.pendingJobIDs.joined(separator: ","))", "error": "\(error)"])
