@@ -111,26 +111,8 @@ public final class QueueSession {
         }
         guard !commands.isEmpty else { return [] }
         var replies = try pipeline(commands, jobID: pendingFinishes.first?.jobID ?? "", caller: workerID)
-        let takeReplies = replies.suffix(takeCommands)
+        keepTaken(replies.suffix(takeCommands))
         replies.removeLast(takeCommands)
-        if takeCommands > 0 { lookedAhead = lookedAhead ?? [] }
-        for (index, reply) in takeReplies.enumerated() {
-            // A take that failed (an error reply) or answered nonsense adds nothing: the next take
-            // asks again. The finishes' answers still count.
-            if case .error = reply { continue }
-            do {
-                if index == 0 {
-                    if let job = try JobQueue.takenJob(reply) { lookedAhead?.append(job) }
-                } else {
-                    lookedAhead?.append(contentsOf: try JobQueue.takenJobs(reply))
-                }
-            } catch {
-                queue.logger.error("unreadable answer to a take", metadata: ["error": "\(error)"])
-            }
-        }
-        if lookedAhead?.isEmpty == true, takeReplies.contains(where: { if case .error = $0 { true } else { false } }) {
-            lookedAhead = nil
-        }
         var answers: [FinishAnswer] = []
         var position = 0
         for finish in pendingFinishes {
@@ -141,6 +123,33 @@ public final class QueueSession {
         }
         pendingFinishes = []
         return answers
+    }
+
+    /// Keeps what the takes of a report found (`mimir_take`'s answer, then `mimir_take_many`'s)
+    /// for the next `take`s. A take that failed or answered nonsense adds nothing; if nothing was
+    /// found because of that, the next take asks the queue again rather than answering "none".
+    private func keepTaken(_ replies: ArraySlice<RedisReply>) {
+        guard !replies.isEmpty else { return }
+        var taken: [JobRecord] = []
+        var failed = false
+        for (index, reply) in replies.enumerated() {
+            if case .error = reply {
+                failed = true
+                continue
+            }
+            do {
+                if index == 0 {
+                    if let job = try JobQueue.takenJob(reply) { taken.append(job) }
+                } else {
+                    taken += try JobQueue.takenJobs(reply)
+                }
+            } catch {
+                failed = true
+                queue.logger.error("unreadable answer to a take", metadata: ["error": "\(error)"])
+            }
+        }
+        let ahead = (lookedAhead ?? []) + taken
+        lookedAhead = ahead.isEmpty && failed ? nil : ahead
     }
 
     /// Gives the jobs taken ahead back to the queue (`mimir_hand_back`): the slot has not
@@ -159,9 +168,9 @@ public final class QueueSession {
     }
 
     /// A finish's status from its replies (log lines, then the finish): the first refusal, if any.
-    private func answer(_ replies: ArraySlice<RedisReply>, jobID: String, caller: String) -> Result<
-        JobStatus, QueueError
-    > {
+    private func answer(
+        _ replies: ArraySlice<RedisReply>, jobID: String, caller: String
+    ) -> Result<JobStatus, QueueError> {
         for reply in replies {
             if case .error(let message) = reply {
                 return .failure(
