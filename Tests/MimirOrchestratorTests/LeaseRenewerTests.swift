@@ -53,6 +53,14 @@ struct LeaseRenewerTests {
 
     struct SetupFailure: Error {}
 
+    /// `end` sleeps its thread while a renewal of the attempt is in flight, and renewals run on
+    /// Swift's cooperative pool (two threads here): called from a test's own task it held a pool
+    /// thread, and two such tests at once held both, so the renewals they waited for never ran
+    /// and the whole test run hung. A slot calls it from a thread of its own; so do the tests.
+    static func end(_ attempt: LeaseRenewer.Attempt, on renewer: LeaseRenewer) async throws {
+        try await OwnThread.run { renewer.end(attempt) }
+    }
+
     /// Polls `condition` every 20 ms for up to 5 s.
     static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
         for _ in 0..<250 {
@@ -78,7 +86,7 @@ struct LeaseRenewerTests {
         #expect((renewed.leaseExpiresAt ?? 0) > leasedUntil)
         #expect(try await setup.queue.logs(setup.job.id).map(\.message) == ["loaded 150 rows"])
         #expect(!attempt.cancellation.isCancelled)
-        setup.renewer.end(attempt)
+        try await Self.end(attempt, on: setup.renewer)
     }
 
     @Test("after end, the job is off the clock: later lines stay with the slot for its report")
@@ -89,7 +97,7 @@ struct LeaseRenewerTests {
         setup.renewer.register(attempt)
         attempt.reporter.executorLogged(.info, "first")
         #expect(try await Self.eventually { try await setup.queue.logs(setup.job.id).count == 1 })
-        setup.renewer.end(attempt)
+        try await Self.end(attempt, on: setup.renewer)
         attempt.reporter.executorLogged(.info, "second")
         try await Task.sleep(for: .milliseconds(300))  // Six ticks.
         #expect(try await setup.queue.logs(setup.job.id).map(\.message) == ["first"])
@@ -129,7 +137,7 @@ struct LeaseRenewerTests {
         #expect(!attempt.cancellation.isCancelled)
         _ = try await setup.queue.cancel(setup.job.id)
         #expect(try await Self.eventually { attempt.cancellation.isCancelled })
-        setup.renewer.end(attempt)
+        try await Self.end(attempt, on: setup.renewer)
     }
 
     @Test("a lease held by another worker stops the job here")
@@ -141,7 +149,7 @@ struct LeaseRenewerTests {
         #expect(try await Self.eventually { attempt.cancellation.isCancelled })
         // The lease is still w's: the intruder's renewals changed nothing.
         #expect(try await setup.queue.job(setup.job.id).workerID == "w")
-        setup.renewer.end(attempt)
+        try await Self.end(attempt, on: setup.renewer)
     }
 
     @Test("once the worker is stopping, running jobs are cancelled and new ones at once")
@@ -157,7 +165,7 @@ struct LeaseRenewerTests {
         let late = setup.attempt()
         setup.renewer.register(late)
         #expect(late.cancellation.isCancelled)
-        setup.renewer.end(running)
-        setup.renewer.end(late)
+        try await Self.end(running, on: setup.renewer)
+        try await Self.end(late, on: setup.renewer)
     }
 }
