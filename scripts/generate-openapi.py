@@ -314,7 +314,10 @@ schemas["Job"] = {
         "max_attempts": {"type": "integer", "minimum": 1, "maximum": 100},
         "created_at": {"allOf": [ref("Timestamp")], "description": "When the job was submitted."},
         "updated_at": {"allOf": [ref("Timestamp")], "description": "The last status change or cancellation request (else the submission)."},
-        "started_at": ts("When the latest attempt started; null before the first one."),
+        "started_at": ts(
+            "When a worker took the latest attempt; null before the first one. A worker that takes "
+            "short jobs ahead runs them back to back, so such a job's run begins a few milliseconds "
+            "later (docs/queue.md, taking jobs ahead)."),
         "finished_at": ts("When the job reached a final status; null otherwise."),
         "run_after": ts("While queued after a retryable failure: when the backoff ends; null otherwise."),
         "lease_expires_at": ts("While running: when the worker's lease runs out unless renewed; null otherwise."),
