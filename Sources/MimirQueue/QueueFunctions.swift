@@ -301,16 +301,18 @@ enum QueueFunctions {
             version)
         end
 
-        -- Leases the most urgent job this worker can serve and returns its fields, or false. Each
-        -- type's queue is searched from its head, at most SCAN_DEPTH entries deep, so jobs that
-        -- need something this worker lacks do not block the ones behind them. args as
-        -- mimir_take's; offers: the position of the first pair of job type and version in args.
+        -- The most urgent job this worker can serve. Each type's queue is searched from its head,
+        -- at most SCAN_DEPTH entries deep, so jobs that need something this worker lacks do not
+        -- block the ones behind them. args: ns, worker id, now, lease ms, gpu ('1' or ''), cpu
+        -- millicores, memory bytes, then pairs of job type and executor version number ('' for
+        -- any). Returns the job's fields, or nil.
         local SCAN_DEPTH = 64
-        local function take_one(args, offers)
+        redis.register_function('mimir_take', function(keys, args)
           local ns, worker, now, lease = args[1], args[2], tonumber(args[3]), tonumber(args[4])
           local gpu, cpu, mem = args[5], args[6], args[7]
+          promote_due(ns, now, 100)
           local best_id, best_score, best_type
-          for i = offers, #args - 1, 2 do
+          for i = 8, #args - 1, 2 do
             local queue = ns .. ':queue:' .. args[i]
             -- The head first: it is nearly always the one. Only when this worker cannot serve it
             -- is the rest of the window read (handing 64 entries to Lua on every take was most
@@ -350,14 +352,6 @@ enum QueueFunctions {
           redis.call('HDEL', job, 'run_after')
           redis.call('ZADD', ns .. ':inflight', num(now + lease), best_id)
           return redis.call('HGETALL', job)
-        end
-
-        -- The most urgent job this worker can serve. args: ns, worker id, now, lease ms, gpu ('1'
-        -- or ''), cpu millicores, memory bytes, then pairs of job type and executor version
-        -- number ('' for any). Returns the job's fields, or nil.
-        redis.register_function('mimir_take', function(keys, args)
-          promote_due(args[1], tonumber(args[3]), 100)
-          return take_one(args, 8)
         end)
 
         -- Up to `count` jobs for a worker taking jobs ahead: the most urgent it can serve among

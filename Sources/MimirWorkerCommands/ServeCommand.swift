@@ -124,7 +124,15 @@ struct ServeCommand: ParsableCommand {
         let logger = try HostSetup.logger(level: options.logLevel, default: "info")
         let slotCount = slots ?? Environment.value("MIMIR_WORKER_SLOTS").flatMap { Int($0) } ?? 1
         guard slotCount >= 1 else { throw ValidationError("--slots must be at least 1, got \(slotCount)") }
-        let prefetchCount = prefetch ?? Environment.value("MIMIR_WORKER_PREFETCH").flatMap { Int($0) } ?? 8
+        var prefetchCount = 8
+        if let prefetch {
+            prefetchCount = prefetch
+        } else if let text = Environment.value("MIMIR_WORKER_PREFETCH"), !text.isEmpty {
+            guard let value = Int(text) else {
+                throw ValidationError("MIMIR_WORKER_PREFETCH must be an integer, got \"\(text)\"")
+            }
+            prefetchCount = value
+        }
         guard prefetchCount >= 1 else {
             throw ValidationError("--prefetch must be at least 1, got \(prefetchCount)")
         }

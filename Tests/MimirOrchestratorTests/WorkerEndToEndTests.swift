@@ -120,22 +120,14 @@ struct WorkerEndToEndTests {
         // Runs under 200 ms count as short: a debug build's echo through an executor process is.
         let worker = try WorkerProcess(
             for: api, id: "w-ahead", slots: 1, extra: ["--short-job-ms", "200", "--prefetch", "8"])
-        func echo(_ message: String, sleep: Int = 0) -> JSONValue {
-            [
-                "type": "fixture_echo",
-                "task_spec": ["parameters": ["message": .string(message), "sleep_ms": .integer(Int64(sleep))]],
-            ]
-        }
-        // Five short runs in a row make the type short on this worker.
-        for index in 0..<6 {
-            let id = try await api.submit(echo("warm \(index)"))
-            #expect(try await api.poll(id, until: isFinal)["status"] == "succeeded", "\(worker.log)")
-        }
+        try await Self.makeEchoShort(api, worker)
         // One batch: the worker takes the first alone (it was idle), then the rest in one report.
         let batch = try await api.call(
             .post, "/api/job-batches",
             json: [
-                "jobs": .array([echo("s0"), echo("s1"), echo("long", sleep: 1500)] + (2..<6).map { echo("s\($0)") })
+                "jobs": .array(
+                    [Self.echo("s0"), Self.echo("s1"), Self.echo("long", sleep: 1500)]
+                        + (2..<6).map { Self.echo("s\($0)") })
             ])
         #expect(batch.status == 201, "\(batch.raw.text)")
         let ids = try #require(batch.json?["jobs"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
@@ -162,19 +154,12 @@ struct WorkerEndToEndTests {
         let worker = try WorkerProcess(
             for: api, id: "w-stop", slots: 1,
             extra: ["--isolation", "none", "--short-job-ms", "200", "--drain-seconds", "0.5"])
-        func echo(_ message: String, sleep: Int = 0) -> JSONValue {
-            [
-                "type": "fixture_echo",
-                "task_spec": ["parameters": ["message": .string(message), "sleep_ms": .integer(Int64(sleep))]],
-            ]
-        }
-        for index in 0..<6 {
-            let id = try await api.submit(echo("warm \(index)"))
-            #expect(try await api.poll(id, until: isFinal)["status"] == "succeeded", "\(worker.log)")
-        }
+        try await Self.makeEchoShort(api, worker)
         let batch = try await api.call(
             .post, "/api/job-batches",
-            json: ["jobs": .array([echo("s0"), echo("long", sleep: 5000)] + (1..<5).map { echo("s\($0)") })])
+            json: [
+                "jobs": .array([Self.echo("s0"), Self.echo("long", sleep: 5000)] + (1..<5).map { Self.echo("s\($0)") })
+            ])
         let ids = try #require(batch.json?["jobs"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
         try #require(ids.count == 6)
         _ = try await api.poll(ids[1]) { $0["status"] == "running" }
@@ -188,6 +173,22 @@ struct WorkerEndToEndTests {
         // The long job itself was stopped and handed back as a retryable failure, as before.
         let long = try #require(try await api.call(.get, "/api/jobs/\(ids[1])", template: "/api/jobs/{id}").json)
         #expect(long["status"] == "queued" && long["attempts"] == 1, "\(long)")
+    }
+
+    static func echo(_ message: String, sleep: Int = 0) -> JSONValue {
+        [
+            "type": "fixture_echo",
+            "task_spec": ["parameters": ["message": .string(message), "sleep_ms": .integer(Int64(sleep))]],
+        ]
+    }
+
+    /// Runs echo jobs on `worker` one after another until the type counts as short there (5 runs
+    /// averaging under its --short-job-ms), so that its next reports take echo jobs ahead.
+    static func makeEchoShort(_ api: APIHarness, _ worker: WorkerProcess) async throws {
+        for index in 0..<6 {
+            let id = try await api.submit(echo("warm \(index)"))
+            #expect(try await api.poll(id, until: isFinal)["status"] == "succeeded", "\(worker.log)")
+        }
     }
 }
 

@@ -117,6 +117,21 @@ struct WorkerCLITests {
         #expect(result.error.contains("no plugin directory: pass --plugin-dir DIR or set MIMIR_PLUGIN_DIR"))
     }
 
+    @Test(
+        "bad take-ahead settings are refused, naming the setting and the value",
+        arguments: [
+            (["--prefetch", "0"], [String: String](), "--prefetch must be at least 1, got 0"),
+            (["--short-job-ms", "0"], [:], "--short-job-ms must be above 0, got 0.0"),
+            ([], ["MIMIR_WORKER_PREFETCH": "lots"], "MIMIR_WORKER_PREFETCH must be an integer, got \"lots\""),
+        ])
+    func badTakeAhead(flags: [String], environment: [String: String], expected: String) throws {
+        let result = try Command.run(
+            worker, ["serve", "--plugin-dir", try pluginDirectory(), "--redis-url", "redis://127.0.0.1:1"] + flags,
+            environment: environment)
+        #expect(result.status != 0)
+        #expect(result.error.contains(expected), "\(result.error)")
+    }
+
     @Test("an unreadable worker token file is named with the system's reason")
     func unreadableTokenFile() throws {
         let result = try Command.run(

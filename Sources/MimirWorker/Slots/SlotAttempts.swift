@@ -16,21 +16,12 @@ final class SlotAttempts {
 
     /// Puts the jobs taken ahead on the clock (those not on it yet).
     func wait(for jobs: [JobRecord]) {
-        for job in jobs where waiting[job.id] == nil {
-            let attempt = LeaseRenewer.Attempt(
-                jobID: job.id, reporter: AttemptReporter(), cancellation: CancellationToken())
-            renewer.register(attempt)
-            waiting[job.id] = attempt
-        }
+        for job in jobs where waiting[job.id] == nil { waiting[job.id] = onClock(job.id) }
     }
 
     /// The attempt to run `job` with: the one it waited with, or a new one on the clock.
     func start(_ job: JobRecord) -> LeaseRenewer.Attempt {
-        if let attempt = waiting.removeValue(forKey: job.id) { return attempt }
-        let attempt = LeaseRenewer.Attempt(
-            jobID: job.id, reporter: AttemptReporter(), cancellation: CancellationToken())
-        renewer.register(attempt)
-        return attempt
+        waiting.removeValue(forKey: job.id) ?? onClock(job.id)
     }
 
     /// A job that ran, whose end waits for the next report.
@@ -47,12 +38,7 @@ final class SlotAttempts {
 
     /// Puts jobs whose ends could not be sent back on the clock, held for the next report.
     func holdAgain(_ ids: [String]) {
-        for id in ids {
-            let attempt = LeaseRenewer.Attempt(
-                jobID: id, reporter: AttemptReporter(), cancellation: CancellationToken())
-            renewer.register(attempt)
-            held.append(attempt)
-        }
+        held += ids.map(onClock)
     }
 
     /// Takes jobs off the clock that will not run here (given back, or not servable).
@@ -60,5 +46,12 @@ final class SlotAttempts {
         for id in ids {
             if let attempt = waiting.removeValue(forKey: id) { renewer.end(attempt) }
         }
+    }
+
+    /// A new attempt for job `id`, registered with the renewer.
+    private func onClock(_ id: String) -> LeaseRenewer.Attempt {
+        let attempt = LeaseRenewer.Attempt(jobID: id, reporter: AttemptReporter(), cancellation: CancellationToken())
+        renewer.register(attempt)
+        return attempt
     }
 }
