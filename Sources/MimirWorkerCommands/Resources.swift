@@ -18,8 +18,9 @@ enum Resources {
         var memoryBytes: Int64
     }
 
+    /// `gpus` comes from the flag or MIMIR_WORKER_GPUS (the caller reads both); `nil` detects them.
     static func offered(gpus: Int?, cpu: String?, memory: String?) throws -> Offer {
-        let gpuCount = gpus ?? Environment.value("MIMIR_WORKER_GPUS").flatMap { Int($0) } ?? detectedGPUs()
+        let gpuCount = gpus ?? detectedGPUs()
         guard gpuCount >= 0 else { throw ValidationError("--gpus must be ≥ 0, got \(gpuCount)") }
         let cpuText = cpu ?? Environment.value("MIMIR_WORKER_CPU").flatMap { $0.isEmpty ? nil : $0 }
         let memoryText = memory ?? Environment.value("MIMIR_WORKER_MEMORY").flatMap { $0.isEmpty ? nil : $0 }

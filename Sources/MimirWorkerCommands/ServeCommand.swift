@@ -122,29 +122,30 @@ struct ServeCommand: ParsableCommand {
 
     private func serve() async throws {
         let logger = try HostSetup.logger(level: options.logLevel, default: "info")
-        let slotCount = slots ?? Environment.value("MIMIR_WORKER_SLOTS").flatMap { Int($0) } ?? 1
+        // Every setting a variable can give is read here, so that all malformed ones are named at
+        // once and none silently becomes its default.
+        var sources = ConfigurationSources()
+        let slotCount = sources.integer(slots, "MIMIR_WORKER_SLOTS", 1)
+        let prefetchCount = sources.integer(prefetch, "MIMIR_WORKER_PREFETCH", 8)
+        let lease = sources.number(leaseSeconds, "LEASE_SECONDS", 15)
+        let idleTimeout = sources.number(idleTimeoutSeconds, "MIMIR_WORKER_IDLE_TIMEOUT")
+        let crashes = sources.integer(maxCrashes, "MAX_CRASHES", 3)
+        let gpuCount = sources.integer(gpus, "MIMIR_WORKER_GPUS")
+        let executorLimits = ExecutorLimits(
+            jobsPerProcess: sources.integer(maxJobsPerExecutor, "MIMIR_MAX_JOBS_PER_EXECUTOR", 0),
+            memoryMiB: sources.integer(maxExecutorMemoryMb, "MIMIR_MAX_EXECUTOR_MEMORY_MB", 1024))
+        guard sources.errors.isEmpty else { throw ValidationError(sources.errors.joined(separator: "; ")) }
         guard slotCount >= 1 else { throw ValidationError("--slots must be at least 1, got \(slotCount)") }
-        var prefetchCount = 8
-        if let prefetch {
-            prefetchCount = prefetch
-        } else if let text = Environment.value("MIMIR_WORKER_PREFETCH"), !text.isEmpty {
-            guard let value = Int(text) else {
-                throw ValidationError("MIMIR_WORKER_PREFETCH must be an integer, got \"\(text)\"")
-            }
-            prefetchCount = value
-        }
         guard prefetchCount >= 1 else {
             throw ValidationError("--prefetch must be at least 1, got \(prefetchCount)")
         }
         guard shortJobMs > 0, shortJobMs.isFinite else {
             throw ValidationError("--short-job-ms must be above 0, got \(shortJobMs)")
         }
-        let lease = leaseSeconds ?? Environment.value("LEASE_SECONDS").flatMap { Double($0) } ?? 15
         guard lease >= 1 else { throw ValidationError("--lease-seconds must be at least 1, got \(lease)") }
         guard pollIntervalSeconds >= 0.001, pollIntervalSeconds <= 3600 else {
             throw ValidationError("--poll-interval-seconds must be 0.001–3600, got \(pollIntervalSeconds)")
         }
-        let idleTimeout = idleTimeoutSeconds ?? Environment.value("MIMIR_WORKER_IDLE_TIMEOUT").flatMap { Double($0) }
         if let idleTimeout, !(idleTimeout >= 1) {
             throw ValidationError("--idle-timeout-seconds must be at least 1, got \(idleTimeout)")
         }
@@ -167,16 +168,15 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw ValidationError("REDIS_URL: \(error)")
         }
-        let crashes = maxCrashes ?? Environment.value("MAX_CRASHES").flatMap { Int($0) } ?? 3
         guard crashes >= 1 else { throw ValidationError("--max-crashes must be at least 1, got \(crashes)") }
-        let isolation = try executorIsolation(slots: slotCount, logger: logger)
+        let isolation = try executorIsolation(slots: slotCount, limits: executorLimits, logger: logger)
         let redis = RedisClient(configuration: redisConfiguration, poolSize: max(2, slotCount + 1), logger: logger)
         let queue = JobQueue(
             redis: redis,
             configuration: QueueConfiguration(
                 namespace: namespace, leaseDuration: .milliseconds(Int64(lease * 1000)), maxCrashes: crashes),
             clock: SystemQueueClock(), logger: logger)
-        let offered = try Resources.offered(gpus: gpus, cpu: cpu, memory: memory)
+        let offered = try Resources.offered(gpus: gpuCount, cpu: cpu, memory: memory)
         let runtime = WorkerRuntime(
             configuration: WorkerConfiguration(
                 workerID: id, slots: slotCount, leaseDuration: .milliseconds(Int64(lease * 1000)),
@@ -210,7 +210,13 @@ struct ServeCommand: ParsableCommand {
     }
 
     /// The executor processes (the default), or none with `--isolation none`.
-    private func executorIsolation(slots: Int, logger: Logger) throws -> ExecutorIsolation {
+    /// When an executor process is replaced: after this many jobs, above this much memory (0: never).
+    private struct ExecutorLimits {
+        var jobsPerProcess: Int
+        var memoryMiB: Int
+    }
+
+    private func executorIsolation(slots: Int, limits: ExecutorLimits, logger: Logger) throws -> ExecutorIsolation {
         let mode =
             isolation ?? Environment.value("MIMIR_WORKER_ISOLATION").flatMap { $0.isEmpty ? nil : $0 } ?? "process"
         switch mode {
@@ -221,10 +227,8 @@ struct ServeCommand: ParsableCommand {
         default:
             throw ValidationError("--isolation must be process or none, got \(mode)")
         }
-        let jobsPerProcess =
-            maxJobsPerExecutor ?? Environment.value("MIMIR_MAX_JOBS_PER_EXECUTOR").flatMap { Int($0) } ?? 0
-        let memoryMiB =
-            maxExecutorMemoryMb ?? Environment.value("MIMIR_MAX_EXECUTOR_MEMORY_MB").flatMap { Int($0) } ?? 1024
+        let jobsPerProcess = limits.jobsPerProcess
+        let memoryMiB = limits.memoryMiB
         guard jobsPerProcess >= 0, memoryMiB >= 0 else {
             throw ValidationError("--max-jobs-per-executor and --max-executor-memory-mb must be ≥ 0")
         }

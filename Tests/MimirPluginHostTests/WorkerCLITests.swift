@@ -118,13 +118,22 @@ struct WorkerCLITests {
     }
 
     @Test(
-        "bad take-ahead settings are refused, naming the setting and the value",
+        "bad settings are refused, naming the setting and the value, never replaced by the default",
         arguments: [
             (["--prefetch", "0"], [String: String](), "--prefetch must be at least 1, got 0"),
             (["--short-job-ms", "0"], [:], "--short-job-ms must be above 0, got 0.0"),
             ([], ["MIMIR_WORKER_PREFETCH": "lots"], "MIMIR_WORKER_PREFETCH must be an integer, got \"lots\""),
+            ([], ["MIMIR_WORKER_SLOTS": "four"], "MIMIR_WORKER_SLOTS must be an integer, got \"four\""),
+            ([], ["LEASE_SECONDS": "15s"], "LEASE_SECONDS must be a number, got \"15s\""),
+            ([], ["MIMIR_WORKER_IDLE_TIMEOUT": "1m"], "MIMIR_WORKER_IDLE_TIMEOUT must be a number, got \"1m\""),
+            ([], ["MIMIR_WORKER_GPUS": "all"], "MIMIR_WORKER_GPUS must be an integer, got \"all\""),
+            ([], ["MAX_CRASHES": "x"], "MAX_CRASHES must be an integer, got \"x\""),
+            (
+                [], ["MIMIR_MAX_EXECUTOR_MEMORY_MB": "1G"],
+                "MIMIR_MAX_EXECUTOR_MEMORY_MB must be an integer, got \"1G\""
+            ),
         ])
-    func badTakeAhead(flags: [String], environment: [String: String], expected: String) throws {
+    func badSetting(flags: [String], environment: [String: String], expected: String) throws {
         let result = try Command.run(
             worker, ["serve", "--plugin-dir", try pluginDirectory(), "--redis-url", "redis://127.0.0.1:1"] + flags,
             environment: environment)

@@ -1,8 +1,8 @@
 import Foundation
-import MimirCore
 
-/// Fills an `OrchestratorConfiguration` from flags (already parsed, `nil` when absent) and
-/// environment variables, naming the variable in every error.
+/// Fills a program's settings from flags (already parsed, `nil` when absent) and environment
+/// variables, naming the variable in every error: a malformed value is refused, never replaced
+/// by the default.
 public struct ConfigurationSources {
     public typealias Lookup = (String) -> String?
     let environment: Lookup
@@ -18,21 +18,33 @@ public struct ConfigurationSources {
     }
 
     public mutating func integer(_ flag: Int?, _ variable: String, _ current: Int) -> Int {
+        integer(flag, variable) ?? current
+    }
+
+    /// The flag's value, else the variable's, else `nil` (also when the variable is malformed:
+    /// then `errors` says so).
+    public mutating func integer(_ flag: Int?, _ variable: String) -> Int? {
         if let flag { return flag }
-        guard let text = environment(variable), !text.isEmpty else { return current }
+        guard let text = environment(variable), !text.isEmpty else { return nil }
         guard let value = Int(text) else {
             problems.append("\(variable) must be an integer, got \"\(text)\"")
-            return current
+            return nil
         }
         return value
     }
 
     public mutating func number(_ flag: Double?, _ variable: String, _ current: Double) -> Double {
+        number(flag, variable) ?? current
+    }
+
+    /// The flag's value, else the variable's, else `nil` (also when the variable is malformed:
+    /// then `errors` says so).
+    public mutating func number(_ flag: Double?, _ variable: String) -> Double? {
         if let flag { return flag }
-        guard let text = environment(variable), !text.isEmpty else { return current }
+        guard let text = environment(variable), !text.isEmpty else { return nil }
         guard let value = Double(text), value.isFinite else {
             problems.append("\(variable) must be a number, got \"\(text)\"")
-            return current
+            return nil
         }
         return value
     }

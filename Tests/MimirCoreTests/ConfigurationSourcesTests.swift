@@ -1,5 +1,4 @@
 import MimirCore
-import MimirOrchestrator
 import Testing
 
 @Suite("Configuration from the environment")
@@ -30,12 +29,20 @@ struct ConfigurationSourcesTests {
         #expect(sources.errors.allSatisfy { $0.contains("must be a JSON array of objects") })
     }
 
-    @Test("an unknown image pull policy is a configuration problem")
-    func pullPolicy() {
-        var configuration = OrchestratorConfiguration()
-        configuration.scaling.kubernetes.imagePullPolicy = "Sometimes"
-        #expect(configuration.problems().contains { $0.contains("KUBE_IMAGE_PULL_POLICY must be Always") })
-        configuration.scaling.kubernetes.imagePullPolicy = "Never"
-        #expect(!configuration.problems().contains { $0.contains("KUBE_IMAGE_PULL_POLICY") })
+    @Test("a malformed number is named and gives nil, not the default; an unset one gives nil")
+    func numbers() {
+        var sources = Self.sources(["SLOTS": "four", "LEASE": "15s", "GOOD": "2.5", "INF": "inf"])
+        #expect(sources.integer(nil, "SLOTS", 1) == 1)
+        #expect(sources.integer(nil, "SLOTS") == nil)
+        #expect(sources.integer(3, "SLOTS") == 3)
+        #expect(sources.number(nil, "LEASE") == nil)
+        #expect(sources.number(nil, "GOOD") == 2.5)
+        #expect(sources.number(nil, "INF") == nil)
+        #expect(sources.number(nil, "UNSET") == nil)
+        #expect(
+            sources.errors == [
+                #"SLOTS must be an integer, got "four""#, #"SLOTS must be an integer, got "four""#,
+                #"LEASE must be a number, got "15s""#, #"INF must be a number, got "inf""#,
+            ])
     }
 }
