@@ -15,6 +15,7 @@ public final class JobQueue: Sendable {
     let redis: RedisClient
     let clock: any QueueClock
     let logger: Logger
+    let coalescer = SubmissionCoalescer()
 
     public init(redis: RedisClient, configuration: QueueConfiguration, clock: any QueueClock, logger: Logger) {
         self.redis = redis
@@ -67,53 +68,6 @@ public final class JobQueue: Sendable {
     }
 
     // MARK: Clients
-
-    /// Adds a job. It is acknowledged only once Redis has it. With an idempotency key, a repeat
-    /// of the same request returns the original job; a different request with the same key is
-    /// refused.
-    ///
-    /// With `audit`, a created job's audit entry is added to `<namespace>:audit` in the same call.
-    public func submit(
-        _ job: NewJob, idempotencyKey: String? = nil, audit: SubmitAudit? = nil
-    ) async throws(QueueError) -> SubmitResult {
-        let id = RandomUUID.make()
-        let specText = job.spec.jsonText()
-        let now = clock.nowMilliseconds()
-        let reply = try await call(
-            .submit,
-            [
-                id, String(now), job.type, String(job.priority), String(job.maxAttempts),
-                job.projectID, specText, idempotencyKey ?? "", idempotencyKey == nil ? "" : job.fingerprint,
-                String(configuration.idempotencyKeyLifetime.wholeSeconds),
-            ] + job.requirements.arguments + [String(configuration.maxQueuedPerType)]
-                + (audit.map { [String($0.capacity), $0.caller, $0.role] } ?? ["", "", ""]), jobID: id,
-            jobType: job.type)
-        guard let parts = reply.array, parts.count == 3, let outcome = parts[0].string, let jobID = parts[1].string
-        else {
-            throw .corrupt("mimir_submit answered \(reply)")
-        }
-        switch outcome {
-        case "created":
-            guard jobID == id else { throw .corrupt("mimir_submit created job \(jobID), not the \(id) it was given") }
-            return .created(JobRecord(accepted: job, id: id, at: now, idempotencyKey: idempotencyKey))
-        case "conflict":
-            throw .idempotencyConflict(key: idempotencyKey ?? "", existingJobID: jobID)
-        case "existing":
-            guard let fields = Self.fields(parts[2]), !fields.isEmpty else {
-                // The key outlived its job (a retention shorter than the key's lifetime).
-                throw .notFound(jobID: jobID)
-            }
-            // The same request came before, so its stored spec is most likely the one just sent:
-            // no need to parse it back.
-            let parsedSpec = fields["spec"] == specText ? job.spec : nil
-            guard let record = JobRecord(fields: fields, parsedSpec: parsedSpec) else {
-                throw .corrupt("job \(jobID) lacks required fields")
-            }
-            return .existing(record)
-        default:
-            throw .corrupt("mimir_submit answered \(reply)")
-        }
-    }
 
     public func job(_ id: String) async throws(QueueError) -> JobRecord {
         let reply: RedisReply

@@ -14,6 +14,7 @@ enum QueueFunctions {
 
     enum Name: String, CaseIterable {
         case submit = "mimir_submit"
+        case submitEach = "mimir_submit_each"
         case submitBatch = "mimir_submit_batch"
         case take = "mimir_take"
         case takeMany = "mimir_take_many"
@@ -142,8 +143,9 @@ enum QueueFunctions {
         -- listing indexes, one command per index for them all (a command per job and index was
         -- a third of a batch's time in Redis). jobs: lists of id, type, priority, max_attempts,
         -- project_id, spec, idempotency key, then the requirements min version, below version,
-        -- gpu, cpu, memory; a: audit capacity ('' for none), caller, role. The callers have
-        -- checked that no job has any of the ids.
+        -- gpu, cpu, memory, and optionally the job's own audit triple; a: audit capacity ('' for
+        -- none), caller, role, for jobs without their own. The callers have checked that no job
+        -- has any of the ids.
         local function create(ns, now, jobs, a)
           if #jobs == 0 then return end
           -- One sequence number per job orders it both in its queue and in the listing indexes.
@@ -155,9 +157,10 @@ enum QueueFunctions {
               'project_id', j[5], 'spec', j[6], 'status', 'queued', 'attempts', '0',
               'created_at', num(now), 'updated_at', num(now), 'idempotency_key', j[7],
               'req_min', j[8], 'req_max', j[9], 'req_gpu', j[10], 'req_cpu', j[11], 'req_mem', j[12])
-            if a[1] and a[1] ~= '' then
-              redis.call('XADD', ns .. ':audit', 'MAXLEN', '~', a[1], '*', 'time', num(now), 'caller', a[2],
-                'role', a[3], 'action', 'submit', 'job', id, 'type', jtype)
+            local ja = j[13] and {j[13], j[14], j[15]} or a
+            if ja[1] and ja[1] ~= '' then
+              redis.call('XADD', ns .. ':audit', 'MAXLEN', '~', ja[1], '*', 'time', num(now), 'caller', ja[2],
+                'role', ja[3], 'action', 'submit', 'job', id, 'type', jtype)
             end
             local score = stamp(ns, now, seq)
             listed[#listed + 1] = score
@@ -217,6 +220,71 @@ enum QueueFunctions {
           -- The caller knows every field just written: the job is not read back (reading it
           -- was a quarter of this function's time).
           return {'created', id, {}}
+        end)
+
+        -- Single submissions that arrived together (JobQueue's coalescing), in one call, each
+        -- with its own outcome, exactly as if each had been a mimir_submit of its own in this
+        -- order: a later job sees an earlier one's idempotency key and its place in the queue.
+        -- args: ns, now, key ttl seconds, most jobs waiting per type ('' or 0 for no limit), then
+        -- per job 16 values: id, type, priority, max_attempts, project_id, spec, idempotency key
+        -- ('' for none), request fingerprint, the five requirements (as mimir_submit), and the
+        -- job's own audit capacity ('' for no entry), caller and role.
+        -- Returns one entry per job: {outcome, job id, job fields} as mimir_submit answers (the
+        -- fields empty for a job this call created, also when a later job repeats its key), or
+        -- the error mimir_submit would have answered (FULL, DUPLICATE) as an error entry.
+        local EACH_WIDTH = 16
+        redis.register_function('mimir_submit_each', function(keys, args)
+          local ns, now, ttl, limit = args[1], tonumber(args[2]), args[3], tonumber(args[4])
+          local first = 5
+          local answers, jobs, keyed, added, waiting = {}, {}, {}, {}, {}
+          local ids = {}
+          for i = first, #args, EACH_WIDTH do ids[#ids + 1] = jobkey(ns, args[i]) end
+          -- One EXISTS for them all; which one, only when one does.
+          local taken = {}
+          if #ids > 0 and redis.call('EXISTS', unpack(ids)) > 0 then
+            for k, key in ipairs(ids) do taken[k] = redis.call('EXISTS', key) == 1 end
+          end
+          local k = 0
+          for i = first, #args, EACH_WIDTH do
+            k = k + 1
+            local id, jtype, idem_key, idem_request = args[i], args[i + 1], args[i + 6], args[i + 7]
+            local existing = nil
+            if idem_key ~= '' then
+              existing = keyed[idem_key] or redis.call('GET', ns .. ':idem:' .. idem_key)
+            end
+            if existing then
+              local cut = string.find(existing, '\n', 1, true)
+              local existing_id = string.sub(existing, 1, cut - 1)
+              if string.sub(existing, cut + 1) == idem_request then
+                local fields = {}
+                if not keyed[idem_key] then fields = redis.call('HGETALL', jobkey(ns, existing_id)) end
+                answers[k] = {'existing', existing_id, fields}
+              else
+                answers[k] = {'conflict', existing_id, {}}
+              end
+            else
+              if waiting[jtype] == nil and limit and limit > 0 then
+                waiting[jtype] = redis.call('ZCARD', ns .. ':queue:' .. jtype)
+              end
+              if limit and limit > 0 and waiting[jtype] + (added[jtype] or 0) >= limit then
+                answers[k] = redis.error_reply('FULL ' .. (waiting[jtype] + (added[jtype] or 0)) .. ' ' .. limit)
+              elseif taken[k] then
+                answers[k] = redis.error_reply('DUPLICATE ' .. id)
+              else
+                added[jtype] = (added[jtype] or 0) + 1
+                jobs[#jobs + 1] = {id, jtype, args[i + 2], args[i + 3], args[i + 4], args[i + 5], idem_key,
+                  args[i + 8], args[i + 9], args[i + 10], args[i + 11], args[i + 12],
+                  args[i + 13], args[i + 14], args[i + 15]}
+                if idem_key ~= '' then keyed[idem_key] = id .. '\n' .. idem_request end
+                answers[k] = {'created', id, {}}
+              end
+            end
+          end
+          create(ns, now, jobs, {})
+          for key, value in pairs(keyed) do
+            redis.call('SET', ns .. ':idem:' .. key, value, 'EX', ttl)
+          end
+          return answers
         end)
 
         -- Many jobs in one call, all or none: if any type's queue cannot take its share of the

@@ -52,8 +52,12 @@ struct AuthMiddleware: RouterMiddleware {
     /// EventSource cannot send headers. Nowhere else, so tokens stay out of ordinary URLs.
     static let queryTokenEndpoints: Set<String> = ["/api/events"]
 
+    /// Sent with every 401. Built once: an `HTTPFields` is a few allocations, and nearly every
+    /// request is authenticated.
+    static let challenge: HTTPFields = [.wwwAuthenticate: #"Bearer realm="mimir""#]
+
     static func authenticate(_ request: Request, endpoint: String?, store: TokenStore) throws(APIError) -> Caller {
-        let challenge: HTTPFields = [.wwwAuthenticate: #"Bearer realm="mimir""#]
+        let challenge = Self.challenge
         if request.headers[.authorization] == nil, let endpoint, queryTokenEndpoints.contains(endpoint),
             let token = request.uri.queryParameters.get("access_token")
         {
@@ -70,7 +74,9 @@ struct AuthMiddleware: RouterMiddleware {
                 message: "this endpoint needs a token: send Authorization: Bearer <token>", headers: challenge)
         }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        guard parts.count == 2, parts[0].utf8.count == 6,
+            zip(parts[0].utf8, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 })
+        else {
             throw APIError(
                 status: .unauthorized, code: "unauthenticated",
                 message: "the Authorization header must be \"Bearer <token>\"", headers: challenge)
