@@ -84,7 +84,7 @@ public struct OrchestratorApp: Sendable {
         }
         let router = Router(context: OrchestratorRequestContext.self)
         router.middlewares.add(APIErrorMiddleware())
-        router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(RequestMetricsMiddleware())
         router.middlewares.add(
             AuthMiddleware(
                 store: auth.store, metricsOpen: configuration.auth.metricsOpen,

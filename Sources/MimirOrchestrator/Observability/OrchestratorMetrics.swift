@@ -5,7 +5,7 @@ import Synchronization
 
 /// The orchestrator's metrics, exported in Prometheus text format at `/metrics`. Job counters
 /// are counted where jobs change hands; queue gauges are sampled from Redis by `QueueMaintenance`;
-/// HTTP request latency histograms come from Hummingbird's `MetricsMiddleware`.
+/// HTTP request latency histograms come from `RequestMetricsMiddleware`.
 final class OrchestratorMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     /// Counters bumped on every request, by label and dimension values: making a `Counter` asks
