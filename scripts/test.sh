@@ -9,6 +9,16 @@ scripts/install-deps.sh
 echo "== swift format lint"
 swift format lint --strict --recursive Package.swift Sources Plugins Tests bench
 
+echo "== the worker's and the plugin SDK's modules import FoundationEssentials, not Foundation"
+# Foundation links ICU: every worker and executor process that loads it (a plugin built on the SDK
+# included) is about 6 MB larger, and the worker's idle memory goal is 30 MB.
+worker_modules=(MimirCore MimirPluginSDK MimirPluginHost MimirJSONSchema MimirWorker MimirWorkerCommands MimirQueue MimirRedis
+    MimirHTTPClient)
+if grep -rln '^import Foundation$' "${worker_modules[@]/#/Sources/}"; then
+    echo "error: the files above import Foundation: use #if canImport(FoundationEssentials) as MimirCore does" >&2
+    exit 1
+fi
+
 echo "== OpenAPI document: generated from scripts/generate-openapi.py and valid OpenAPI 3.1"
 python3 scripts/generate-openapi.py | diff -q - Sources/MimirOrchestrator/Resources/openapi.json >/dev/null || {
     echo "error: openapi.json is stale: run python3 scripts/generate-openapi.py > Sources/MimirOrchestrator/Resources/openapi.json" >&2

@@ -1,3 +1,5 @@
+import MimirCore
+
 extension RedisConfiguration {
     /// Parses `redis://[[username]:password@]host[:port][/db]`, the form `REDIS_URL`-style settings
     /// use, keeping the other settings at their defaults.
@@ -170,14 +172,5 @@ enum RedisURL {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
         default: return nil
         }
-    }
-}
-
-extension String {
-    fileprivate func trimmingWhitespace() -> Substring {
-        var text = self[...]
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return text
     }
 }

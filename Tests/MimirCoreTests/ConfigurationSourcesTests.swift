@@ -46,3 +46,14 @@ struct ConfigurationSourcesTests {
             ])
     }
 }
+
+@Suite("Trimming whitespace")
+struct WhitespaceTests {
+    @Test("whitespace at either end goes, inner whitespace stays; all-blank gives empty")
+    func trims() {
+        #expect(" \t a b \n".trimmingWhitespace() == "a b")
+        #expect("x"[...].trimmingWhitespace() == "x")
+        #expect(" \n\t ".trimmingWhitespace().isEmpty)
+        #expect("".trimmingWhitespace().isEmpty)
+    }
+}

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import MimirCore
 
 /// Authenticates every request with its bearer token, checks the endpoint's requirement
 /// (`AccessPolicy`) against the token's role, applies the caller's rate limit, and records the

@@ -1,3 +1,5 @@
+import MimirCore
+
 /// Reads tokens written as `role:name:secret`, one per line or separated by commas, with `#`
 /// comments and blank lines ignored — the same text in a Secret-mounted file (`API_TOKENS_FILE`)
 /// or in `API_TOKENS`.
@@ -55,13 +57,5 @@ public enum TokenList {
         }
         guard problems.isEmpty else { throw ParseError(description: problems.joined(separator: "\n")) }
         return tokens
-    }
-}
-
-extension Substring {
-    func trimmingWhitespace() -> Substring {
-        let start = firstIndex { !$0.isWhitespace } ?? endIndex
-        let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
-        return self[start..<Swift.max(start, end)]
     }
 }
