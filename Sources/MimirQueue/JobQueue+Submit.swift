@@ -22,6 +22,7 @@ extension JobQueue {
             do {
                 outcome = .success(try await submitAlone(submission))
             } catch {
+                if case .unavailable = error { coalescer.failWaiting(error) }
                 outcome = .failure(error)
             }
             coalescer.handOn()
@@ -31,6 +32,7 @@ extension JobQueue {
             // call that carries the others' jobs.
             let submissions = [submission] + others.map(\.submission)
             let outcomes = await Task { await self.submitEach(submissions) }.value
+            if case .failure(let error) = outcomes[0], case .unavailable = error { coalescer.failWaiting(error) }
             coalescer.handOn()
             for (waiting, outcome) in zip(others, outcomes.dropFirst()) {
                 waiting.continuation.resume(returning: .done(outcome))

@@ -61,6 +61,17 @@ final class SubmissionCoalescer: Sendable {
         }
     }
 
+    /// Answers every waiting submission with `error` now. Called when a call found Redis away:
+    /// otherwise the waiting ones would go in batches of `batchLimit`, each batch waiting out its
+    /// own timeout behind the one before.
+    func failWaiting(_ error: QueueError) {
+        let waiting = state.withLock { state in
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for submission in waiting { submission.continuation.resume(returning: .done(.failure(error))) }
+    }
+
     /// How many submissions wait for a turn.
     var waitingCount: Int { state.withLock { $0.waiting.count } }
 

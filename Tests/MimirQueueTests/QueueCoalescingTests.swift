@@ -133,4 +133,34 @@ struct QueueCoalescingTests {
             return
         }
     }
+
+    @Test("when a call finds Redis away, every submission waiting is answered with its error at once")
+    func failWaiting() async throws {
+        let coalescer = SubmissionCoalescer(callsInFlight: 1, batchLimit: 2)
+        let submissions = (0..<4).map { Self.submission(Self.job($0)) }
+        guard case .lead = await coalescer.turn(for: submissions[0]) else {
+            Issue.record("a lone submission waited")
+            return
+        }
+        var waiting: [Task<SubmissionCoalescer.Turn, Never>] = []
+        for index in 1..<4 {
+            waiting.append(Task { await coalescer.turn(for: submissions[index]) })
+            while coalescer.waitingCount < index { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        let away = RedisError(kind: .timeout, server: "127.0.0.1:1", command: "FCALL", reason: "no reply in 5 s")
+        coalescer.failWaiting(.unavailable(away))
+        coalescer.handOn()
+        // All three, not only the first batch of two.
+        for task in waiting {
+            guard case .done(.failure(let error)) = await task.value else {
+                Issue.record("a waiting submission was not failed with the call")
+                return
+            }
+            #expect("\(error)".contains("no reply in 5 s"))
+        }
+        guard case .lead(let none) = await coalescer.turn(for: submissions[0]), none.isEmpty else {
+            Issue.record("the call's place was not freed")
+            return
+        }
+    }
 }
