@@ -163,4 +163,45 @@ struct QueueCoalescingTests {
             return
         }
     }
+
+    @Test("with Redis silent, only the calls in flight reach it: the submissions waiting behind them fail with them")
+    func outage() async throws {
+        // A Redis of its own, frozen (SIGSTOP) so that calls hang, and a one-second timeout.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        var configuration = try RedisConfiguration(url: server.url)
+        configuration.commandTimeout = .seconds(1)
+        let redis = RedisClient(configuration: configuration, poolSize: 2, logger: quietLogger)
+        let queue = JobQueue(
+            redis: redis, configuration: QueueConfiguration(namespace: "outage"), clock: SystemQueueClock(),
+            logger: quietLogger)
+        try await queue.prepare()
+        server.freeze()
+        let count = 1000
+        let failures = await withTaskGroup(of: String?.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    do {
+                        _ = try await queue.submit(Self.job(index))
+                        return nil
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { if let failure = $1 { $0.append(failure) } }
+        }
+        server.thaw()
+        #expect(failures.count == count)
+        #expect(failures.allSatisfy { $0.contains("the queue's Redis is unavailable") }, "\(failures.prefix(3))")
+        // Commands sent before the freeze ended still ran once Redis woke: only the four calls that
+        // were in flight, not batches of the ones that waited behind them.
+        let info = try await redis.execute(["INFO", "commandstats"]).string ?? ""
+        let calls = info.split(separator: "\r\n").first { $0.hasPrefix("cmdstat_fcall:") }
+            .flatMap { $0.split(separator: ",").first?.split(separator: "=").last }.flatMap { Int($0) }
+        #expect((1...5).contains(calls ?? 0), "\(calls.map(String.init) ?? "no") FCALLs reached Redis")
+        let created = try await redis.execute(["ZCARD", "outage:jobs"]).int ?? -1
+        #expect(created <= 5, "\(created) jobs were written after the outage")
+    }
 }
+
