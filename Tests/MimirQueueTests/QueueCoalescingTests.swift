@@ -204,4 +204,3 @@ struct QueueCoalescingTests {
         #expect(created <= 5, "\(created) jobs were written after the outage")
     }
 }
-
