@@ -175,6 +175,55 @@ struct WorkerEndToEndTests {
         #expect(long["status"] == "queued" && long["attempts"] == 1, "\(long)")
     }
 
+    @Test("an end held while the next job runs long, when Redis is away, is kept for the next report and reported once")
+    func heldEndOutlivesAnOutage() async throws {
+        // A Redis of its own that the test can kill; every write is on disk before it is answered.
+        let server = try await RedisServer.start(
+            RedisServer.Options(appendOnly: true, extraArguments: ["--appendfsync", "always"]))
+        defer { Task { await server.stop() } }
+        let api = try await APIHarness.start(WorkerProcess.jobTypes, redisURL: server.url)
+        defer { Task { await api.stop() } }
+        let worker = try WorkerProcess(
+            for: api, id: "w-held", leaseSeconds: 3, slots: 1, extra: ["--short-job-ms", "200", "--prefetch", "8"])
+        try await Self.makeEchoShort(api, worker)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("held-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let started = "\(folder)/started"
+        let proceed = "\(folder)/proceed"
+        // s1 makes a file when it starts and then waits for one from the test, reporting progress
+        // all the while, so the worker never sees it run long.
+        let held: JSONValue = [
+            "type": "fixture_echo",
+            "task_spec": [
+                "parameters": ["message": "s1", "started_file": .string(started), "wait_for_file": .string(proceed)]
+            ],
+        ]
+        let batch = try await api.call(
+            .post, "/api/job-batches",
+            json: ["jobs": [Self.echo("s0"), held, Self.echo("long", sleep: 6000), Self.echo("s2"), Self.echo("s3")]])
+        #expect(batch.status == 201, "\(batch.raw.text)")
+        let ids = try #require(batch.json?["jobs"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
+        try #require(ids.count == 5)
+        // s1 runs, so the report that ended s0 took it and the rest ahead. Redis goes away; s1
+        // ends, its end held; the long job starts and is seen running long 50 ms in, when its
+        // slot tries once to report s1's end and to give back s2 and s3, and cannot. s1's lease
+        // (3 s) must then be kept renewed through the long job's 6 s, or it is reaped and run again.
+        for _ in 0..<3000 where !FileManager.default.fileExists(atPath: started) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(FileManager.default.fileExists(atPath: started), "s1 never started: \(worker.log)")
+        await server.kill()
+        #expect(FileManager.default.createFile(atPath: proceed, contents: nil))
+        try await Task.sleep(for: .milliseconds(700))
+        try await server.restart()
+        for id in ids {
+            let job = try await api.poll(id, seconds: 40, until: isFinal)
+            #expect(job["status"] == "succeeded" && job["attempts"] == 1, "\(job)\n\(worker.log)")
+        }
+        #expect(worker.log.contains("cannot report the outcome yet; it goes with the next report"), "\(worker.log)")
+        #expect(worker.log.contains("cannot give back jobs taken ahead; they run here"), "\(worker.log)")
+    }
+
     static func echo(_ message: String, sleep: Int = 0) -> JSONValue {
         [
             "type": "fixture_echo",

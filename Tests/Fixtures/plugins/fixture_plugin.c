@@ -318,14 +318,19 @@ static json_t *load_parameters(const mimir_host_api *host, mimir_context *ctx,
     "\"sleep_ms\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10000},"                     \
     "\"fail\":{\"enum\":[\"retryable\",\"permanent\",\"invalid\"]},"                           \
     "\"progress_steps\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":1000},"                \
-    "\"use_scratch\":{\"type\":\"boolean\"}"                                                    \
+    "\"use_scratch\":{\"type\":\"boolean\"},"                                                   \
+    "\"started_file\":{\"type\":\"string\"},"                                                   \
+    "\"wait_for_file\":{\"type\":\"string\"}"                                                   \
     "},\"additionalProperties\":false}"
 
 #define COUNTING_SCHEMA \
     "{\"type\":\"object\",\"properties\":{\"sleep_ms\":{\"type\":\"integer\",\"minimum\":0}}}"
 
-/* fixture_echo: {message?, sleep_ms?, fail?, progress_steps?} -> sleeps, reports progress, logs
- * "echo: <message>", then fails as requested or sets {echo, job_id, attempt, project_id}. */
+/* fixture_echo: {message?, sleep_ms?, fail?, progress_steps?, started_file?, wait_for_file?} ->
+ * creates started_file, waits for wait_for_file to exist (reporting progress every 10 ms, so its
+ * worker never sees it silent), sleeps, reports progress, logs "echo: <message>", then fails as
+ * requested or sets {echo, job_id, attempt, project_id}. The two files let a test act at a known
+ * point of a job's run. */
 static mimir_status echo_execute(void *instance, const mimir_host_api *host, mimir_context *ctx,
                                  const mimir_job_input *job) {
     (void)instance;
@@ -333,18 +338,35 @@ static mimir_status echo_execute(void *instance, const mimir_host_api *host, mim
     if (params == NULL)
         return MIMIR_ERROR_INVALID_INPUT;
 
-    const char *message = "", *failure = NULL;
+    const char *message = "", *failure = NULL, *started_file = NULL, *wait_for_file = NULL;
     json_int_t sleep_ms = 0, steps = 0;
     int use_scratch = 0;
     json_error_t error;
-    if (json_unpack_ex(params, &error, 0, "{s?:s, s?:I, s?:s, s?:I, s?:b}", "message", &message,
-                       "sleep_ms", &sleep_ms, "fail", &failure, "progress_steps", &steps,
-                       "use_scratch", &use_scratch) != 0) {
+    if (json_unpack_ex(params, &error, 0, "{s?:s, s?:I, s?:s, s?:I, s?:b, s?:s, s?:s}", "message",
+                       &message, "sleep_ms", &sleep_ms, "fail", &failure, "progress_steps", &steps,
+                       "use_scratch", &use_scratch, "started_file", &started_file,
+                       "wait_for_file", &wait_for_file) != 0) {
         json_decref(params);
         return fail(host, ctx, MIMIR_ERROR_INVALID_INPUT, "invalid parameters: %s", error.text);
     }
 
     mimir_status status = MIMIR_OK;
+    if (started_file != NULL) {
+        FILE *started = fopen(started_file, "w");
+        if (started == NULL || fclose(started) != 0) {
+            status = fail(host, ctx, MIMIR_ERROR_RETRYABLE, "cannot create %s", started_file);
+            goto done;
+        }
+    }
+    while (wait_for_file != NULL && access(wait_for_file, F_OK) != 0) {
+        if (host->is_cancelled(ctx)) {
+            status = fail(host, ctx, MIMIR_CANCELLED, "cancelled");
+            goto done;
+        }
+        host->progress(ctx, 0, "waiting");
+        struct timespec step = {0, 10000000L};
+        nanosleep(&step, NULL);
+    }
     if (!sleep_polling(host, ctx, sleep_ms)) {
         status = fail(host, ctx, MIMIR_CANCELLED, "cancelled");
         goto done;
