@@ -41,7 +41,9 @@ extension JobQueue {
         }
     }
 
-    /// One submission in a `mimir_submit` call of its own.
+    /// One submission in a `mimir_submit` call of its own. Not a `mimir_submit_each` of one: that
+    /// measured 76–83 µs of Redis time per lone submission against 62–75 here, and 1,480–1,650
+    /// submissions/s from one client against 1,660–1,900.
     func submitAlone(_ submission: Submission) async throws(QueueError) -> SubmitResult {
         let (id, job, idempotencyKey) = (submission.id, submission.job, submission.idempotencyKey)
         let specText = job.spec.jsonText()

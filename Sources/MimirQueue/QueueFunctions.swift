@@ -263,11 +263,13 @@ enum QueueFunctions {
                 answers[k] = {'conflict', existing_id, {}}
               end
             else
-              if waiting[jtype] == nil and limit and limit > 0 then
-                waiting[jtype] = redis.call('ZCARD', ns .. ':queue:' .. jtype)
+              local queued = 0
+              if limit and limit > 0 then
+                waiting[jtype] = waiting[jtype] or redis.call('ZCARD', ns .. ':queue:' .. jtype)
+                queued = waiting[jtype] + (added[jtype] or 0)
               end
-              if limit and limit > 0 and waiting[jtype] + (added[jtype] or 0) >= limit then
-                answers[k] = redis.error_reply('FULL ' .. (waiting[jtype] + (added[jtype] or 0)) .. ' ' .. limit)
+              if limit and limit > 0 and queued >= limit then
+                answers[k] = redis.error_reply('FULL ' .. queued .. ' ' .. limit)
               elseif taken[k] then
                 answers[k] = redis.error_reply('DUPLICATE ' .. id)
               else

@@ -209,13 +209,13 @@ struct ServeCommand: ParsableCommand {
         await redis.shutdown()
     }
 
-    /// The executor processes (the default), or none with `--isolation none`.
     /// When an executor process is replaced: after this many jobs, above this much memory (0: never).
     private struct ExecutorLimits {
         var jobsPerProcess: Int
         var memoryMiB: Int
     }
 
+    /// The executor processes (the default), or none with `--isolation none`.
     private func executorIsolation(slots: Int, limits: ExecutorLimits, logger: Logger) throws -> ExecutorIsolation {
         let mode =
             isolation ?? Environment.value("MIMIR_WORKER_ISOLATION").flatMap { $0.isEmpty ? nil : $0 } ?? "process"

@@ -16,6 +16,22 @@ struct QueueCoalescingTests {
             id: id, job: job, idempotencyKey: key, audit: SubmitAudit(caller: "ci", role: "admin", capacity: 100))
     }
 
+    /// The first submission takes the one call allowed in flight at once (checked); the others
+    /// then wait for their turns, queued in their order.
+    static func queueBehindFirst(_ submissions: [Submission], on coalescer: SubmissionCoalescer) async throws
+        -> [Task<SubmissionCoalescer.Turn, Never>]
+    {
+        guard case .lead(let none) = await coalescer.turn(for: submissions[0]), none.isEmpty else {
+            throw QueueError.corrupt("a lone submission waited")
+        }
+        var waiting: [Task<SubmissionCoalescer.Turn, Never>] = []
+        for index in submissions.indices.dropFirst() {
+            waiting.append(Task { await coalescer.turn(for: submissions[index]) })
+            while coalescer.waitingCount < index { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        return waiting
+    }
+
     @Test("many at once go in fewer Redis calls than jobs; each is created as if alone, with its audit entry")
     func fewerCalls() async throws {
         // A Redis of its own, so that its command counts are this test's alone.
@@ -97,15 +113,7 @@ struct QueueCoalescingTests {
     func turns() async throws {
         let coalescer = SubmissionCoalescer(callsInFlight: 1, batchLimit: 3)
         let submissions = (0..<5).map { Self.submission(Self.job($0)) }
-        guard case .lead(let none) = await coalescer.turn(for: submissions[0]), none.isEmpty else {
-            Issue.record("a lone submission waited")
-            return
-        }
-        var waiting: [Task<SubmissionCoalescer.Turn, Never>] = []
-        for index in 1..<5 {
-            waiting.append(Task { await coalescer.turn(for: submissions[index]) })
-            while coalescer.waitingCount < index { try await Task.sleep(for: .milliseconds(1)) }
-        }
+        let waiting = try await Self.queueBehindFirst(submissions, on: coalescer)
         coalescer.handOn()
         // The longest waiting leads, with at most batchLimit submissions in its call.
         guard case .lead(let others) = await waiting[0].value else {
@@ -138,15 +146,7 @@ struct QueueCoalescingTests {
     func failWaiting() async throws {
         let coalescer = SubmissionCoalescer(callsInFlight: 1, batchLimit: 2)
         let submissions = (0..<4).map { Self.submission(Self.job($0)) }
-        guard case .lead = await coalescer.turn(for: submissions[0]) else {
-            Issue.record("a lone submission waited")
-            return
-        }
-        var waiting: [Task<SubmissionCoalescer.Turn, Never>] = []
-        for index in 1..<4 {
-            waiting.append(Task { await coalescer.turn(for: submissions[index]) })
-            while coalescer.waitingCount < index { try await Task.sleep(for: .milliseconds(1)) }
-        }
+        let waiting = try await Self.queueBehindFirst(submissions, on: coalescer)
         let away = RedisError(kind: .timeout, server: "127.0.0.1:1", command: "FCALL", reason: "no reply in 5 s")
         coalescer.failWaiting(.unavailable(away))
         coalescer.handOn()
