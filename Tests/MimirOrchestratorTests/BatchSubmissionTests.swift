@@ -31,6 +31,9 @@ struct BatchSubmissionTests {
         #expect(response.status == 201, "\(response.raw.text)")
         let answered = try #require(response.json?["jobs"]?.arrayValue)
         try #require(answered.count == 3)
+        // Written job by job without a dictionary, the answer is still the canonical text of its
+        // JSON: keys sorted, nothing pretty.
+        #expect(response.raw.text == String(decoding: try #require(response.json).jsonBytes(), as: UTF8.self))
         for (sent, job) in zip(jobs, answered) {
             #expect(job["type"] == sent["type"] && job["status"] == "queued" && job["attempts"] == 0)
             let id = try #require(job["id"]?.stringValue)
@@ -57,6 +60,15 @@ struct BatchSubmissionTests {
             }
                 == answered.reversed().map { "submit test-submitter \($0["id"]?.stringValue ?? "")" },
             "\(audit.raw.text)")
+        // One audit line in the log for the batch, naming each job and its type in order.
+        let ids = answered.compactMap { $0["id"]?.stringValue }
+        let lines = api.orchestrator.log.split(separator: "\n").filter {
+            $0.contains("audit") && $0.contains("caller=test-submitter") && $0.contains(ids[0])
+        }
+        #expect(lines.count == 1, "\(lines)")
+        #expect(
+            lines.first?.contains("jobs=\(ids.joined(separator: ","))") == true
+                && lines.first?.contains("types=ml_training,ml_inference,ml_training") == true, "\(lines)")
         let metrics = try await api.call(.get, "/metrics")
         #expect(metrics.raw.text.contains("mimir_jobs_submitted_total{type=\"ml_training\"} 4"))
         #expect(metrics.raw.text.contains("mimir_jobs_submitted_total{type=\"ml_inference\"} 2"))

@@ -27,8 +27,8 @@ final class OrchestratorMetrics: Sendable {
         }
     }
 
-    func submitted(type: String) {
-        counter("mimir_jobs_submitted_total", [("type", type)]).increment()
+    func submitted(type: String, count: Int = 1) {
+        counter("mimir_jobs_submitted_total", [("type", type)]).increment(by: count)
     }
 
     /// An attempt ended; `status` is where the job went (succeeded, failed, dead, cancelled, or

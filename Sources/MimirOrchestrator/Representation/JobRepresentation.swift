@@ -12,6 +12,23 @@ enum JobRepresentation {
         JSONValue.objectBytes(sortedMembers: members(job, waitingReason: waitingReason))
     }
 
+    /// `{"<key>": [jobs]}` as ``JSONValue/jsonBytes(pretty:)`` writes it, each job as
+    /// ``jsonBytes(_:waitingReason:)`` does (a batch's answer: building every job as a dictionary,
+    /// then sorting it, was a third of the orchestrator's time on a batch).
+    static func listBytes(
+        _ key: String, _ jobs: [JobRecord], waitingReason: (JobRecord) -> String?
+    ) -> [UInt8] {
+        var bytes = JSONValue.string(key).jsonBytes()
+        bytes.insert(UInt8(ascii: "{"), at: 0)
+        bytes.append(contentsOf: ":[".utf8)
+        for (index, job) in jobs.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: jsonBytes(job, waitingReason: waitingReason(job)))
+        }
+        bytes.append(contentsOf: "]}".utf8)
+        return bytes
+    }
+
     /// The job's fields in key order, as `JSONValue.objectBytes(sortedMembers:)` needs them.
     private static func members(_ job: JobRecord, waitingReason: String?) -> [(key: String, value: JSONValue)] {
         func time(_ value: Int64?) -> JSONValue {

@@ -14,10 +14,10 @@ extension JobRoutes {
             try await queue.submitBatch(jobs, idempotencyKey: key, audit: entry)
         }) {
         case .created(let records):
-            for record in records {
-                metrics.submitted(type: record.type)
-                audit.logged(caller, .submit, jobID: record.id, jobType: record.type)
-            }
+            var perType: [String: Int] = [:]
+            for record in records { perType[record.type, default: 0] += 1 }
+            for (type, count) in perType { metrics.submitted(type: type, count: count) }
+            audit.loggedBatch(caller, records)
             return batchAnswer(.created, records)
         case .existing(let records):
             return batchAnswer(.ok, records, headers: [Self.idempotentReplayed: "true"])
@@ -27,6 +27,10 @@ extension JobRoutes {
     private func batchAnswer(_ status: HTTPResponse.Status, _ records: [JobRecord], headers: HTTPFields = [:])
         -> Response
     {
-        JSONResponse.make(status, ["jobs": .array(records.map(present))], headers: headers)
+        JSONResponse.make(
+            status,
+            json: JobRepresentation.listBytes(
+                "jobs", records, waitingReason: { validator.catalog?.waitingReason(for: $0) }),
+            headers: headers)
     }
 }
