@@ -154,6 +154,11 @@ struct LifecycleTests {
             cursor = page.json?["next_cursor"]?.stringValue
         }
         #expect(seen.count == 5 && Set(seen).count == 5)
+        // Pages are written job by job, not as one dictionary: still the canonical text of their
+        // JSON, with a cursor and without (the last page).
+        for page in [all, try await api.call(.get, "/api/jobs?limit=500")] {
+            #expect(page.raw.text == String(decoding: try #require(page.json).jsonBytes(), as: UTF8.self))
+        }
         let running = try await api.call(.get, "/api/jobs?status=running")
         #expect(running.json?["jobs"]?.arrayValue?.map { $0["type"] } == ["ml_inference"])
         let pipelines = try await api.call(.get, "/api/jobs?type=pipeline_execution")

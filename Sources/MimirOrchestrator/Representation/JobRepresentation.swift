@@ -3,29 +3,36 @@ import MimirQueue
 
 /// A job as the REST API shows it (the `Job` schema of the OpenAPI document).
 enum JobRepresentation {
-    static func json(_ job: JobRecord, waitingReason: String? = nil) -> JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: members(job, waitingReason: waitingReason)))
-    }
-
-    /// ``json(_:waitingReason:)`` as the bytes of a response body, written without a dictionary.
+    /// A job as the bytes of a response body, written without a dictionary.
     static func jsonBytes(_ job: JobRecord, waitingReason: String? = nil) -> [UInt8] {
         JSONValue.objectBytes(sortedMembers: members(job, waitingReason: waitingReason))
     }
 
-    /// `{"<key>": [jobs]}` as ``JSONValue/jsonBytes(pretty:)`` writes it, each job as
-    /// ``jsonBytes(_:waitingReason:)`` does (a batch's answer: building every job as a dictionary,
-    /// then sorting it, was a third of the orchestrator's time on a batch).
+    /// `{"<key>": [jobs], <members>}` as ``JSONValue/jsonBytes(pretty:)`` writes it, each job as
+    /// ``jsonBytes(_:waitingReason:)`` does; `members` in key order, after `key` (a batch's answer,
+    /// a listing's page: building every job as a dictionary, then sorting it, was a third of the
+    /// orchestrator's time on a batch).
     static func listBytes(
-        _ key: String, _ jobs: [JobRecord], waitingReason: (JobRecord) -> String?
+        _ key: String, _ jobs: [JobRecord], followedBy members: [(key: String, value: JSONValue)] = [],
+        waitingReason: (JobRecord) -> String?
     ) -> [UInt8] {
-        var bytes = JSONValue.string(key).jsonBytes()
-        bytes.insert(UInt8(ascii: "{"), at: 0)
+        assert(members.first.map { key < $0.key } ?? true, "members not in key order")
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.append(contentsOf: JSONValue.string(key).jsonBytes())
         bytes.append(contentsOf: ":[".utf8)
         for (index, job) in jobs.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             bytes.append(contentsOf: jsonBytes(job, waitingReason: waitingReason(job)))
         }
-        bytes.append(contentsOf: "]}".utf8)
+        bytes.append(UInt8(ascii: "]"))
+        if members.isEmpty {
+            bytes.append(UInt8(ascii: "}"))
+        } else {
+            // `{"a":…,"b":…}` becomes `,"a":…,"b":…}` after the list.
+            var rest = JSONValue.objectBytes(sortedMembers: members)
+            rest[0] = UInt8(ascii: ",")
+            bytes.append(contentsOf: rest)
+        }
         return bytes
     }
 

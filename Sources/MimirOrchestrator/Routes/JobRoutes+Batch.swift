@@ -30,7 +30,7 @@ extension JobRoutes {
         JSONResponse.make(
             status,
             json: JobRepresentation.listBytes(
-                "jobs", records, waitingReason: { validator.catalog?.waitingReason(for: $0) }),
+                "jobs", records, waitingReason: waitingReason(for:)),
             headers: headers)
     }
 }

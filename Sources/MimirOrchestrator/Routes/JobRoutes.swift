@@ -33,16 +33,16 @@ struct JobRoutes: Sendable {
         router.get("/api/jobs/:id/logs") { request, context in try await logs(request, id: try id(context)) }
     }
 
-    /// A job as the API shows it, with why it waits when no live worker can take it.
-    func present(_ record: JobRecord) -> JSONValue {
-        JobRepresentation.json(record, waitingReason: validator.catalog?.waitingReason(for: record))
+    /// Why a job waits, when no live worker can take it: the API shows it with the job.
+    func waitingReason(for record: JobRecord) -> String? {
+        validator.catalog?.waitingReason(for: record)
     }
 
-    /// An answer whose body is one job, as ``present(_:)`` shows it.
+    /// An answer whose body is one job, as the API shows it.
     func answer(_ status: HTTPResponse.Status, job record: JobRecord, headers: HTTPFields = [:]) -> Response {
         JSONResponse.make(
             status,
-            json: JobRepresentation.jsonBytes(record, waitingReason: validator.catalog?.waitingReason(for: record)),
+            json: JobRepresentation.jsonBytes(record, waitingReason: waitingReason(for: record)),
             headers: headers)
     }
 
@@ -122,10 +122,12 @@ struct JobRoutes: Sendable {
         let stats = try await run { () async throws(QueueError) in try await queue.stats() }
         return JSONResponse.make(
             .ok,
-            [
-                "queue": JobRepresentation.json(stats), "jobs": .array(page.jobs.map(present)),
-                "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null,
-            ])
+            json: JobRepresentation.listBytes(
+                "jobs", page.jobs,
+                followedBy: [
+                    ("next_cursor", page.nextCursor.map(JSONValue.string) ?? .null),
+                    ("queue", JobRepresentation.json(stats)),
+                ], waitingReason: waitingReason(for:)))
     }
 
     private func cancel(_ id: String, caller: Caller?) async throws -> Response {
