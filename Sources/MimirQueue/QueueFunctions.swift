@@ -20,6 +20,7 @@ enum QueueFunctions {
         case takeMany = "mimir_take_many"
         case heartbeat = "mimir_heartbeat"
         case finish = "mimir_finish"
+        case finishMany = "mimir_finish_many"
         case cancel = "mimir_cancel"
         case retry = "mimir_retry"
         case reap = "mimir_reap"
@@ -504,13 +505,20 @@ enum QueueFunctions {
           return 0
         end)
 
-        -- Ends an attempt. args: ns, id, worker, now, outcome (succeeded|failed|cancelled),
-        -- result JSON ('' for none), error, error kind, retryable (1|0), backoff base ms,
-        -- backoff cap ms, jitter in [0,1), retention seconds, crashes that make a poison pill.
-        -- An attempt whose executor crashed (kind 'crashed') counts on the job; at the limit the
-        -- job goes to the dead letter even with attempts left. Returns the new status.
-        redis.register_function('mimir_finish', function(keys, args)
-          local ns, id, worker, now, outcome = args[1], args[2], args[3], tonumber(args[4]), args[5]
+        -- Ends an attempt: checks it and decides where the job goes, and leaves the writes to
+        -- end_attempts, which makes them for every attempt of a call together. a[o], a[o+1], ...:
+        -- id, worker, now, outcome (succeeded|failed|cancelled), result JSON ('' for none), error,
+        -- error kind, retryable (1|0), backoff base ms, backoff cap ms, jitter in [0,1), retention
+        -- seconds, crashes that make a poison pill. An attempt whose executor crashed (kind
+        -- 'crashed') counts on the job; at the limit the job goes to the dead letter even with
+        -- attempts left. `ended`: the attempts this call has ended so far (id -> new status), so a
+        -- second end of the same attempt in one call is refused as it would be in the next call.
+        -- Returns the new status, or the error reply.
+        local FINISH_WIDTH = 13
+        local function end_attempt(ns, a, o, ending, ended)
+          local id, worker, now, outcome = a[o], a[o + 1], tonumber(a[o + 2]), a[o + 3]
+          local result, err, kind, retryable = a[o + 4], a[o + 5], a[o + 6], a[o + 7]
+          if ended[id] then return illegal(ended[id], outcome) end
           local job = jobkey(ns, id)
           local f = redis.call('HMGET', job, 'status', 'worker_id', 'attempts', 'max_attempts', 'cancel_requested')
           if not f[1] then return redis.error_reply('NOTFOUND ' .. id) end
@@ -518,21 +526,21 @@ enum QueueFunctions {
           if f[2] ~= worker then return redis.error_reply('NOTOWNER ' .. tostring(f[2])) end
           local to, run_after = outcome, nil
           local poisoned = false
-          if outcome == 'failed' and args[8] == 'crashed' then
+          if outcome == 'failed' and kind == 'crashed' then
             local crashes = redis.call('HINCRBY', job, 'crashes', 1)
-            local limit = tonumber(args[14]) or 3
+            local limit = tonumber(a[o + 12]) or 3
             if crashes >= limit then
               poisoned = true
-              args[7] = 'poison pill: crashed its executor ' .. crashes .. ' times (last: ' .. args[7] .. ')'
+              err = 'poison pill: crashed its executor ' .. crashes .. ' times (last: ' .. err .. ')'
             end
           end
           if poisoned then
             to = 'dead'
-          elseif outcome == 'failed' and args[9] == '1' then
+          elseif outcome == 'failed' and retryable == '1' then
             local attempts, max = tonumber(f[3]), tonumber(f[4])
             if attempts < max then
-              local delay = math.min(tonumber(args[11]), tonumber(args[10]) * 2 ^ (attempts - 1))
-              run_after = now + math.floor(delay / 2 + tonumber(args[12]) * delay / 2)
+              local delay = math.min(tonumber(a[o + 9]), tonumber(a[o + 8]) * 2 ^ (attempts - 1))
+              run_after = now + math.floor(delay / 2 + tonumber(a[o + 10]) * delay / 2)
               to = 'queued'
             else
               to = 'dead'
@@ -541,30 +549,75 @@ enum QueueFunctions {
           -- A job whose cancellation was requested is not run again, whatever the attempt said.
           if f[5] == '1' and to == 'queued' then
             to, run_after = 'cancelled', nil
-            args[7], args[8] = 'cancelled while it ran (its last attempt failed: ' .. args[7] .. ')', 'cancelled'
+            err, kind = 'cancelled while it ran (its last attempt failed: ' .. err .. ')', 'cancelled'
           end
           if not TRANSITIONS['running'][to] then return illegal('running', to) end
-          redis.call('ZREM', ns .. ':inflight', id)
-          local fields = {}
+          local fields = {'status', to, 'updated_at', num(now)}
           local function set(name, value)
             fields[#fields + 1] = name
             fields[#fields + 1] = value
           end
-          if args[6] ~= '' then set('result', args[6]) end
-          if args[7] ~= '' then
-            set('error', args[7])
-            set('error_kind', args[8])
+          if FINAL[to] then set('finished_at', num(now)) end
+          if result ~= '' then set('result', result) end
+          if err ~= '' then
+            set('error', err)
+            set('error_kind', kind)
           end
           if to == 'succeeded' then set('progress', '1') end
           if to == 'queued' then set('run_after', num(run_after)) end
-          move(ns, id, 'running', to, now, fields)
-          if to == 'queued' then
-            redis.call('HDEL', job, 'lease_expires_at')
-            redis.call('ZADD', ns .. ':delayed', num(run_after), id)
-          else
-            retire(ns, id, args[13])
-          end
+          ended[id] = to
+          ending[#ending + 1] = {id = id, to = to, now = now, fields = fields, run_after = run_after,
+            retention = a[o + 11]}
           return to
+        end
+
+        -- The writes of the attempts end_attempt let through: each job's hash, and its moves
+        -- between the status indexes with one command per index for them all (as `move` does
+        -- one at a time).
+        local function end_attempts(ns, ending)
+          if #ending == 0 then return end
+          local last = redis.call('INCRBY', ns .. ':seq', #ending)
+          local ids, moved, statuses = {}, {}, {}
+          for k, e in ipairs(ending) do
+            ids[k] = e.id
+            if not moved[e.to] then
+              moved[e.to] = {}
+              statuses[#statuses + 1] = e.to
+            end
+            local entries = moved[e.to]
+            entries[#entries + 1] = stamp(ns, e.now, last - #ending + k)
+            entries[#entries + 1] = e.id
+            local job = jobkey(ns, e.id)
+            redis.call('HSET', job, unpack(e.fields))
+            if e.to == 'queued' then
+              redis.call('HDEL', job, 'lease_expires_at')
+              redis.call('ZADD', ns .. ':delayed', num(e.run_after), e.id)
+            else
+              retire(ns, e.id, e.retention)
+            end
+          end
+          redis.call('ZREM', ns .. ':inflight', unpack(ids))
+          redis.call('ZREM', ns .. ':status:running', unpack(ids))
+          for _, status in ipairs(statuses) do redis.call('ZADD', ns .. ':status:' .. status, unpack(moved[status])) end
+        end
+
+        -- Ends an attempt. args: ns, then end_attempt's values. Returns the new status.
+        redis.register_function('mimir_finish', function(keys, args)
+          local ending = {}
+          local to = end_attempt(args[1], args, 2, ending, {})
+          end_attempts(args[1], ending)
+          return to
+        end)
+
+        -- Ends the attempts a worker slot held (short jobs run back to back), each exactly as a
+        -- mimir_finish of its own in this order. args: ns, then FINISH_WIDTH values per attempt
+        -- (end_attempt's). Returns one entry per attempt: its new status, or the error
+        -- mimir_finish would have answered as an error entry.
+        redis.register_function('mimir_finish_many', function(keys, args)
+          local ending, ended, answers = {}, {}, {}
+          for o = 2, #args, FINISH_WIDTH do answers[#answers + 1] = end_attempt(args[1], args, o, ending, ended) end
+          end_attempts(args[1], ending)
+          return answers
         end)
 
         -- args: ns, id, now, retention seconds. A queued job is cancelled at once; a running one

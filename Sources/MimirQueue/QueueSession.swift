@@ -24,8 +24,10 @@ public final class QueueSession {
 
     private struct PendingFinish {
         let jobID: String
-        /// The last log lines (if any), then the finish.
-        let commands: [[String]]
+        /// The attempt's last log lines, if any.
+        let logs: [String]?
+        /// Its end, as `mimir_finish_many` takes it.
+        let finish: [String]
     }
 
     /// How the queue answered one finish of a ``report(workerID:takes:offer:ahead:)``.
@@ -77,18 +79,18 @@ public final class QueueSession {
     /// does, but only at the next ``report(workerID:takes:offer:ahead:)``: a slot running short jobs back to
     /// back reports several in one round trip.
     public func finishLater(jobID: String, workerID: String, outcome: AttemptOutcome, lines: [LogLine]) {
-        var commands: [[String]] = []
-        if !lines.isEmpty {
-            commands.append(
-                queue.command(.appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)))
-        }
-        commands.append(
-            queue.command(.finish, queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome)))
-        pendingFinishes.append(PendingFinish(jobID: jobID, commands: commands))
+        pendingFinishes.append(
+            PendingFinish(
+                jobID: jobID,
+                logs: lines.isEmpty
+                    ? nil
+                    : queue.command(
+                        .appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)),
+                finish: queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome)))
     }
 
-    /// Sends the pending finishes (each attempt's log lines before its outcome) and, in the same
-    /// round trip, takes along: one job for `takes.first`, then up to `takes.count - 1` more for
+    /// Sends the pending finishes (the attempts' log lines, then their ends in one
+    /// `mimir_finish_many`) and, in the same round trip, takes along: one job for `takes.first`, then up to `takes.count - 1` more for
     /// `ahead` (the job types a slot may take ahead; `nil` for the first offer), which the next
     /// `take`s answer with. The takes count even when a finish is refused.
     ///
@@ -97,7 +99,8 @@ public final class QueueSession {
     public func report(workerID: String, takes: Int = 0, offer: WorkerOffer? = nil, ahead: WorkerOffer? = nil)
         throws(QueueError) -> [FinishAnswer]
     {
-        var commands = pendingFinishes.flatMap(\.commands)
+        var commands = pendingFinishes.compactMap(\.logs)
+        if !pendingFinishes.isEmpty { commands.append(queue.command(.finishMany, pendingFinishes.flatMap(\.finish))) }
         var takeCommands = 0
         if takes > 0, let offer, let first = queue.takeArguments(workerID: workerID, offer: offer) {
             commands.append(queue.command(.take, first))
@@ -113,13 +116,25 @@ public final class QueueSession {
         var replies = try pipeline(commands, jobID: pendingFinishes.first?.jobID ?? "", caller: workerID)
         keepTaken(replies.suffix(takeCommands))
         replies.removeLast(takeCommands)
+        guard let ends = replies.popLast() else { return [] }
+        // One entry per attempt; an error for the whole call (which then wrote nothing) is each
+        // attempt's answer.
+        let entries = ends.array ?? Array(repeating: ends, count: pendingFinishes.count)
         var answers: [FinishAnswer] = []
-        var position = 0
-        for finish in pendingFinishes {
-            let own = replies[position..<position + finish.commands.count]
-            position += finish.commands.count
+        var logReplies = replies[...]
+        for (index, finish) in pendingFinishes.enumerated() {
+            var own: [RedisReply] = []
+            if finish.logs != nil, let logs = logReplies.popFirst() { own.append(logs) }
+            guard index < entries.count else {
+                answers.append(
+                    FinishAnswer(
+                        jobID: finish.jobID,
+                        status: .failure(.corrupt("mimir_finish_many answered \(ends) for job \(finish.jobID)"))))
+                continue
+            }
+            own.append(entries[index])
             answers.append(
-                FinishAnswer(jobID: finish.jobID, status: answer(own, jobID: finish.jobID, caller: workerID)))
+                FinishAnswer(jobID: finish.jobID, status: answer(own[...], jobID: finish.jobID, caller: workerID)))
         }
         pendingFinishes = []
         return answers

@@ -263,6 +263,81 @@ struct QueueSessionTests {
         #expect(try await harness.queue.logs(mine.id).map(\.message) == ["from w-1"])
     }
 
+    @Test(
+        "a report's ends go in one call, each as a finish of its own would end it; a second end of an attempt, or one of no job, is refused"
+    )
+    func reportEndsAsSeparateFinishes() async throws {
+        let harness = try await QueueHarness.make { $0.maxCrashes = 1 }
+        let queue = harness.queue
+        let namespace = queue.configuration.namespace
+        let outcomes: [AttemptOutcome] = [
+            .succeeded(result: ["rows": 3]),
+            .failed(message: "flaky", kind: .retryableFailure, retryable: true),
+            .failed(message: "bad", kind: .invalidInput, retryable: false, result: ["seen": 1]),
+            .cancelled(message: "stopped"),
+            .failed(message: "segfault", kind: .crashed, retryable: true),
+            // Its cancellation is asked below: a retryable failure then ends it as cancelled.
+            .failed(message: "flaky again", kind: .retryableFailure, retryable: true),
+        ]
+        // Two jobs per outcome: one ends in the report, its twin through JobQueue.finish alone.
+        var pairs: [(reported: String, alone: String)] = []
+        for _ in outcomes { pairs.append((try await harness.submit().id, try await harness.submit().id)) }
+        for _ in 0..<2 * outcomes.count {
+            _ = try #require(try await queue.take(workerID: "w-1", types: ["ml_training"]))
+        }
+        for id in [pairs[5].reported, pairs[5].alone] { _ = try await queue.cancel(id) }
+
+        let reported = pairs.map(\.reported)
+        let answers = try await OwnThread.run { () throws -> [String] in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            for (id, outcome) in zip(reported, outcomes) {
+                session.finishLater(jobID: id, workerID: "w-1", outcome: outcome, lines: [])
+            }
+            let again = AttemptOutcome.failed(message: "again", kind: .crashed, retryable: true)
+            session.finishLater(jobID: reported[0], workerID: "w-1", outcome: again, lines: [])
+            session.finishLater(jobID: "no-such-job", workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+            return try session.report(workerID: "w-1").map { answer in
+                switch answer.status {
+                case .success(let status): status.rawValue
+                case .failure(let error): "refused: \(error)"
+                }
+            }
+        }
+        var alone: [String] = []
+        for (pair, outcome) in zip(pairs, outcomes) {
+            alone.append(try await queue.finish(jobID: pair.alone, workerID: "w-1", outcome: outcome).rawValue)
+        }
+        #expect(alone == ["succeeded", "queued", "failed", "cancelled", "dead", "cancelled"])
+        #expect(Array(answers.prefix(outcomes.count)) == alone, "\(answers)")
+        #expect(answers.count == outcomes.count + 2)
+        #expect(answers.dropFirst(outcomes.count).allSatisfy { $0.hasPrefix("refused") }, "\(answers)")
+
+        // Stored alike: the job, its place in every index, its expiry.
+        for pair in pairs {
+            let (mine, twin) = (try await queue.job(pair.reported), try await queue.job(pair.alone))
+            #expect(mine.status == twin.status && mine.attempts == twin.attempts && mine.crashes == twin.crashes)
+            #expect(mine.error == twin.error && mine.errorKind == twin.errorKind && mine.result == twin.result)
+            #expect(mine.progress == twin.progress && (mine.runAfter == nil) == (twin.runAfter == nil))
+            #expect((mine.finishedAt == nil) == (twin.finishedAt == nil) && mine.leaseExpiresAt == twin.leaseExpiresAt)
+            var places: [String] = []
+            for index in JobStatus.allCases.map({ "status:\($0.rawValue)" }) + ["inflight", "delayed", "jobs"] {
+                let here = try await harness.redis.execute(["ZSCORE", "\(namespace):\(index)", pair.reported])
+                let there = try await harness.redis.execute(["ZSCORE", "\(namespace):\(index)", pair.alone])
+                #expect(here.isNull == there.isNull, "\(index): \(mine.status)")
+                if !here.isNull { places.append(index) }
+            }
+            #expect(places.contains("status:\(mine.status.rawValue)") && places.count >= 2, "\(places)")
+            #expect(!places.contains("inflight") && !places.contains("status:running"), "\(places)")
+            #expect(places.contains("delayed") == (mine.status == .queued), "\(places)")
+            // Ended jobs expire after the retention; one queued again does not.
+            let ttl = try await harness.redis.execute(["TTL", "\(namespace):job:\(pair.reported)"]).int ?? -2
+            let twinTTL = try await harness.redis.execute(["TTL", "\(namespace):job:\(pair.alone)"]).int ?? -2
+            #expect(mine.status.isFinal ? ttl > 0 && twinTTL > 0 : ttl == -1 && twinTTL == -1, "\(mine.status): \(ttl)")
+        }
+        // The second end of the first attempt changed nothing.
+        #expect(try await queue.job(pairs[0].reported).result == ["rows": 3])
+    }
+
     @Test("jobs taken ahead and given back return to the head of their queue, their attempt not counted")
     func handBack() async throws {
         let harness = try await QueueHarness.make()
