@@ -18,15 +18,37 @@ struct ExecutorProtocolTests {
         let request = ExecutionRequest(
             jobID: id, projectID: "", parameters: ["sleep_ms": .integer(Int64(sleepMS))], document: [:],
             attempt: attempt, timeout: nil)
-        try process.requests.write(ExecutorMessage.run(jobType: "fixture_echo", request: request).json)
+        try process.requests.write(ExecutorMessage.run(jobType: "fixture_echo", request: request).frame)
         for (jobID, attempt) in cancels {
-            try process.cancels.write(ExecutorMessage.cancel(jobID: jobID, attempt: attempt).json)
+            try process.cancels.write(ExecutorMessage.cancel(jobID: jobID, attempt: attempt).frame)
         }
         while true {
             guard case .frame(let json) = try process.events.read(timeout: .seconds(30)) else {
                 return "no outcome"
             }
             if case .outcome(let outcome) = ExecutorMessage(json) { return outcome.status.rawValue }
+        }
+    }
+
+    @Test("every message's frame is the canonical text of its JSON, and reads back as the same message")
+    func framesAreCanonical() throws {
+        let request = ExecutionRequest(
+            jobID: "job-\"1\"", projectID: "proj", parameters: ["b": 2, "a": ["z": true, "y": .null]],
+            document: ["task_spec": ["parameters": ["a": 1]], "id": "job-1"], attempt: 3, timeout: .milliseconds(1500))
+        let outcome = ExecutionOutcome(
+            status: .permanentFailure, message: "broke\nbadly", result: ["rows": 3, "names": ["x", "é"]],
+            artifacts: [Artifact(uri: "s3://b/k", mediaType: "text/csv"), Artifact(uri: "file:///x", mediaType: nil)],
+            droppedLogLines: 2, duration: .milliseconds(42))
+        let messages: [ExecutorMessage] = [
+            .ready(pid: 7, jobTypes: ["a", "b"]), .run(jobType: "fixture_echo", request: request),
+            .run(jobType: "t", request: ExecutionRequest(jobID: "j")), .cancel(jobID: "j", attempt: 2),
+            .log(.warning, "careful"), .progress(0.5, nil), .outcome(outcome),
+            .outcome(ExecutionOutcome(status: .succeeded)),
+        ]
+        for message in messages {
+            #expect(message.frame == message.json.jsonBytes(), "\(message.json)")
+            let read = try JSONValue.parse(message.frame)
+            #expect(ExecutorMessage(read)?.json == message.json, "\(read)")
         }
     }
 
@@ -62,7 +84,7 @@ struct ExecutorProtocolTests {
             let request = ExecutionRequest(
                 jobID: "job-long", projectID: "", parameters: ["sleep_ms": 10_000], document: [:], attempt: 1,
                 timeout: nil)
-            try process.requests.write(ExecutorMessage.run(jobType: "fixture_echo", request: request).json)
+            try process.requests.write(ExecutorMessage.run(jobType: "fixture_echo", request: request).frame)
             // Dropping `process` on return closes the worker's ends of all three pipes, as its death would.
             return process.pid
         }

@@ -26,17 +26,19 @@ struct FrameChannel: Sendable {
         let description: String
     }
 
-    /// Writes one frame, whole. Throws when the reader is gone (EPIPE; SIGPIPE must be ignored).
-    func write(_ message: JSONValue) throws(Failure) {
-        let body = Array(message.jsonText().utf8)
+    /// Writes one message (`ExecutorMessage.frame`) as a frame, whole. Throws when the reader is
+    /// gone (EPIPE; SIGPIPE must be ignored).
+    func write(_ body: [UInt8]) throws(Failure) {
         guard body.count <= Self.maximumFrameBytes else {
             throw Failure(
                 description: "message of \(body.count) bytes exceeds the \(Self.maximumFrameBytes)-byte limit")
         }
         let length = UInt32(body.count)
-        var bytes: [UInt8] = [
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4 + body.count)
+        bytes.append(contentsOf: [
             UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff),
-        ]
+        ])
         bytes.append(contentsOf: body)
         var offset = 0
         while offset < bytes.count {
