@@ -170,7 +170,8 @@ if e2e_batch or celery_batch:
     celery_base = rate(celery_batch) or celery_rate
     out += [
         "", f"**Submitted {settings.get('batch', 100)} at a time** ({settings.get('batch_jobs', 0):,} jobs, same set-up): Mimir "
-        "through `POST /api/job-batches` (one request and one Redis call per batch), Celery with "
+        "through `POST /api/job-batches` (one request and one Redis call per batch; `Prefer: return=minimal`, "
+        "answered with the ids), Celery with "
         "`group(...).apply_async()`, RQ with `Queue.enqueue_many` (one Redis pipeline). ÷ Celery is against Celery "
         "submitting in batches too.", "",
         "| system | jobs/s | ÷ Celery | submit→start p50 / p99 ms | submit→done p50 / p99 ms |",

@@ -564,6 +564,22 @@ schemas["JobBatch"] = {
     },
 }
 
+schemas["JobBatchIDs"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["ids"],
+    "description": "A batch's answer with `Prefer: return=minimal`: the jobs' ids only.",
+    "properties": {
+        "ids": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1000,
+            "items": {"type": "string", "minLength": 1},
+            "description": "In the order sent.",
+        },
+    },
+}
+
 schemas["LogLine"] = {
     "type": "object",
     "additionalProperties": False,
@@ -781,6 +797,11 @@ headers = {
         "description": "The job's URL: /api/jobs/{id}.",
         "required": True,
         "schema": {"type": "string", "pattern": "^/api/jobs/[^/]+$"},
+    },
+    "PreferenceApplied": {
+        "description": "`return=minimal`: the answer holds the jobs' ids only, as the request's `Prefer` asked (RFC 7240).",
+        "required": False,
+        "schema": {"type": "string", "const": "return=minimal"},
     },
     "IdempotentReplayed": {
         "description": "The submission repeated an earlier one with the same Idempotency-Key; nothing was created.",
@@ -1004,14 +1025,35 @@ paths = {
                 "order: the Idempotency-Key header (400), the content type (415), the size (413), the JSON (400), "
                 "the batch and its jobs (422), the queues' room (429)."
             ),
-            "parameters": [idempotency_key("batch")],
+            "parameters": [
+                idempotency_key("batch"),
+                {
+                    "name": "Prefer",
+                    "in": "header",
+                    "required": False,
+                    "description": (
+                        "RFC 7240 preferences. `return=minimal` answers with the jobs' ids only (`JobBatchIDs`, "
+                        "and `Preference-Applied: return=minimal`): for clients that need no more, a fraction of "
+                        "the full answer's size and of the time to write and read it. `return=representation`, "
+                        "the default, answers with the jobs. Other preferences are ignored."
+                    ),
+                    "schema": {"type": "string", "enum": ["return=minimal", "return=representation"]},
+                },
+            ],
             "requestBody": {"required": True, "content": batch_body_content},
             "responses": {
-                "201": {"description": "Created: the new jobs, queued, in the order sent.", "content": json_content("JobBatch")},
+                "201": {
+                    "description": "Created: the new jobs, queued, in the order sent (their ids only with `Prefer: return=minimal`).",
+                    "headers": {"Preference-Applied": ref("PreferenceApplied", H)},
+                    "content": json_content({"oneOf": [ref("JobBatch"), ref("JobBatchIDs")]}),
+                },
                 "200": {
-                    "description": "A repeat of an earlier batch with the same Idempotency-Key: its jobs as they are now; nothing was created.",
-                    "headers": {"Idempotent-Replayed": ref("IdempotentReplayed", H)},
-                    "content": json_content("JobBatch"),
+                    "description": "A repeat of an earlier batch with the same Idempotency-Key: its jobs as they are now (their ids only with `Prefer: return=minimal`); nothing was created.",
+                    "headers": {
+                        "Idempotent-Replayed": ref("IdempotentReplayed", H),
+                        "Preference-Applied": ref("PreferenceApplied", H),
+                    },
+                    "content": json_content({"oneOf": [ref("JobBatch"), ref("JobBatchIDs")]}),
                 },
                 "400": r("BadRequest", "The Idempotency-Key header is invalid (`invalid_idempotency_key`), or the body is not valid JSON (`malformed_json`, with `line`, `column`, `position`) or unreadable (`unreadable_body`)."),
                 "404": r("NotFound", "A repeat with the same Idempotency-Key whose jobs have already expired (possible only when JOB_RETENTION_SECONDS is under 24 hours)."),

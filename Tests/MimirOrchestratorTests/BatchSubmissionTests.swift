@@ -171,6 +171,35 @@ struct BatchSubmissionTests {
         #expect(try await api.queue.stats().counts[.queued] == 3)
     }
 
+    @Test("Prefer: return=minimal answers with the ids only, in order, on creation and on a replay")
+    func minimalAnswer() async throws {
+        let api = try await APIHarness.start()
+        defer { Task { await api.stop() } }
+        let body = Self.batch([
+            ["type": "ml_training", "priority": 9], ["type": "ml_inference"], ["type": "ml_training"],
+        ])
+        let key = ("Idempotency-Key", "batch-minimal")
+        // Among other preferences, with a parameter, quoted, any case: the first `return` counts.
+        for prefer in ["respond-async, RETURN=\"minimal\"; x=1, return=representation", "return=minimal"] {
+            let created = try await api.call(.post, "/api/job-batches", json: body, headers: [key, ("Prefer", prefer)])
+            #expect(created.status == 201 || created.status == 200, "\(created.raw.text)")
+            #expect(created.header("Preference-Applied") == "return=minimal")
+            let ids = (created.json?["ids"]?.arrayValue ?? []).compactMap(\.stringValue)
+            #expect(created.json?.objectValue?.keys.sorted() == ["ids"])
+            #expect(ids.count == 3 && Set(ids).count == 3)
+            var types: [String] = []
+            for id in ids { types.append(try await api.queue.job(id).type) }
+            #expect(types == ["ml_training", "ml_inference", "ml_training"], "the ids in the order sent")
+        }
+        // Without it, or asking for the representation, the answer is the jobs themselves.
+        for headers in [[key], [key, ("Prefer", "return=representation")], [key, ("Prefer", "return=everything")]] {
+            let full = try await api.call(.post, "/api/job-batches", json: body, headers: headers)
+            #expect(full.status == 200 && full.header("Preference-Applied") == nil, "\(full.raw.text)")
+            #expect(full.json?["jobs"]?.arrayValue?.count == 3)
+        }
+        #expect(try await api.queue.stats().counts[.queued] == 3)
+    }
+
     @Test("a viewer or a worker may not submit batches")
     func permissions() async throws {
         let api = try await APIHarness.start()
