@@ -147,20 +147,33 @@ enum QueueFunctions {
         -- gpu, cpu, memory, and optionally the job's own audit triple; a: audit capacity ('' for
         -- none), caller, role, for jobs without their own. The callers have checked that no job
         -- has any of the ids.
+        -- Fields a job has only when not empty: a missing field reads as empty everywhere (HMGET
+        -- gives false, JobRecord its default), and each stored empty one cost memory per job and
+        -- time in every HGETALL through Lua. Pairs of field and position in create's job list.
+        local OPTIONAL_FIELDS = {{'project_id', 5}, {'idempotency_key', 7}, {'req_min', 8}, {'req_max', 9},
+          {'req_gpu', 10}, {'req_cpu', 11}, {'req_mem', 12}}
+
         local function create(ns, now, jobs, a)
           if #jobs == 0 then return end
           -- One sequence number per job orders it both in its queue and in the listing indexes.
           local last = redis.call('INCRBY', ns .. ':seq', #jobs)
+          local now_text = num(now)
           local listed, queued, types = {}, {}, {}
           for k, j in ipairs(jobs) do
             local id, jtype, seq = j[1], j[2], last - #jobs + k
-            redis.call('HSET', jobkey(ns, id), 'id', id, 'type', jtype, 'priority', j[3], 'max_attempts', j[4],
-              'project_id', j[5], 'spec', j[6], 'status', 'queued', 'attempts', '0',
-              'created_at', num(now), 'updated_at', num(now), 'idempotency_key', j[7],
-              'req_min', j[8], 'req_max', j[9], 'req_gpu', j[10], 'req_cpu', j[11], 'req_mem', j[12])
+            local fields = {'id', id, 'type', jtype, 'priority', j[3], 'max_attempts', j[4], 'spec', j[6],
+              'status', 'queued', 'attempts', '0', 'created_at', now_text, 'updated_at', now_text}
+            for _, optional in ipairs(OPTIONAL_FIELDS) do
+              local value = j[optional[2]]
+              if value ~= '' then
+                fields[#fields + 1] = optional[1]
+                fields[#fields + 1] = value
+              end
+            end
+            redis.call('HSET', jobkey(ns, id), unpack(fields))
             local ja = j[13] and {j[13], j[14], j[15]} or a
             if ja[1] and ja[1] ~= '' then
-              redis.call('XADD', ns .. ':audit', 'MAXLEN', '~', ja[1], '*', 'time', num(now), 'caller', ja[2],
+              redis.call('XADD', ns .. ':audit', 'MAXLEN', '~', ja[1], '*', 'time', now_text, 'caller', ja[2],
                 'role', ja[3], 'action', 'submit', 'job', id, 'type', jtype)
             end
             local score = stamp(ns, now, seq)

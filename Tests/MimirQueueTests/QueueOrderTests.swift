@@ -74,6 +74,20 @@ struct QueueOrderTests {
             #expect(answered == (try await harness.queue.job(answered.id)))
             #expect(answered.status == .queued && answered.idempotencyKey == key)
         }
+        // Empty values are not stored: a plain job's hash has no project, key or requirements,
+        // and it still reads, matches workers and groups for the scaler as before.
+        let plain = try await harness.submit("ml_training")
+        let stored = try await harness.redis.execute([
+            "HGETALL", "\(harness.queue.configuration.namespace):job:\(plain.id)",
+        ])
+        let names = Set(stride(from: 0, to: stored.array?.count ?? 0, by: 2).compactMap { stored.array?[$0].string })
+        #expect(
+            names.isDisjoint(with: [
+                "project_id", "idempotency_key", "req_min", "req_max", "req_gpu", "req_cpu", "req_mem",
+            ]),
+            "\(names.sorted())")
+        #expect(plain == (try await harness.queue.job(plain.id)) && plain.projectID.isEmpty)
+        #expect(try await harness.queue.take(workerID: "w-1", types: ["ml_training"])?.id == plain.id)
     }
 
     @Test("100 concurrent submitters: every job stored once, none lost or duplicated")
