@@ -564,6 +564,14 @@ schemas["JobBatch"] = {
     },
 }
 
+schemas["JobID"] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id"],
+    "description": "A submission's answer with `Prefer: return=minimal`: the job's id only.",
+    "properties": {"id": {"type": "string", "minLength": 1}},
+}
+
 schemas["JobBatchIDs"] = {
     "type": "object",
     "additionalProperties": False,
@@ -799,7 +807,7 @@ headers = {
         "schema": {"type": "string", "pattern": "^/api/jobs/[^/]+$"},
     },
     "PreferenceApplied": {
-        "description": "`return=minimal`: the answer holds the jobs' ids only, as the request's `Prefer` asked (RFC 7240).",
+        "description": "`return=minimal`: the answer holds the ids only, as the request's `Prefer` asked (RFC 7240).",
         "required": False,
         "schema": {"type": "string", "const": "return=minimal"},
     },
@@ -916,6 +924,22 @@ report_body_content = {
 ID = ref("JobId", PARAM)
 
 
+def prefer_return(minimal):
+    """The optional Prefer header of a submission endpoint: `return=minimal` answers with `minimal`."""
+    return {
+        "name": "Prefer",
+        "in": "header",
+        "required": False,
+        "description": (
+            f"RFC 7240 preferences. `return=minimal` answers with {minimal} only (and "
+            "`Preference-Applied: return=minimal`): for clients that need no more, a fraction of the full answer's "
+            "size and of the time to write and read it. `return=representation`, the default, answers with the "
+            "whole job. Other preferences are ignored."
+        ),
+        "schema": {"type": "string", "enum": ["return=minimal", "return=representation"]},
+    }
+
+
 def idempotency_key(what):
     """The optional Idempotency-Key header of a submission endpoint."""
     return {
@@ -942,18 +966,22 @@ paths = {
                 "`Idempotent-Replayed: true`) instead of creating another one. Checked in this order: the "
                 "Idempotency-Key header (400), the content type (415), the size (413), the JSON (400), the job (422)."
             ),
-            "parameters": [idempotency_key("submission")],
+            "parameters": [idempotency_key("submission"), prefer_return("the job's id (`JobID`)")],
             "requestBody": {"required": True, "content": job_body_content},
             "responses": {
                 "201": {
-                    "description": "Created: the new job, queued.",
-                    "headers": {"Location": ref("Location", H)},
-                    "content": json_content("Job"),
+                    "description": "Created: the new job, queued (its id only with `Prefer: return=minimal`).",
+                    "headers": {"Location": ref("Location", H), "Preference-Applied": ref("PreferenceApplied", H)},
+                    "content": json_content({"oneOf": [ref("Job"), ref("JobID")]}),
                 },
                 "200": {
-                    "description": "A repeat of an earlier submission with the same Idempotency-Key: the original job as it is now; nothing was created.",
-                    "headers": {"Location": ref("Location", H), "Idempotent-Replayed": ref("IdempotentReplayed", H)},
-                    "content": json_content("Job"),
+                    "description": "A repeat of an earlier submission with the same Idempotency-Key: the original job as it is now (its id only with `Prefer: return=minimal`); nothing was created.",
+                    "headers": {
+                        "Location": ref("Location", H),
+                        "Idempotent-Replayed": ref("IdempotentReplayed", H),
+                        "Preference-Applied": ref("PreferenceApplied", H),
+                    },
+                    "content": json_content({"oneOf": [ref("Job"), ref("JobID")]}),
                 },
                 "400": r("BadRequest", "The Idempotency-Key header is invalid (`invalid_idempotency_key`), or the body is not valid JSON (`malformed_json`, with `line`, `column`, `position`) or unreadable (`unreadable_body`)."),
                 "404": r("NotFound", "A repeat with the same Idempotency-Key whose original job has already expired (possible only when JOB_RETENTION_SECONDS is under 24 hours)."),
@@ -1025,21 +1053,7 @@ paths = {
                 "order: the Idempotency-Key header (400), the content type (415), the size (413), the JSON (400), "
                 "the batch and its jobs (422), the queues' room (429)."
             ),
-            "parameters": [
-                idempotency_key("batch"),
-                {
-                    "name": "Prefer",
-                    "in": "header",
-                    "required": False,
-                    "description": (
-                        "RFC 7240 preferences. `return=minimal` answers with the jobs' ids only (`JobBatchIDs`, "
-                        "and `Preference-Applied: return=minimal`): for clients that need no more, a fraction of "
-                        "the full answer's size and of the time to write and read it. `return=representation`, "
-                        "the default, answers with the jobs. Other preferences are ignored."
-                    ),
-                    "schema": {"type": "string", "enum": ["return=minimal", "return=representation"]},
-                },
-            ],
+            "parameters": [idempotency_key("batch"), prefer_return("the jobs' ids (`JobBatchIDs`)")],
             "requestBody": {"required": True, "content": batch_body_content},
             "responses": {
                 "201": {

@@ -41,10 +41,30 @@ struct SubmissionTests {
         #expect(body["resource_requirements"] == job["resource_requirements"])
         #expect(body["data_access"] == job["data_access"])
         #expect(try await api.queue.job(id).status == .queued)
-        // One job is written field by field, a listing through a dictionary: the same bytes.
+        // A job alone and in a listing page: the same bytes.
         let listing = try await api.call(.get, "/api/jobs")
         #expect(listing.json?["jobs"]?.arrayValue?.first == stored.json)
         #expect(listing.raw.text.contains(stored.raw.text), "\(stored.raw.text)\n\(listing.raw.text)")
+    }
+
+    @Test("Prefer: return=minimal answers with the id only, on creation and on a replay; the job is stored whole")
+    func minimalAnswer() async throws {
+        let api = try await APIHarness.start()
+        defer { Task { await api.stop() } }
+        let job: JSONValue = ["type": "ml_training", "priority": 3, "task_spec": ["model_id": "m"]]
+        let key = ("Idempotency-Key", "minimal-1")
+        let created = try await api.call(.post, "/api/jobs", json: job, headers: [key, ("Prefer", "return=minimal")])
+        #expect(created.status == 201 && created.header("Preference-Applied") == "return=minimal")
+        let id = try #require(created.json?["id"]?.stringValue)
+        #expect(created.json?.objectValue?.count == 1 && created.header("Location") == "/api/jobs/\(id)")
+        let stored = try await api.queue.job(id)
+        #expect(stored.priority == 3 && stored.spec["task_spec"]?["model_id"] == "m" && stored.status == .queued)
+        let replay = try await api.call(.post, "/api/jobs", json: job, headers: [key, ("Prefer", "return=minimal")])
+        #expect(
+            replay.status == 200 && replay.json == ["id": .string(id)] && replay.header("Idempotent-Replayed") == "true"
+        )
+        let full = try await api.call(.post, "/api/jobs", json: job, headers: [key])
+        #expect(full.status == 200 && full.json?["priority"] == 3 && full.header("Preference-Applied") == nil)
     }
 
     struct BadJob: Sendable, CustomTestStringConvertible {

@@ -2,8 +2,8 @@ import HTTPTypes
 import MimirCore
 
 /// What a client asks to get back from a write, with RFC 7240's `Prefer: return=minimal` or
-/// `return=representation` (the default): a client submitting many jobs usually needs their ids
-/// only, and a batch's full answer is a hundred times their size.
+/// `return=representation` (the default): a client submitting jobs often needs their ids only, and
+/// a batch's full answer is a hundred times their size.
 enum ReturnPreference: Equatable {
     case representation
     case minimal

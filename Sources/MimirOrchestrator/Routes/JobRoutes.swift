@@ -68,8 +68,10 @@ struct JobRoutes: Sendable {
         return key
     }
 
+    /// With `Prefer: return=minimal`, the answer is the job's id only (`JobID`).
     private func submit(_ request: Request, caller: Caller?) async throws -> Response {
         let key = try Self.idempotencyKey(of: request)
+        let preference = ReturnPreference(request.headers)
         let job = try validator.validate(try await JSONBody.read(request, limits: bodyLimits))
         let entry = audit.submission(by: caller)
         switch try await run({ () async throws(QueueError) in
@@ -78,12 +80,21 @@ struct JobRoutes: Sendable {
         case .created(let record):
             metrics.submitted(type: record.type)
             audit.logged(caller, .submit, jobID: record.id, jobType: record.type)
-            return answer(.created, job: record, headers: [.location: "/api/jobs/\(record.id)"])
+            return submissionAnswer(.created, record, preference, headers: [.location: "/api/jobs/\(record.id)"])
         case .existing(let record):
-            return answer(
-                .ok, job: record,
+            return submissionAnswer(
+                .ok, record, preference,
                 headers: [.location: "/api/jobs/\(record.id)", Self.idempotentReplayed: "true"])
         }
+    }
+
+    private func submissionAnswer(
+        _ status: HTTPResponse.Status, _ record: JobRecord, _ preference: ReturnPreference, headers: HTTPFields
+    ) -> Response {
+        guard preference == .minimal else { return answer(status, job: record, headers: headers) }
+        var fields = headers
+        fields[ReturnPreference.preferenceApplied] = "return=minimal"
+        return JSONResponse.make(status, ["id": .string(record.id)], headers: fields)
     }
 
     private func list(_ request: Request) async throws -> Response {
