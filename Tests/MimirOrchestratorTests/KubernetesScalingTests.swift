@@ -50,7 +50,7 @@ struct KubernetesScalingTests {
                 kube["KUBE_ORCHESTRATOR_TOKEN_FILE"] ?? "",
                 "--kube-ca-file", kube["KUBE_CA"] ?? "", "--kube-namespace", kube["KUBE_NAMESPACE"] ?? "",
                 // The stand-in kubelet ends the pod after the worker's idle timeout: long enough that the
-                // Job is still the only one when it is looked at below.
+                // Job is usually still the only one when it is looked at below.
                 "--kube-orchestrator-name", name, "--min-workers", "0", "--worker-idle-timeout-seconds", "8",
                 "--scaler-interval-seconds", "0.2",
             ],
@@ -81,20 +81,31 @@ struct KubernetesScalingTests {
                     "\(kube["KUBE_SERVER"] ?? "")/apis/batch/v1/namespaces/\(kube["KUBE_NAMESPACE"] ?? "")/jobs?labelSelector=mimir-aip.io/orchestrator%3D\(name)",
                 headers: [("Authorization", "Bearer \(token)")]))
         let jobs = try list.json()["items"]?.arrayValue ?? []
-        #expect(jobs.count == 1, "\(list.text)")
-        let container = jobs.first?["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first
-        #expect(container?["image"] == .string(image))
-        #expect(container?["resources"]?["requests"]?["cpu"] == "500m")
-        #expect(jobs.first?["spec"]?["backoffLimit"] == 0)
-        #expect(container?["imagePullPolicy"] == "Never")
-        // The worker credential comes from its Secret; no token is written into the Job.
-        let variables = container?["env"]?.arrayValue ?? []
-        let workerToken = variables.first { $0["name"] == "MIMIR_WORKER_TOKEN" }
-        #expect(workerToken?["valueFrom"]?["secretKeyRef"] == ["name": "mimir-api-tokens", "key": "worker-token"])
+        // One Job for the one queued job. A second is right only once the first worker has ended: no
+        // real worker runs here, so the job still waits when the stand-in kubelet ends the pod after
+        // the idle timeout, and on a loaded machine the listing can come after that. A second Job
+        // launched while the first still ran would have no `exited` decision before it.
+        let ended =
+            (try await api.call(.get, "/api/scaling").json?["decisions"]?.arrayValue ?? []).contains {
+                $0["kind"] == "exited"
+            }
+        #expect(jobs.count == 1 || (jobs.count == 2 && ended), "\(list.text)")
+        #expect(!jobs.isEmpty)
+        for job in jobs {
+            let container = job["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first
+            #expect(container?["image"] == .string(image))
+            #expect(container?["resources"]?["requests"]?["cpu"] == "500m")
+            #expect(job["spec"]?["backoffLimit"] == 0)
+            #expect(container?["imagePullPolicy"] == "Never")
+            // The worker credential comes from its Secret; no token is written into the Job.
+            let variables = container?["env"]?.arrayValue ?? []
+            let workerToken = variables.first { $0["name"] == "MIMIR_WORKER_TOKEN" }
+            #expect(workerToken?["valueFrom"]?["secretKeyRef"] == ["name": "mimir-api-tokens", "key": "worker-token"])
+            let podSpec = job["spec"]?["template"]?["spec"]
+            #expect(podSpec?["nodeSelector"] == ["kubernetes.io/os": "linux"])
+            #expect(podSpec?["tolerations"]?.arrayValue?.first?["key"] == "nvidia.com/gpu")
+        }
         #expect(!list.text.contains(TestTokens.worker))
-        let podSpec = jobs.first?["spec"]?["template"]?["spec"]
-        #expect(podSpec?["nodeSelector"] == ["kubernetes.io/os": "linux"])
-        #expect(podSpec?["tolerations"]?.arrayValue?.first?["key"] == "nvidia.com/gpu")
 
         // The stand-in kubelet runs the pod for the worker's idle timeout and ends it: reported as exited.
         var exited = false
