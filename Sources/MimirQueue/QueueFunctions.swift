@@ -139,6 +139,12 @@ enum QueueFunctions {
           return #due
         end
 
+        -- Fields a job has only when not empty: a missing field reads as empty everywhere (HMGET
+        -- gives false, JobRecord its default), and each stored empty one cost memory per job and
+        -- time in every HGETALL through Lua. Pairs of field and position in create's job list.
+        local OPTIONAL_FIELDS = {{'project_id', 5}, {'idempotency_key', 7}, {'req_min', 8}, {'req_max', 9},
+          {'req_gpu', 10}, {'req_cpu', 11}, {'req_mem', 12}}
+
         -- Writes new jobs: each one's hash and (with an audit capacity) its audit entry, with the
         -- same fields as the orchestrator's AuditLog, then their places in their queues and the
         -- listing indexes, one command per index for them all (a command per job and index was
@@ -147,12 +153,6 @@ enum QueueFunctions {
         -- gpu, cpu, memory, and optionally the job's own audit triple; a: audit capacity ('' for
         -- none), caller, role, for jobs without their own. The callers have checked that no job
         -- has any of the ids.
-        -- Fields a job has only when not empty: a missing field reads as empty everywhere (HMGET
-        -- gives false, JobRecord its default), and each stored empty one cost memory per job and
-        -- time in every HGETALL through Lua. Pairs of field and position in create's job list.
-        local OPTIONAL_FIELDS = {{'project_id', 5}, {'idempotency_key', 7}, {'req_min', 8}, {'req_max', 9},
-          {'req_gpu', 10}, {'req_cpu', 11}, {'req_mem', 12}}
-
         local function create(ns, now, jobs, a)
           if #jobs == 0 then return end
           -- One sequence number per job orders it both in its queue and in the listing indexes.

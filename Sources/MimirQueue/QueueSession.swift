@@ -90,9 +90,10 @@ public final class QueueSession {
     }
 
     /// Sends the pending finishes (the attempts' log lines, then their ends in one
-    /// `mimir_finish_many`) and, in the same round trip, takes along: one job for `takes.first`, then up to `takes.count - 1` more for
-    /// `ahead` (the job types a slot may take ahead; `nil` for the first offer), which the next
-    /// `take`s answer with. The takes count even when a finish is refused.
+    /// `mimir_finish_many`) and, in the same round trip, takes along: one job for `takes.first`,
+    /// then up to `takes.count - 1` more for `ahead` (the job types a slot may take ahead; `nil`
+    /// for the first offer), which the next `take`s answer with. The takes count even when a
+    /// finish is refused.
     ///
     /// Throws only when the round trip itself failed: then the finishes stay pending, for the
     /// next report to send again. A finish the queue refused is in its answer.
@@ -117,8 +118,7 @@ public final class QueueSession {
         keepTaken(replies.suffix(takeCommands))
         replies.removeLast(takeCommands)
         guard let ends = replies.popLast() else { return [] }
-        // One entry per attempt; an error for the whole call (which then wrote nothing) is each
-        // attempt's answer.
+        // One entry per attempt; an error for the whole call is each attempt's answer.
         let entries = ends.array ?? Array(repeating: ends, count: pendingFinishes.count)
         var answers: [FinishAnswer] = []
         var logReplies = replies[...]
