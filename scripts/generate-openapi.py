@@ -934,9 +934,10 @@ def prefer_return(minimal):
             f"RFC 7240 preferences. `return=minimal` answers with {minimal} only (and "
             "`Preference-Applied: return=minimal`): for clients that need no more, a fraction of the full answer's "
             "size and of the time to write and read it. `return=representation`, the default, answers with the "
-            "whole job. Other preferences are ignored."
+            "whole job. Other preferences, and other values, are ignored (RFC 7240 §2)."
         ),
-        "schema": {"type": "string", "enum": ["return=minimal", "return=representation"]},
+        # Any text: a preference the server does not know is ignored, not refused.
+        "schema": {"type": "string", "examples": ["return=minimal", "return=representation"]},
     }
 
 
