@@ -53,8 +53,15 @@ struct WorkerEndToEndTests {
         let api = try await APIHarness.start(WorkerProcess.jobTypes)
         defer { Task { await api.stop() } }
         let worker = try WorkerProcess(for: api, id: "w-b")
-        let long = try await api.submit(["type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": 10_000]]])
-        _ = try await api.poll(long) { $0["status"] == "running" }
+        // It waits for a file that never comes, so it runs until cancelled however long a loaded
+        // machine stalls between seeing it run and cancelling it (a 10 s sleep once ended on its
+        // own first, under a full CI run).
+        let never = "/tmp/mimir-never-\(UUID().uuidString)"
+        let long = try await api.submit([
+            "type": "fixture_echo", "task_spec": ["parameters": ["wait_for_file": .string(never)]],
+        ])
+        let running = try await api.poll(long, seconds: 60) { $0["status"] == "running" }
+        try #require(running["status"] == "running", "\(running)\n\(worker.log)")
         let cancel = try await api.call(.post, "/api/jobs/\(long)/cancel", template: "/api/jobs/{id}/cancel")
         #expect(cancel.status == 202)
         let cancelled = try await api.poll(long, seconds: 8, until: isFinal)
