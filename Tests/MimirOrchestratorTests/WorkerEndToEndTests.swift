@@ -79,14 +79,19 @@ struct WorkerEndToEndTests {
         let api = try await APIHarness.start(WorkerProcess.jobTypes + ["--reaper-interval-seconds", "0.2"])
         defer { Task { await api.stop() } }
         let doomed = try WorkerProcess(for: api, id: "w-doomed")
-        // Long enough that a loaded machine cannot let the doomed worker finish before the kill.
+        // The job waits for a file the test makes only after the kill: the doomed worker cannot
+        // finish it first, however long a loaded machine stalls.
+        let release = "/tmp/mimir-release-\(UUID().uuidString)"
+        defer { unlink(release) }
         let id = try await api.submit([
-            "type": "fixture_echo", "task_spec": ["parameters": ["sleep_ms": 10_000, "message": "survivor"]],
+            "type": "fixture_echo",
+            "task_spec": ["parameters": ["wait_for_file": .string(release), "message": "survivor"]],
         ])
-        let running = try await api.poll(id) { $0["status"] == "running" }
+        let running = try await api.poll(id, seconds: 60) { $0["status"] == "running" }
         #expect(running["worker_id"] == "w-doomed")
         doomed.process.signal(SIGKILL)
         await doomed.process.waitForExit()
+        #expect(FileManager.default.createFile(atPath: release, contents: nil))
         let rescuer = try WorkerProcess(for: api, id: "w-rescuer")
         let done = try await api.poll(id, seconds: 60, until: isFinal)
         #expect(done["status"] == "succeeded", "\(done)\n\(rescuer.log)")
