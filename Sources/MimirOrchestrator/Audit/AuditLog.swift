@@ -53,27 +53,28 @@ struct AuditLog: Sendable {
 
     /// The log line of an entry (for submissions, whose stream entry `mimir_submit` wrote).
     func logged(_ caller: Caller?, _ action: Action, jobID: String, jobType: String) {
-        let who = caller ?? .anonymous
-        logger.notice(
-            "audit",
-            metadata: [
-                "caller": "\(who.name)", "role": "\(who.role.rawValue)", "action": "\(action.rawValue)",
-                "job": "\(jobID)", "type": "\(jobType)",
-            ])
+        line(caller, action, ["job": "\(jobID)", "type": "\(jobType)"])
     }
 
     /// The log line of a batch's submissions: one line naming every job and its type, in the
     /// batch's order (a line per job was most of a batch's logging cost; the stream still has an
     /// entry per job).
     func loggedBatch(_ caller: Caller?, _ records: [JobRecord]) {
-        let who = caller ?? .anonymous
-        logger.notice(
-            "audit",
-            metadata: [
-                "caller": "\(who.name)", "role": "\(who.role.rawValue)", "action": "\(Action.submit.rawValue)",
+        line(
+            caller, .submit,
+            [
                 "jobs": "\(records.map(\.id).joined(separator: ","))",
                 "types": "\(records.map(\.type).joined(separator: ","))",
             ])
+    }
+
+    private func line(_ caller: Caller?, _ action: Action, _ subject: Logger.Metadata) {
+        let who = caller ?? .anonymous
+        var metadata = subject
+        metadata["caller"] = "\(who.name)"
+        metadata["role"] = "\(who.role.rawValue)"
+        metadata["action"] = "\(action.rawValue)"
+        logger.notice("audit", metadata: metadata)
     }
 
     /// The newest entries first.

@@ -53,46 +53,6 @@ enum ExecutorMessage: Sendable {
         }
     }
 
-    /// The message as a frame's text: the bytes `json.jsonBytes()` writes, but a run and an
-    /// outcome, which cross the pipe for every job, without building and sorting dictionaries.
-    var frame: [UInt8] {
-        func wrapped(_ kind: String, _ members: [(key: String, value: JSONValue)]) -> [UInt8] {
-            var bytes = Array("{\"\(kind)\":".utf8)
-            bytes.append(contentsOf: JSONValue.objectBytes(sortedMembers: members))
-            bytes.append(UInt8(ascii: "}"))
-            return bytes
-        }
-        switch self {
-        case .run(let jobType, let request):
-            return wrapped(
-                "run",
-                [
-                    ("attempt", .integer(Int64(request.attempt))), ("document", request.document),
-                    ("job_id", .string(request.jobID)), ("job_type", .string(jobType)),
-                    ("parameters", request.parameters), ("project_id", .string(request.projectID)),
-                    ("timeout_ms", request.timeout.map { .integer($0.milliseconds) } ?? .null),
-                ])
-        case .outcome(let outcome):
-            return wrapped(
-                "outcome",
-                [
-                    (
-                        "artifacts",
-                        .array(
-                            outcome.artifacts.map {
-                                ["uri": .string($0.uri), "media_type": $0.mediaType.map(JSONValue.string) ?? .null]
-                            })
-                    ),
-                    ("dropped_log_lines", .integer(Int64(outcome.droppedLogLines))),
-                    ("duration_ms", .integer(outcome.duration.milliseconds)),
-                    ("message", outcome.message.map(JSONValue.string) ?? .null),
-                    ("result", outcome.result ?? .null), ("status", .string(outcome.status.rawValue)),
-                ])
-        default:
-            return json.jsonBytes()
-        }
-    }
-
     /// `nil` for anything this side does not understand (a protocol error the caller reports).
     init?(_ json: JSONValue) {
         guard let object = json.objectValue, object.count == 1, let (kind, body) = object.first else { return nil }

@@ -174,7 +174,7 @@ final class EventSender: ExecutionObserver {
     func send(_ message: ExecutorMessage) {
         channel.withLock { channel in
             do {
-                try channel.write(message.frame)
+                try channel.write(message.json)
             } catch {
                 _exit(0)
             }

@@ -26,9 +26,9 @@ struct FrameChannel: Sendable {
         let description: String
     }
 
-    /// Writes one message (`ExecutorMessage.frame`) as a frame, whole. Throws when the reader is
-    /// gone (EPIPE; SIGPIPE must be ignored).
-    func write(_ body: [UInt8]) throws(Failure) {
+    /// Writes one frame, whole. Throws when the reader is gone (EPIPE; SIGPIPE must be ignored).
+    func write(_ message: JSONValue) throws(Failure) {
+        let body = message.jsonBytes()
         guard body.count <= Self.maximumFrameBytes else {
             throw Failure(
                 description: "message of \(body.count) bytes exceeds the \(Self.maximumFrameBytes)-byte limit")

@@ -32,7 +32,7 @@ extension ExecutorProcessPool {
             return ended(.retryableFailure, "cannot run \(name): no executor process: \(error)")
         }
         do {
-            try process.requests.write(ExecutorMessage.run(jobType: executor.manifest.jobType, request: request).frame)
+            try process.requests.write(ExecutorMessage.run(jobType: executor.manifest.jobType, request: request).json)
         } catch {
             // It died between the check and the request: nothing of the job ran.
             discard(process)
@@ -47,7 +47,7 @@ extension ExecutorProcessPool {
             let now = ContinuousClock.now
             if cancellation.isCancelled, cancelSent == nil {
                 cancelSent = now
-                try? process.cancels.write(ExecutorMessage.cancel(jobID: request.jobID, attempt: request.attempt).frame)
+                try? process.cancels.write(ExecutorMessage.cancel(jobID: request.jobID, attempt: request.attempt).json)
             }
             if let cancelSent, now - cancelSent > settings.killGrace {
                 logger.warning(
