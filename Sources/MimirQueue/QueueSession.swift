@@ -24,8 +24,8 @@ public final class QueueSession {
 
     private struct PendingFinish {
         let jobID: String
-        /// The attempt's last log lines, if any.
-        let logs: [String]?
+        /// The attempt's last log lines, if any (`nil` once they are appended).
+        var logs: [String]?
         /// Its end, as `mimir_finish_many` takes it.
         let finish: [String]
     }
@@ -95,8 +95,11 @@ public final class QueueSession {
     /// for the first offer), which the next `take`s answer with. The takes count even when a
     /// finish is refused.
     ///
-    /// Throws only when the round trip itself failed: then the finishes stay pending, for the
-    /// next report to send again. A finish the queue refused is in its answer.
+    /// Throws `.unavailable` when the round trip failed, or when Redis refused the whole
+    /// `mimir_finish_many` for a passing state before running it (out of memory, loading its
+    /// data after a restart, busy with a long script, a read-only replica): then the finishes
+    /// stay pending, for the next report to send again, without the log lines already appended.
+    /// A finish the queue refused is in its answer.
     public func report(workerID: String, takes: Int = 0, offer: WorkerOffer? = nil, ahead: WorkerOffer? = nil)
         throws(QueueError) -> [FinishAnswer]
     {
@@ -118,6 +121,14 @@ public final class QueueSession {
         keepTaken(replies.suffix(takeCommands))
         replies.removeLast(takeCommands)
         guard let ends = replies.popLast() else { return [] }
+        if case .error(let message) = ends,
+            case .unavailable(let error) = refusal(message, jobID: pendingFinishes.first?.jobID ?? "", caller: workerID)
+        {
+            // Nothing ended: answering each attempt with the refusal dropped its end, the job
+            // ran again once its lease ran out, and its result was lost.
+            keepPendingAfterRefusal(logReplies: replies[...])
+            throw .unavailable(error)
+        }
         // One entry per attempt; an error for the whole call is each attempt's answer.
         let entries = ends.array ?? Array(repeating: ends, count: pendingFinishes.count)
         var answers: [FinishAnswer] = []
@@ -182,19 +193,30 @@ public final class QueueSession {
         return ids
     }
 
+    /// An error reply to one of the library's functions, as the queue's error.
+    private func refusal(_ message: String, jobID: String, caller: String) -> QueueError {
+        QueueError.from(
+            RedisError(kind: .server, server: queue.redis.configuration.serverName, command: "FCALL", reason: message),
+            jobID: jobID, caller: caller)
+    }
+
+    /// After the ends were refused as a whole: the log lines that did get appended (their own
+    /// call answered) are not sent again with the next report.
+    private func keepPendingAfterRefusal(logReplies: ArraySlice<RedisReply>) {
+        var replies = logReplies
+        for index in pendingFinishes.indices where pendingFinishes[index].logs != nil {
+            guard let reply = replies.popFirst() else { break }
+            if case .error = reply { continue }
+            pendingFinishes[index].logs = nil
+        }
+    }
+
     /// A finish's status from its replies (log lines, then the finish): the first refusal, if any.
     private func answer(
         _ replies: ArraySlice<RedisReply>, jobID: String, caller: String
     ) -> Result<JobStatus, QueueError> {
         for reply in replies {
-            if case .error(let message) = reply {
-                return .failure(
-                    QueueError.from(
-                        RedisError(
-                            kind: .server, server: queue.redis.configuration.serverName, command: "FCALL",
-                            reason: message),
-                        jobID: jobID, caller: caller))
-            }
+            if case .error(let message) = reply { return .failure(refusal(message, jobID: jobID, caller: caller)) }
         }
         guard let last = replies.last else { return .failure(.corrupt("no reply to mimir_finish for job \(jobID)")) }
         return Result { () throws(QueueError) in try JobQueue.finishedStatus(last) }

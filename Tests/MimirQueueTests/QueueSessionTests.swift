@@ -1,8 +1,10 @@
 import Dispatch
 import MimirCore
-import MimirQueue
+import MimirRedis
 import MimirTestSupport
 import Testing
+
+@testable import MimirQueue
 
 /// `QueueSession` is a worker slot's blocking way to the queue; each test uses one on a thread of
 /// its own, as a slot does.
@@ -296,12 +298,7 @@ struct QueueSessionTests {
             let again = AttemptOutcome.failed(message: "again", kind: .crashed, retryable: true)
             session.finishLater(jobID: reported[0], workerID: "w-1", outcome: again, lines: [])
             session.finishLater(jobID: "no-such-job", workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
-            return try session.report(workerID: "w-1").map { answer in
-                switch answer.status {
-                case .success(let status): status.rawValue
-                case .failure(let error): "refused: \(error)"
-                }
-            }
+            return Self.described(try session.report(workerID: "w-1"))
         }
         var alone: [String] = []
         for (pair, outcome) in zip(pairs, outcomes) {
@@ -336,6 +333,103 @@ struct QueueSessionTests {
         }
         // The second end of the first attempt changed nothing.
         #expect(try await queue.job(pairs[0].reported).result == ["rows": 3])
+    }
+
+    /// A report's answers as text: each new status, or the refusal.
+    static func described(_ answers: [QueueSession.FinishAnswer]) -> [String] {
+        answers.map { answer in
+            switch answer.status {
+            case .success(let status): status.rawValue
+            case .failure(let error): "refused: \(error)"
+            }
+        }
+    }
+
+    /// A queue on `server` with two jobs taken by worker w-1.
+    static func twoJobsTaken(from server: RedisServer) async throws -> (QueueHarness, [String]) {
+        let harness = try await QueueHarness.make(url: server.url)
+        let ids = [try await harness.submit().id, try await harness.submit().id]
+        for _ in ids { _ = try #require(try await harness.queue.take(workerID: "w-1", types: ["ml_training"])) }
+        return (harness, ids)
+    }
+
+    @Test(
+        "ends Redis refuses as a whole for a passing reason (out of memory) stay pending and end with the next report, their log lines with them"
+    )
+    func reportRefusedAsWholeStaysPending() async throws {
+        // A Redis of its own: this one runs out of memory.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let (harness, ids) = try await Self.twoJobsTaken(from: server)
+        let queue = harness.queue
+        let configuration = harness.redis.configuration
+        let (refused, pending, answers) = try await OwnThread.run { () throws -> (String, [String], [String]) in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            let admin = try RedisConnection(configuration: configuration)
+            for id in ids {
+                let line = LogLine(time: 1_700_000_000_000, level: "info", message: "\(id) done")
+                session.finishLater(
+                    jobID: id, workerID: "w-1", outcome: .succeeded(result: ["id": .string(id)]), lines: [line])
+            }
+            _ = try admin.send(["CONFIG", "SET", "maxmemory", "1"])
+            var refused = "not refused"
+            do {
+                _ = try session.report(workerID: "w-1")
+            } catch QueueError.unavailable(let error) {
+                refused = "\(error)"
+            }
+            let pending = session.pendingJobIDs
+            _ = try admin.send(["CONFIG", "SET", "maxmemory", "0"])
+            let answers = Self.described(try session.report(workerID: "w-1"))
+            return (refused, pending, answers)
+        }
+        #expect(refused.contains("OOM"), "\(refused)")
+        #expect(pending == ids)
+        #expect(answers == ["succeeded", "succeeded"])
+        for id in ids {
+            let job = try await queue.job(id)
+            #expect(job.status == .succeeded && job.attempts == 1 && job.result == ["id": .string(id)], "\(job)")
+            #expect(try await queue.logs(id).map(\.message) == ["\(id) done"])
+        }
+    }
+
+    @Test("ends refused as a whole after their log lines went in: the next report does not append the lines again")
+    func refusedEndsKeepAppendedLines() async throws {
+        // A Redis of its own: its library is replaced.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let (harness, ids) = try await Self.twoJobsTaken(from: server)
+        let queue = harness.queue
+        // mimir_finish_many answers as Redis does when out of memory; mimir_log works: as when
+        // the memory ran out between the two.
+        let header = "redis.register_function('mimir_finish_many', function(keys, args)"
+        try #require(QueueFunctions.library.contains(header))
+        let refusing = QueueFunctions.library.replacing(
+            header,
+            with: header
+                + " if true then return redis.error_reply('OOM command not allowed when used memory > maxmemory') end")
+        _ = try await harness.redis.execute(["FUNCTION", "LOAD", "REPLACE", refusing])
+        let configuration = harness.redis.configuration
+        let (refused, answers) = try await OwnThread.run { () throws -> (Bool, [String]) in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            // The first attempt's lines go in; the second has none.
+            let line = LogLine(time: 1_700_000_000_000, level: "info", message: "last line")
+            session.finishLater(jobID: ids[0], workerID: "w-1", outcome: .succeeded(result: nil), lines: [line])
+            session.finishLater(jobID: ids[1], workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+            var refused = false
+            do {
+                _ = try session.report(workerID: "w-1")
+            } catch QueueError.unavailable {
+                refused = true
+            }
+            _ = try RedisConnection(configuration: configuration).send(QueueFunctions.loadCommand)
+            let answers = Self.described(try session.report(workerID: "w-1"))
+            return (refused, answers)
+        }
+        #expect(refused)
+        #expect(answers == ["succeeded", "succeeded"])
+        #expect(try await queue.logs(ids[0]).map(\.message) == ["last line"], "appended once")
+        #expect(try await queue.logs(ids[1]).isEmpty)
     }
 
     @Test("jobs taken ahead and given back return to the head of their queue, their attempt not counted")
