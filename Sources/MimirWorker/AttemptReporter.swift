@@ -43,6 +43,17 @@ final class AttemptReporter: ExecutionObserver {
         }
     }
 
+    /// Puts back what a renewal took but could not deliver (Redis away), ahead of what arrived
+    /// since, so the next renewal or the attempt's end carries it. At most `lineLimit` lines are
+    /// kept, the newest: the queue keeps no more of a job's lines than that.
+    func putBack(_ undelivered: Pending, lineLimit: Int) {
+        pending.withLock { pending in
+            pending.lines = Array((undelivered.lines + pending.lines).suffix(max(lineLimit, 0)))
+            pending.progress = pending.progress ?? undelivered.progress
+            pending.message = pending.message ?? undelivered.message
+        }
+    }
+
     private static func now() -> Int64 {
         SystemQueueClock().nowMilliseconds()
     }

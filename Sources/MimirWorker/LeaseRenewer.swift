@@ -88,12 +88,18 @@ final class LeaseRenewer: Sendable {
         guard proceed else { return }
         defer { attempt.gate.withLock { $0.renewing = false } }
         let pending = attempt.reporter.drain()
+        var linesDelivered = false
         do {
             try await queue.appendLogs(jobID: attempt.jobID, lines: pending.lines, workerID: workerID)
+            linesDelivered = true
             let cancelRequested = try await queue.heartbeat(
                 jobID: attempt.jobID, workerID: workerID, progress: pending.progress, message: pending.message)
             if cancelRequested { attempt.cancellation.cancel() }
         } catch .unavailable(let error) {
+            // Dropped here, the lines and progress an outage caught would never reach the queue.
+            var undelivered = pending
+            if linesDelivered { undelivered.lines = [] }
+            attempt.reporter.putBack(undelivered, lineLimit: queue.configuration.logLinesPerJob)
             logger.warning(
                 "cannot renew the lease; Redis unreachable", metadata: ["job": "\(attempt.jobID)", "error": "\(error)"])
         } catch {

@@ -1,11 +1,11 @@
 import Foundation
 import Logging
 import MimirPluginHost
-import MimirQueue
 import MimirRedis
 import MimirTestSupport
 import Testing
 
+@testable import MimirQueue
 @testable import MimirWorker
 
 /// The worker's one clock for running jobs' leases, against a real Redis: what a renewal carries,
@@ -86,6 +86,60 @@ struct LeaseRenewerTests {
         #expect((renewed.leaseExpiresAt ?? 0) > leasedUntil)
         #expect(try await setup.queue.logs(setup.job.id).map(\.message) == ["loaded 150 rows"])
         #expect(!attempt.cancellation.isCancelled)
+        try await Self.end(attempt, on: setup.renewer)
+    }
+
+    @Test(
+        "lines and progress a renewal cannot deliver (Redis out of memory) go with a later one, each line once and in order"
+    )
+    func undeliveredReportsKept() async throws {
+        // A Redis of its own: this one runs out of memory.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let setup = try await Setup.make(redisURL: server.url)
+        defer { setup.ticking.cancel() }
+        let admin = RedisClient(configuration: try RedisConfiguration(url: server.url), poolSize: 1)
+        _ = try await admin.execute(["CONFIG", "SET", "maxmemory", "1"])
+        let attempt = setup.attempt()
+        setup.renewer.register(attempt)
+        attempt.reporter.executorLogged(.info, "during the outage")
+        attempt.reporter.executorProgressed(0.25, "a quarter")
+        // Renewals take them and fail; the next line arrives meanwhile.
+        try await Task.sleep(for: .milliseconds(300))
+        attempt.reporter.executorLogged(.info, "still in it")
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await setup.queue.logs(setup.job.id).isEmpty)
+        _ = try await admin.execute(["CONFIG", "SET", "maxmemory", "0"])
+        #expect(try await Self.eventually { try await setup.queue.logs(setup.job.id).count >= 2 })
+        #expect(try await setup.queue.logs(setup.job.id).map(\.message) == ["during the outage", "still in it"])
+        let job = try await setup.queue.job(setup.job.id)
+        #expect(job.progress == 0.25 && job.progressMessage == "a quarter" && job.status == .running)
+        #expect(!attempt.cancellation.isCancelled, "an outage is not a lost lease")
+        try await Self.end(attempt, on: setup.renewer)
+    }
+
+    @Test("a renewal whose lines went in but whose heartbeat was refused sends only its progress again")
+    func deliveredLinesNotResent() async throws {
+        // A Redis of its own: its library is replaced.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let setup = try await Setup.make(redisURL: server.url)
+        defer { setup.ticking.cancel() }
+        // mimir_heartbeat answers as Redis does when out of memory; mimir_log works.
+        let refusing = try #require(
+            RefusingFunction.library(QueueFunctions.library, refusing: "mimir_heartbeat"))
+        let admin = RedisClient(configuration: try RedisConfiguration(url: server.url), poolSize: 1)
+        _ = try await admin.execute(["FUNCTION", "LOAD", "REPLACE", refusing])
+        let attempt = setup.attempt()
+        setup.renewer.register(attempt)
+        attempt.reporter.executorLogged(.info, "once")
+        attempt.reporter.executorProgressed(0.75, "most of it")
+        #expect(try await Self.eventually { try await setup.queue.logs(setup.job.id).count == 1 })
+        try await Task.sleep(for: .milliseconds(200))  // Four more refused heartbeats.
+        _ = try await admin.execute(QueueFunctions.loadCommand)
+        #expect(try await Self.eventually { try await setup.queue.job(setup.job.id).progress == 0.75 })
+        #expect(try await setup.queue.job(setup.job.id).progressMessage == "most of it")
+        #expect(try await setup.queue.logs(setup.job.id).map(\.message) == ["once"])
         try await Self.end(attempt, on: setup.renewer)
     }
 

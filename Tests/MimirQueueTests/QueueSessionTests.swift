@@ -402,12 +402,8 @@ struct QueueSessionTests {
         let queue = harness.queue
         // mimir_finish_many answers as Redis does when out of memory; mimir_log works: as when
         // the memory ran out between the two.
-        let header = "redis.register_function('mimir_finish_many', function(keys, args)"
-        try #require(QueueFunctions.library.contains(header))
-        let refusing = QueueFunctions.library.replacing(
-            header,
-            with: header
-                + " if true then return redis.error_reply('OOM command not allowed when used memory > maxmemory') end")
+        let refusing = try #require(
+            RefusingFunction.library(QueueFunctions.library, refusing: "mimir_finish_many"))
         _ = try await harness.redis.execute(["FUNCTION", "LOAD", "REPLACE", refusing])
         let configuration = harness.redis.configuration
         let (refused, answers) = try await OwnThread.run { () throws -> (Bool, [String]) in

@@ -1,0 +1,17 @@
+/// A Redis function library's text with one of its functions answering an error before doing
+/// anything: the refusal Redis gives a whole call for a passing state (out of memory, say), for
+/// that one function while the others work, as when the memory runs out between two calls.
+public enum RefusingFunction {
+    /// The refusal Redis answers a write with when it is out of memory.
+    public static let outOfMemory = "OOM command not allowed when used memory > 'maxmemory'."
+
+    /// `library` with `function` answering `error`; `nil` if the library registers no such function.
+    public static func library(_ library: String, refusing function: String, with error: String = outOfMemory)
+        -> String?
+    {
+        let header = "redis.register_function('\(function)', function(keys, args)"
+        guard library.contains(header) else { return nil }
+        let escaped = error.replacing("'", with: "\\'")
+        return library.replacing(header, with: header + " if true then return redis.error_reply('\(escaped)') end")
+    }
+}
