@@ -41,8 +41,9 @@ public struct OrchestratorApp: Sendable {
         do {
             try await queue.prepare()
         } catch QueueError.unavailable(let error) {
-            // Not fatal: the API answers 503 until Redis is back, and functions load on first use.
-            logger.warning("Redis not reachable at start; serving 503 until it is", metadata: ["error": "\(error)"])
+            // Not fatal (down, or still loading its data): the API answers 503 until Redis is
+            // ready, and functions load on first use.
+            logger.warning("Redis not ready at start; serving 503 until it is", metadata: ["error": "\(error)"])
         } catch {
             // Redis answered, but cannot run the queue (older than 7, wrong credentials, ...):
             // no amount of waiting fixes that, so say so and stop.

@@ -32,7 +32,9 @@ public final class JobQueue: Sendable {
         do {
             _ = try await redis.execute(QueueFunctions.loadCommand)
         } catch {
-            throw error.isConnectionProblem
+            // A Redis still loading its data after a restart is not a broken one: the API
+            // answers 503 until it is ready, as when it cannot be reached.
+            throw error.isConnectionProblem || error.isPassingRefusal
                 ? .unavailable(error) : .corrupt("loading the mimir function library: \(error)")
         }
     }

@@ -43,17 +43,10 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Maps an error reply of the `mimir` functions to its meaning.
-    /// Server error codes that mean "not now" rather than "broken": answered like an outage.
-    static let transientServerErrors: Set<String> = [
-        "LOADING", "READONLY", "OOM", "BUSY", "MASTERDOWN", "TRYAGAIN", "NOREPLICAS", "CLUSTERDOWN",
-    ]
-
+    /// Maps an error reply of the `mimir` functions to its meaning; "not now" replies (Redis
+    /// loading, out of memory, ...) are answered like an outage.
     static func from(_ error: RedisError, jobID: String, caller: String = "", jobType: String = "") -> QueueError {
-        guard let reply = error.serverMessage else { return .unavailable(error) }
-        if let code = reply.split(separator: " ").first, transientServerErrors.contains(String(code)) {
-            return .unavailable(error)
-        }
+        guard let reply = error.serverMessage, !error.isPassingRefusal else { return .unavailable(error) }
         let words = reply.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         switch words.first {
         case "NOTFOUND": return .notFound(jobID: jobID)

@@ -46,6 +46,19 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
         return reason.split(separator: " ", maxSplits: 1).first.map(String.init)
     }
 
+    /// Server error codes that mean "not now" rather than "broken": loading its data after a
+    /// restart, a read-only replica, out of memory, busy with a long script, a cluster or
+    /// replication state in flux. Redis refused the command before running it.
+    public static let passingRefusalCodes: Set<String> = [
+        "LOADING", "READONLY", "OOM", "BUSY", "MASTERDOWN", "TRYAGAIN", "NOREPLICAS", "CLUSTERDOWN",
+    ]
+
+    /// True for an error reply that says "not now" (``passingRefusalCodes``): the caller should
+    /// treat it as an outage and try again later, as with ``isConnectionProblem``.
+    public var isPassingRefusal: Bool {
+        serverErrorCode.map(Self.passingRefusalCodes.contains) ?? false
+    }
+
     /// The reason with its context: "Redis 127.0.0.1:6379, GET: WRONGTYPE Operation against …".
     public var message: String {
         var context = "Redis"

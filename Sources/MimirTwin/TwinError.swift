@@ -75,15 +75,9 @@ public enum TwinError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Transient server states that mean "not now" rather than "broken".
-    private static let transientServerErrors: Set<String> = [
-        "LOADING", "READONLY", "OOM", "BUSY", "MASTERDOWN", "TRYAGAIN", "NOREPLICAS", "CLUSTERDOWN",
-    ]
-
     static func from(_ error: RedisError, twinID: String) -> TwinError {
-        guard error.kind == .server else { return .unavailable(error) }
+        guard error.kind == .server, !error.isPassingRefusal else { return .unavailable(error) }
         let words = error.reason.split(separator: " ").map(String.init)
-        if let code = words.first, transientServerErrors.contains(code) { return .unavailable(error) }
         switch words.first {
         case "NOTFOUND": return .notFound(twinID: twinID)
         case "EXISTS": return .alreadyExists(twinID: twinID, version: words.count > 1 ? Int64(words[1]) ?? 0 : 0)

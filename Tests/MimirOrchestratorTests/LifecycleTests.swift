@@ -2,6 +2,7 @@ import Foundation
 import MimirCore
 import MimirHTTPClient
 import MimirQueue
+import MimirRedis
 import MimirTestSupport
 import Testing
 
@@ -220,6 +221,47 @@ struct LifecycleTests {
         let survived = try await api.call(.get, "/api/jobs/\(accepted)", template: "/api/jobs/{id}")
         #expect(survived.json?["status"] == "queued")
         #expect(try await api.call(.post, "/api/jobs", json: ["type": "ml_training"]).status == 201)
+        await redis.stop()
+    }
+
+    @Test("an orchestrator started while Redis still loads its data serves 503 until Redis is ready, then takes jobs")
+    func redisLoadingAtStart() async throws {
+        // Loading 300 keys at 30 ms each (events handled every KB meanwhile) keeps Redis in
+        // LOADING for about 9 s after a restart.
+        let redis = try await RedisServer.start(
+            RedisServer.Options(
+                extraArguments: ["--key-load-delay", "30000", "--loading-process-events-interval-bytes", "1024"]))
+        let admin = RedisClient(configuration: try RedisConfiguration(url: redis.url), poolSize: 1)
+        for index in 0..<300 {
+            _ = try await admin.execute(["SET", "filler:\(index)", String(repeating: "x", count: 60)])
+        }
+        _ = try await admin.execute(["SAVE"])
+        let restarted = Task { try await redis.restart() }
+        var loading = false
+        for _ in 0..<250 where !loading {
+            try await Task.sleep(for: .milliseconds(20))
+            do {
+                _ = try await admin.execute(["GET", "filler:0"])
+            } catch {
+                loading = error.serverErrorCode == "LOADING"
+            }
+        }
+        try #require(loading, "Redis never answered LOADING")
+
+        let api = try await APIHarness.start(redisURL: redis.url)
+        defer { Task { await api.stop() } }
+        #expect(api.orchestrator.log.contains("LOADING"), "\(api.orchestrator.log)")
+        let submit = try await api.call(.post, "/api/jobs", json: ["type": "ml_training"])
+        #expect(submit.status == 503 && submit.json?["error"]?["code"] == "redis_unavailable", "\(submit.raw.text)")
+        try await restarted.value
+        var status = 0
+        for _ in 0..<100 where status != 200 {
+            try await Task.sleep(for: .milliseconds(50))
+            status = try await api.call(.get, "/ready").status
+        }
+        #expect(status == 200)
+        let id = try await api.submit()
+        #expect(try await api.queue.job(id).status == .queued)
         await redis.stop()
     }
 

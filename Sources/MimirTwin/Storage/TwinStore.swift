@@ -21,7 +21,7 @@ public final class TwinStore: Sendable {
         do {
             _ = try await redis.execute(["FUNCTION", "LOAD", "REPLACE", TwinFunctions.library])
         } catch {
-            throw error.kind == .server
+            throw error.kind == .server && !error.isPassingRefusal
                 ? .corrupt("loading the mimir_twin function library: \(error)") : .unavailable(error)
         }
     }
