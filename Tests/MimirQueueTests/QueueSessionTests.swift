@@ -428,6 +428,28 @@ struct QueueSessionTests {
         #expect(try await queue.logs(ids[1]).isEmpty)
     }
 
+    @Test("an error for a whole report that no retry mends is every end's answer, and the ends are not kept")
+    func wholeReportBroken() async throws {
+        // A Redis of its own: its library is replaced.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let (harness, ids) = try await Self.twoJobsTaken(from: server)
+        let broken = try #require(
+            RefusingFunction.library(
+                QueueFunctions.library, refusing: "mimir_finish_many", with: "WRONGTYPE a key of the wrong kind"))
+        _ = try await harness.redis.execute(["FUNCTION", "LOAD", "REPLACE", broken])
+        let queue = harness.queue
+        let (answers, pending) = try await OwnThread.run { () throws -> ([String], Bool) in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            for id in ids {
+                session.finishLater(jobID: id, workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+            }
+            return (Self.described(try session.report(workerID: "w-1")), session.hasPendingFinishes)
+        }
+        #expect(answers.count == 2 && answers.allSatisfy { $0.hasPrefix("refused") && $0.contains("WRONGTYPE") })
+        #expect(!pending)
+    }
+
     @Test("jobs taken ahead and given back return to the head of their queue, their attempt not counted")
     func handBack() async throws {
         let harness = try await QueueHarness.make()
