@@ -1,8 +1,11 @@
 import Foundation
 import MimirCore
 import MimirHTTPClient
+import MimirRedis
 import MimirTestSupport
 import Testing
+
+@testable import MimirQueue
 
 /// Orchestrator, Redis and real `mimir-worker serve` processes running real plugins.
 @Suite("Workers running jobs end to end")
@@ -235,6 +238,39 @@ struct WorkerEndToEndTests {
         }
         #expect(worker.log.contains("cannot report the outcome yet; it goes with the next report"), "\(worker.log)")
         #expect(worker.log.contains("cannot give back jobs taken ahead; they run here"), "\(worker.log)")
+    }
+
+    @Test(
+        "while Redis refuses a slot's ends (out of memory), its retries lease no more jobs; once it takes them, every job runs once"
+    )
+    func refusedEndsTakeNoMore() async throws {
+        // A Redis of its own: its library is replaced.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let api = try await APIHarness.start(WorkerProcess.jobTypes, redisURL: server.url)
+        defer { Task { await api.stop() } }
+        let worker = try WorkerProcess(for: api, id: "w-refused", leaseSeconds: 3, slots: 1)
+        // The ends are refused as when the memory runs out between them and the take that goes
+        // along in the same round trip; every other call works.
+        let refusing = try #require(
+            RefusingFunction.library(QueueFunctions.library, refusing: "mimir_finish_many"))
+        let admin = RedisClient(configuration: try RedisConfiguration(url: server.url), poolSize: 1)
+        _ = try await admin.execute(["FUNCTION", "LOAD", "REPLACE", refusing])
+        var ids: [String] = []
+        for index in 0..<8 { ids.append(try await api.submit(Self.echo("e\(index)"))) }
+        for _ in 0..<3000 where !worker.log.contains("cannot report the outcome yet; retrying") {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(worker.log.contains("cannot report the outcome yet; retrying"), "\(worker.log)")
+        // The slot tries again after 0.1, 0.2, 0.4 and 0.8 s: each try used to lease one more job.
+        try await Task.sleep(for: .milliseconds(1600))
+        let running = try await api.call(.get, "/api/jobs?status=running").json?["jobs"]?.arrayValue ?? []
+        #expect(running.count == 2, "the ended job and the one taken with the first try: \(running.count)")
+        _ = try await admin.execute(QueueFunctions.loadCommand)
+        for id in ids {
+            let job = try await api.poll(id, seconds: 40, until: isFinal)
+            #expect(job["status"] == "succeeded" && job["attempts"] == 1, "\(job)\n\(worker.log)")
+        }
     }
 
     static func echo(_ message: String, sleep: Int = 0) -> JSONValue {

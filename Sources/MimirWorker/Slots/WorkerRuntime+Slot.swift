@@ -124,8 +124,11 @@ extension WorkerRuntime {
         var delay = Duration.milliseconds(100)
         while true {
             do {
+                // A try whose ends were refused may still have taken jobs (the takes go in the same
+                // round trip): the retries take no more, or a slot would lease a job per retry.
                 for answer in try session.report(
-                    workerID: configuration.workerID, takes: takes, offer: offer, ahead: ahead)
+                    workerID: configuration.workerID, takes: session.hasJobAhead ? 0 : takes, offer: offer,
+                    ahead: ahead)
                 {
                     switch answer.status {
                     case .success(let status):
