@@ -144,8 +144,12 @@ extension WorkerRuntime {
                 attempts.wait(for: Array(session.jobsAhead.dropFirst()))
                 return
             } catch .unavailable(let error) {
+                // The ends not sent, and jobs the failed try took, go on the lease clock while they
+                // wait: Redis may refuse only the ends (out of memory) while the reaper works, and an
+                // outage may outlast a lease. Off the clock, they were reaped and ran again.
+                attempts.holdAgain(session.pendingJobIDs)
+                attempts.wait(for: session.jobsAhead)
                 guard retrying else {
-                    attempts.holdAgain(session.pendingJobIDs)
                     logger.warning(
                         "cannot report the outcome yet; it goes with the next report",
                         metadata: ["jobs": "\(session.pendingJobIDs.joined(separator: ","))", "error": "\(error)"])
@@ -156,6 +160,7 @@ extension WorkerRuntime {
                     metadata: ["jobs": "\(session.pendingJobIDs.joined(separator: ","))", "error": "\(error)"])
                 usleep(UInt32(delay.milliseconds * 1000))
                 delay = min(delay * 2, .seconds(5))
+                attempts.endHeld()
             } catch {
                 logger.error(
                     "outcome not accepted: the queue's answer was unreadable",
