@@ -101,7 +101,8 @@ final class LeaseRenewer: Sendable {
             if linesDelivered { undelivered.lines = [] }
             attempt.reporter.putBack(undelivered, lineLimit: queue.configuration.logLinesPerJob)
             logger.warning(
-                "cannot renew the lease; Redis unreachable", metadata: ["job": "\(attempt.jobID)", "error": "\(error)"])
+                "cannot renew the lease; Redis unreachable or not ready",
+                metadata: ["job": "\(attempt.jobID)", "error": "\(error)"])
         } catch {
             // The lease is gone (expired and taken elsewhere, or the job ended): stop working on it.
             logger.error(
