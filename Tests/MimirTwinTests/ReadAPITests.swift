@@ -54,6 +54,24 @@ struct ReadAPITests {
         #expect(missing?.description == "twin gh has no entity s404")
     }
 
+    @Test("a library load Redis refuses for now (out of memory) is an outage, not a broken Redis")
+    func libraryLoadRefusedForNow() async throws {
+        // A server of its own: this one runs out of memory.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let harness = try await TwinHarness.make(url: server.url)
+        _ = try await harness.redis.execute(["CONFIG", "SET", "maxmemory", "1"])
+        var outcome = "loaded"
+        do {
+            try await harness.updater.store.prepare()
+        } catch .unavailable(let error) {
+            outcome = "unavailable: \(error)"
+        } catch {
+            outcome = "\(error)"
+        }
+        #expect(outcome.hasPrefix("unavailable") && outcome.contains("OOM"), "\(outcome)")
+    }
+
     @Test("keys follow the documented layout, and the function library loads itself when missing")
     func keysAndLibrary() async throws {
         // A server of its own: deleting the library on the shared one would race the other tests.
