@@ -33,7 +33,10 @@ public final class QueueSession {
     /// How the queue answered one finish of a ``report(workerID:takes:offer:ahead:)``.
     public struct FinishAnswer: Sendable {
         public let jobID: String
+        /// The end's own answer: the job's new status, or why the end was refused.
         public let status: Result<JobStatus, QueueError>
+        /// Why the attempt's last log lines were not appended, when they were refused.
+        public var logsRefused: QueueError? = nil
     }
 
     /// Whether jobs taken along with the last report wait to be run: they are leased to this
@@ -134,18 +137,17 @@ public final class QueueSession {
         var answers: [FinishAnswer] = []
         var logReplies = replies[...]
         for (index, finish) in pendingFinishes.enumerated() {
-            var own: [RedisReply] = []
-            if finish.logs != nil, let logs = logReplies.popFirst() { own.append(logs) }
-            guard index < entries.count else {
-                answers.append(
-                    FinishAnswer(
-                        jobID: finish.jobID,
-                        status: .failure(.corrupt("mimir_finish_many answered \(ends) for job \(finish.jobID)"))))
-                continue
+            var logsRefused: QueueError?
+            if finish.logs != nil, case .error(let message)? = logReplies.popFirst() {
+                logsRefused = refusal(message, jobID: finish.jobID, caller: workerID)
             }
-            own.append(entries[index])
-            answers.append(
-                FinishAnswer(jobID: finish.jobID, status: answer(own[...], jobID: finish.jobID, caller: workerID)))
+            // The end's status is its own reply's: lines refused while the end went in did not
+            // make the end refused (the job ended; calling it refused hid that).
+            let status: Result<JobStatus, QueueError> =
+                index < entries.count
+                ? answer(entries[index], jobID: finish.jobID, caller: workerID)
+                : .failure(.corrupt("mimir_finish_many answered \(ends) for job \(finish.jobID)"))
+            answers.append(FinishAnswer(jobID: finish.jobID, status: status, logsRefused: logsRefused))
         }
         pendingFinishes = []
         return answers
@@ -211,15 +213,10 @@ public final class QueueSession {
         }
     }
 
-    /// A finish's status from its replies (log lines, then the finish): the first refusal, if any.
-    private func answer(
-        _ replies: ArraySlice<RedisReply>, jobID: String, caller: String
-    ) -> Result<JobStatus, QueueError> {
-        for reply in replies {
-            if case .error(let message) = reply { return .failure(refusal(message, jobID: jobID, caller: caller)) }
-        }
-        guard let last = replies.last else { return .failure(.corrupt("no reply to mimir_finish for job \(jobID)")) }
-        return Result { () throws(QueueError) in try JobQueue.finishedStatus(last) }
+    /// A finish's status from its entry in `mimir_finish_many`'s answer.
+    private func answer(_ reply: RedisReply, jobID: String, caller: String) -> Result<JobStatus, QueueError> {
+        if case .error(let message) = reply { return .failure(refusal(message, jobID: jobID, caller: caller)) }
+        return Result { () throws(QueueError) in try JobQueue.finishedStatus(reply) }
     }
 
     /// Appends the attempt's last log lines and ends it, in one round trip: the lines first, as

@@ -428,6 +428,27 @@ struct QueueSessionTests {
         #expect(try await queue.logs(ids[1]).isEmpty)
     }
 
+    @Test("log lines refused while the end goes in: the end's answer is its status, the lines' refusal beside it")
+    func refusedLinesEndAccepted() async throws {
+        // A Redis of its own: its library is replaced.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let (harness, ids) = try await Self.twoJobsTaken(from: server)
+        let refusing = try #require(RefusingFunction.library(QueueFunctions.library, refusing: "mimir_log"))
+        _ = try await harness.redis.execute(["FUNCTION", "LOAD", "REPLACE", refusing])
+        let queue = harness.queue
+        let answers = try await OwnThread.run { () throws -> [QueueSession.FinishAnswer] in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            let line = LogLine(time: 1_700_000_000_000, level: "info", message: "last line")
+            session.finishLater(jobID: ids[0], workerID: "w-1", outcome: .succeeded(result: nil), lines: [line])
+            session.finishLater(jobID: ids[1], workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+            return try session.report(workerID: "w-1")
+        }
+        #expect(Self.described(answers) == ["succeeded", "succeeded"])
+        #expect(answers.map { $0.logsRefused.map { "\($0)" }?.contains("OOM") } == [true, nil])
+        #expect(try await queue.job(ids[0]).status == .succeeded)
+    }
+
     @Test("an error for a whole report that no retry mends is every end's answer, and the ends are not kept")
     func wholeReportBroken() async throws {
         // A Redis of its own: its library is replaced.

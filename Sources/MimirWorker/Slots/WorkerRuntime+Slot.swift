@@ -97,6 +97,26 @@ extension WorkerRuntime {
         if session.hasPendingFinishes { report(session, attempts, takingFor: nil) }
     }
 
+    /// Logs how the queue took an attempt's end.
+    private func log(_ answer: QueueSession.FinishAnswer) {
+        if let refusal = answer.logsRefused {
+            logger.warning(
+                "the attempt's last log lines were not kept",
+                metadata: ["job": "\(answer.jobID)", "error": "\(refusal)"])
+        }
+        switch answer.status {
+        case .success(let status):
+            logger.info("job finished", metadata: ["job": "\(answer.jobID)", "status": "\(status.rawValue)"])
+        case .failure(let error):
+            let reason =
+                switch error {
+                case .notOwner, .notFound, .illegalTransition: "the lease is gone"
+                default: "refused by the queue"
+                }
+            logger.error("outcome not accepted: \(reason)", metadata: ["job": "\(answer.jobID)", "error": "\(error)"])
+        }
+    }
+
     /// Gives back the jobs the slot took ahead and has not started, so that another slot or
     /// worker runs them. If Redis cannot be reached they stay, to be run here.
     private func handBack(_ session: QueueSession, _ attempts: SlotAttempts, because reason: String) {
@@ -130,15 +150,7 @@ extension WorkerRuntime {
                     workerID: configuration.workerID, takes: session.hasJobAhead ? 0 : takes, offer: offer,
                     ahead: ahead)
                 {
-                    switch answer.status {
-                    case .success(let status):
-                        logger.info(
-                            "job finished", metadata: ["job": "\(answer.jobID)", "status": "\(status.rawValue)"])
-                    case .failure(let error):
-                        logger.error(
-                            "outcome not accepted: the lease is gone",
-                            metadata: ["job": "\(answer.jobID)", "error": "\(error)"])
-                    }
+                    log(answer)
                 }
                 // The next job runs at once; the ones after it wait on the clock.
                 attempts.wait(for: Array(session.jobsAhead.dropFirst()))
