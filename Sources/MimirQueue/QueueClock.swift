@@ -5,7 +5,8 @@ import Synchronization
 #endif
 
 /// Wall-clock milliseconds, injectable so tests can step through leases and backoff without
-/// sleeping. Every queue function takes `now` from here rather than reading Redis' TIME.
+/// sleeping. Every queue function takes `now` from here; `mimir_take_woken` adds the wait it ran
+/// behind, as Redis' TIME measured it.
 public protocol QueueClock: Sendable {
     func nowMilliseconds() -> Int64
 }

@@ -17,6 +17,7 @@ enum QueueFunctions {
         case submitEach = "mimir_submit_each"
         case submitBatch = "mimir_submit_batch"
         case take = "mimir_take"
+        case takeWoken = "mimir_take_woken"
         case takeMany = "mimir_take_many"
         case heartbeat = "mimir_heartbeat"
         case finish = "mimir_finish"
@@ -387,16 +388,15 @@ enum QueueFunctions {
 
         -- The most urgent job this worker can serve. Each type's queue is searched from its head,
         -- at most SCAN_DEPTH entries deep, so jobs that need something this worker lacks do not
-        -- block the ones behind them. args: ns, worker id, now, lease ms, gpu ('1' or ''), cpu
+        -- block the ones behind them. args[o], args[o + 1], ...: lease ms, gpu ('1' or ''), cpu
         -- millicores, memory bytes, then pairs of job type and executor version number ('' for
         -- any). Returns the job's fields, or nil.
         local SCAN_DEPTH = 64
-        redis.register_function('mimir_take', function(keys, args)
-          local ns, worker, now, lease = args[1], args[2], tonumber(args[3]), tonumber(args[4])
-          local gpu, cpu, mem = args[5], args[6], args[7]
+        local function take(ns, worker, now, args, o)
+          local lease, gpu, cpu, mem = tonumber(args[o]), args[o + 1], args[o + 2], args[o + 3]
           promote_due(ns, now, 100)
           local best_id, best_score, best_type
-          for i = 8, #args - 1, 2 do
+          for i = o + 4, #args - 1, 2 do
             local queue = ns .. ':queue:' .. args[i]
             -- The head first: it is nearly always the one. Only when this worker cannot serve it
             -- is the rest of the window read (handing 64 entries to Lua on every take was most
@@ -436,6 +436,26 @@ enum QueueFunctions {
           redis.call('HDEL', job, 'run_after')
           redis.call('ZADD', ns .. ':inflight', num(now + lease), best_id)
           return redis.call('HGETALL', job)
+        end
+
+        -- args: ns, worker id, now, then take's values.
+        redis.register_function('mimir_take', function(keys, args)
+          return take(args[1], args[2], tonumber(args[3]), args, 4)
+        end)
+
+        -- mimir_take for a worker slot that sent it right behind its BLPOP on the wake lists, in
+        -- one round trip: it runs when the wait ends, maybe seconds after the worker read its
+        -- clock. `now` is that reading plus the time Redis has seen pass since the worker sent
+        -- the call (as Redis' clock read then, which the worker estimates from a TIME it sent
+        -- before), at least 0 and at most the wait's cap: so started_at and the lease are the
+        -- take's, not the wait's start, and clock skew between the hosts does not enter.
+        -- args: ns, Redis' time when sent (ms), the most the wait may add (ms), then
+        -- mimir_take's args after ns.
+        redis.register_function('mimir_take_woken', function(keys, args)
+          local time = redis.call('TIME')
+          local server_now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+          local waited = math.max(0, math.min(server_now - tonumber(args[2]), tonumber(args[3])))
+          return take(args[1], args[4], tonumber(args[5]) + waited, args, 6)
         end)
 
         -- Up to `count` jobs for a worker taking jobs ahead: the most urgent it can serve among

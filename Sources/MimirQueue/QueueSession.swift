@@ -19,6 +19,8 @@ public final class QueueSession {
     /// What the takes sent along with the last report found, in the order to run them: jobs
     /// leased to this worker, or none when nothing was ready; `nil` when no take went along.
     private var lookedAhead: [JobRecord]?
+    /// Redis' clock minus the queue's, as measured on `connection` (see ``serverClockOffset(of:)``).
+    private var clockOffset: (connection: RedisConnection, offset: Int64, at: Int64)?
     /// Ends of attempts not sent yet (see ``finishLater(jobID:workerID:outcome:lines:)``).
     private var pendingFinishes: [PendingFinish] = []
 
@@ -238,18 +240,62 @@ public final class QueueSession {
         return try own.status.get()
     }
 
-    /// Waits until a job of the session's types may be ready (a wake-up token), or `timeout` passes.
-    public func waitForWork(upTo timeout: Duration) throws(QueueError) -> Bool {
-        guard !wakeKeys.isEmpty else { return false }
+    /// Waits until a job of the session's types may be ready (a wake-up token), or `timeout`
+    /// passes, then takes one for `offer` in the same round trip (`mimir_take_woken` right
+    /// behind the `BLPOP`), which the next ``take(workerID:offer:)`` answers with. Returns
+    /// whether it took a job.
+    ///
+    /// Waking and then taking were two round trips per job for a slot fed one job at a time:
+    /// a wake-up of the slot's thread and of Redis more per job, and a round trip more between a
+    /// submission and its start.
+    public func waitForWork(upTo timeout: Duration, thenTakeFor offer: WorkerOffer, workerID: String)
+        throws(QueueError) -> Bool
+    {
+        guard !wakeKeys.isEmpty, let take = queue.takeArguments(workerID: workerID, offer: offer) else {
+            return false
+        }
         let milliseconds = max(timeout.milliseconds, 1)
         let seconds = "\(milliseconds / 1000).\(String(1000 + milliseconds % 1000).dropFirst())"
         do {
             // The socket may wait as long as the server does, plus the usual allowance.
             let connection = try open(timeout: queue.redis.configuration.commandTimeout + timeout)
-            return !(try connection.send(["BLPOP"] + wakeKeys + [seconds])).isNull
+            let offset = try serverClockOffset(of: connection)
+            let sent = queue.clock.nowMilliseconds() + offset
+            // What the wait may add to the take's time: the wait itself, and what measuring the
+            // offset may have got wrong (at most that round trip).
+            let cap = milliseconds + queue.redis.configuration.commandTimeout.milliseconds
+            let replies = try connection.pipeline([
+                ["BLPOP"] + wakeKeys + [seconds],
+                queue.command(.takeWoken, [String(sent), String(cap)] + take),
+            ])
+            let waitingBefore = jobsAhead.count
+            keepTaken(replies.suffix(1))
+            return jobsAhead.count > waitingBefore
         } catch {
-            throw QueueError.from(error, jobID: "")
+            throw QueueError.from(error, jobID: "", caller: workerID)
         }
+    }
+
+    /// Redis' clock minus the queue's, in milliseconds, measured with a `TIME` (to within half
+    /// its round trip) once per connection and minute, so that the clocks' drift does not add
+    /// up; a measurement whose round trip took over 10 ms is used once, not kept.
+    private func serverClockOffset(of connection: RedisConnection) throws(RedisError) -> Int64 {
+        let before = queue.clock.nowMilliseconds()
+        if let measured = clockOffset, measured.connection === connection, before - measured.at < 60_000 {
+            return measured.offset
+        }
+        let reply = try connection.send(["TIME"])
+        let after = queue.clock.nowMilliseconds()
+        guard let parts = reply.array, parts.count == 2, let seconds = parts[0].string.flatMap({ Int64($0) }),
+            let microseconds = parts[1].string.flatMap({ Int64($0) })
+        else {
+            throw RedisError(
+                kind: .protocol, server: queue.redis.configuration.serverName, command: "TIME",
+                reason: "unexpected answer \(reply)")
+        }
+        let offset = seconds * 1000 + microseconds / 1000 - (before + after) / 2
+        clockOffset = after - before <= 10 ? (connection, offset, before) : nil
+        return offset
     }
 
     /// Calls a function of the library, loading the library once if Redis lost it.

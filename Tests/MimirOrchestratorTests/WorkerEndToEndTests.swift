@@ -51,6 +51,30 @@ struct WorkerEndToEndTests {
         #expect(job["result"]?["echo"] == "woken", "\(job)\n\(worker.log)")
     }
 
+    @Test("a slot waiting for work when the drain begins takes no new job: the one its wait took is given back")
+    func drainWhileWaiting() async throws {
+        let api = try await APIHarness.start(WorkerProcess.jobTypes)
+        defer { Task { await api.stop() } }
+        // A long poll: the slot is in its wait (a BLPOP with the take behind it) when the drain
+        // begins, and the submission below is what ends the wait.
+        let worker = try WorkerProcess(
+            for: api, id: "w-idle-drain", slots: 1, extra: ["--poll-interval-seconds", "30"])
+        _ = try await api.poll(try await api.submit(["type": "fixture_echo"]), seconds: 20) {
+            $0["status"] == "succeeded"
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        worker.process.signal(SIGTERM)
+        for _ in 0..<500 where !worker.log.contains("draining: no new jobs") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(worker.log.contains("draining: no new jobs"), "\(worker.log)")
+        let id = try await api.submit(["type": "fixture_echo"])
+        await worker.process.waitForExit()
+        #expect(worker.process.exitCode == 0, "\(worker.log)")
+        let job = try await api.call(.get, "/api/jobs/\(id)", template: "/api/jobs/{id}").json
+        #expect(job?["status"] == "queued" && job?["attempts"] == 0, "\(String(describing: job))\n\(worker.log)")
+    }
+
     @Test("cancelling a running job stops its executor; a timeout ends it as timed out")
     func cancelAndTimeout() async throws {
         let api = try await APIHarness.start(WorkerProcess.jobTypes)

@@ -14,26 +14,38 @@ struct QueueSessionTests {
         executorVersions: ["ml_training": SemanticVersion(major: 1, minor: 0, patch: 0)], gpus: 0, cpuMillicores: 1000,
         memoryBytes: 1 << 30)
 
-    @Test("a waiting slot wakes when a job of its type is submitted, not for other types")
+    @Test("a waiting slot wakes when a job of its type is submitted, not for other types, and takes it at once")
     func wakesOnSubmit() async throws {
         let harness = try await QueueHarness.make()
         let queue = harness.queue
-        let wait: @Sendable (Duration) async throws -> Bool = { timeout in
+        // What the wait took, as the slot's next take answers.
+        let wait: @Sendable (Duration) async throws -> JobRecord? = { timeout in
             try await OwnThread.run {
-                try QueueSession(queue: queue, types: ["ml_training"]).waitForWork(upTo: timeout)
+                let session = QueueSession(queue: queue, types: ["ml_training"])
+                let took = try session.waitForWork(upTo: timeout, thenTakeFor: Self.offer, workerID: "w-1")
+                let job = try session.take(workerID: "w-1", offer: Self.offer)
+                #expect(took == (job != nil))
+                return job
             }
         }
-        #expect(try await wait(.milliseconds(50)) == false)
+        #expect(try await wait(.milliseconds(50)) == nil)
 
         try await harness.submit("ml_inference")
-        #expect(try await wait(.milliseconds(50)) == false, "another type's job wakes no one here")
+        #expect(try await wait(.milliseconds(50)) == nil, "another type's job wakes no one here")
 
-        // Blocked first, then the job arrives: the wait ends with a token, long before its timeout.
+        // Blocked first, then the job arrives: the wait ends with a token, long before its
+        // timeout, and the take behind it leases the job.
         let waiting = Task { try await wait(.seconds(30)) }
-        try await Task.sleep(for: .milliseconds(100))
-        try await harness.submit("ml_training")
-        #expect(try await waiting.value == true)
-        #expect(try await wait(.milliseconds(50)) == false, "one token per job made ready")
+        try await Task.sleep(for: .milliseconds(300))
+        let submitted = try await harness.submit("ml_training")
+        let job = try #require(try await waiting.value)
+        #expect(job.id == submitted.id && job.status == .running && job.workerID == "w-1")
+        // The queue's clock stood still: the take's time is the wait's start plus the wait as
+        // Redis saw it (the take ran when the job came, not when the slot began waiting).
+        let started = try #require(job.startedAt)
+        #expect((250..<30_000).contains(started - job.createdAt), "started \(started - job.createdAt) ms in")
+        #expect(job.leaseExpiresAt == started + harness.queue.configuration.leaseDuration.milliseconds)
+        #expect(try await wait(.milliseconds(50)) == nil, "one token per job made ready")
     }
 
     @Test("wake-up tokens no one takes are capped at 1,024 per type")

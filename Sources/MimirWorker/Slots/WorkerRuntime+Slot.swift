@@ -57,9 +57,14 @@ extension WorkerRuntime {
                     continue
                 }
                 // Nothing to take: wait for a wake-up token (a job made ready), at most the poll
-                // interval; if Redis is away, back off instead.
+                // interval, and take in the same round trip (the next `take` answers with what it
+                // found); if Redis is away, back off instead.
                 do {
-                    _ = try session.waitForWork(upTo: configuration.maximumPollInterval)
+                    let took = try session.waitForWork(
+                        upTo: configuration.maximumPollInterval, thenTakeFor: offer, workerID: configuration.workerID)
+                    // The take ran when the wait ended, maybe after the drain began: a draining
+                    // worker takes no new job.
+                    if took, draining.isCancelled { handBack(session, attempts, because: "the worker is draining") }
                     idle = .milliseconds(5)
                 } catch {
                     usleep(UInt32(idle.milliseconds * 1000))
