@@ -268,6 +268,12 @@ public final class QueueSession {
                 ["BLPOP"] + wakeKeys + [seconds],
                 queue.command(.takeWoken, [String(sent), String(cap)] + take),
             ])
+            if case .error(let message)? = replies.last, QueueFunctions.isLibraryMissing(message) {
+                // Redis lost the functions (a restart without persistence): load them here, and
+                // the slot's next take, alone, gets the job whose token this wait used.
+                try loadLibrary()
+                return false
+            }
             let waitingBefore = jobsAhead.count
             keepTaken(replies.suffix(1))
             return jobsAhead.count > waitingBefore

@@ -59,6 +59,28 @@ struct QueueSessionTests {
         #expect(try await wait(.milliseconds(50)) == nil, "one token per job made ready")
     }
 
+    @Test("a wait whose take finds the functions gone loads them, and the next take gets the job")
+    func waitReloadsLibrary() async throws {
+        // A server of its own: flushing functions would disturb other tests.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let harness = try await QueueHarness.make(url: server.url)
+        let queue = harness.queue
+        let submitted = try await harness.submit()
+        _ = try await harness.redis.execute(["FUNCTION", "FLUSH"])
+        let configuration = harness.redis.configuration
+        let (took, loaded, job) = try await OwnThread.run { () throws -> (Bool, Bool, JobRecord?) in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            let took = try session.waitForWork(upTo: .seconds(5), thenTakeFor: Self.offer, workerID: "w-1")
+            // Loaded by the wait itself, before any other call.
+            let libraries = try RedisConnection(configuration: configuration).send(["FUNCTION", "LIST"])
+            let loaded = !(libraries.array ?? []).isEmpty
+            return (took, loaded, try session.take(workerID: "w-1", offer: Self.offer))
+        }
+        #expect(!took && loaded)
+        #expect(job?.id == submitted.id)
+    }
+
     /// How many clients Redis holds blocked (in a `BLPOP`).
     static func blockedClients(_ harness: QueueHarness) async throws -> Int {
         let info = try await harness.redis.execute(["INFO", "clients"]).string ?? ""
