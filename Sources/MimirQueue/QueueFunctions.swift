@@ -447,14 +447,16 @@ enum QueueFunctions {
         -- one round trip: it runs when the wait ends, maybe seconds after the worker read its
         -- clock. `now` is that reading plus the time Redis has seen pass since the worker sent
         -- the call (as Redis' clock read then, which the worker estimates from a TIME it sent
-        -- before), at least 0 and at most the wait's cap: so started_at and the lease are the
-        -- take's, not the wait's start, and clock skew between the hosts does not enter.
-        -- args: ns, Redis' time when sent (ms), the most the wait may add (ms), then
-        -- mimir_take's args after ns.
+        -- before): so started_at and the lease are the take's, not the wait's start, and clock
+        -- skew between the hosts does not enter. Past `patience` ms since sending (Redis stalled
+        -- beyond the wait), the slot may have given up on its reply and its connection: nothing
+        -- is taken, or the job would be leased to no one until its lease ran out.
+        -- args: ns, Redis' time when sent (ms), patience (ms), then mimir_take's args after ns.
         redis.register_function('mimir_take_woken', function(keys, args)
           local time = redis.call('TIME')
           local server_now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-          local waited = math.max(0, math.min(server_now - tonumber(args[2]), tonumber(args[3])))
+          local waited = math.max(0, server_now - tonumber(args[2]))
+          if waited > tonumber(args[3]) then return false end
           return take(args[1], args[4], tonumber(args[5]) + waited, args, 6)
         end)
 

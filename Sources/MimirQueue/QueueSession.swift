@@ -261,12 +261,13 @@ public final class QueueSession {
             let connection = try open(timeout: queue.redis.configuration.commandTimeout + timeout)
             let offset = try serverClockOffset(of: connection)
             let sent = queue.clock.nowMilliseconds() + offset
-            // What the wait may add to the take's time: the wait itself, and what measuring the
-            // offset may have got wrong (at most that round trip).
-            let cap = milliseconds + queue.redis.configuration.commandTimeout.milliseconds
+            // The take's patience: the wait and half the command timeout, well before this side
+            // gives up on the reply (the wait and the whole timeout), even with the offset off by
+            // half a round trip that did not itself time out.
+            let patience = milliseconds + queue.redis.configuration.commandTimeout.milliseconds / 2
             let replies = try connection.pipeline([
                 ["BLPOP"] + wakeKeys + [seconds],
-                queue.command(.takeWoken, [String(sent), String(cap)] + take),
+                queue.command(.takeWoken, [String(sent), String(patience)] + take),
             ])
             if case .error(let message)? = replies.last, QueueFunctions.isLibraryMissing(message) {
                 // Redis lost the functions (a restart without persistence): load them here, and

@@ -6,6 +6,10 @@ import Testing
 
 @testable import MimirQueue
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `QueueSession` is a worker slot's blocking way to the queue; each test uses one on a thread of
 /// its own, as a slot does.
 @Suite("A worker slot's session with the queue")
@@ -41,7 +45,9 @@ struct QueueSessionTests {
         let waiting = Task { try await wait(.seconds(30)) }
         // Once the slot is blocked in its wait (a loaded machine may take a while to get there):
         // the job comes a second later.
-        for _ in 0..<1_000 where try await Self.blockedClients(harness) == 0 {
+        var polls = 0
+        while try await Self.blockedClients(harness) == 0, polls < 1_000 {
+            polls += 1
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(try await Self.blockedClients(harness) == 1)
@@ -57,6 +63,75 @@ struct QueueSessionTests {
         #expect((500..<30_000).contains(started - job.createdAt), "started \(started - job.createdAt) ms in")
         #expect(job.leaseExpiresAt == started + harness.queue.configuration.leaseDuration.milliseconds)
         #expect(try await wait(.milliseconds(50)) == nil, "one token per job made ready")
+    }
+
+    @Test("a woken take that runs past its patience (Redis stalled beyond the wait) takes nothing")
+    func wokenTakePastPatience() async throws {
+        let harness = try await QueueHarness.make()
+        let submitted = try await harness.submit()
+        let queue = harness.queue
+        let time = try #require(try await harness.redis.execute(["TIME"]).array?.compactMap(\.string))
+        let serverNow = try #require(Int64(time[0])) * 1000 + (try #require(Int64(time[1]))) / 1000
+        let take = try #require(queue.takeArguments(workerID: "w-1", offer: Self.offer))
+        // Sent 10 s ago as Redis' clock goes, with 1 s of patience: the slot may be gone.
+        let late = queue.command(.takeWoken, [String(serverNow - 10_000), "1000"] + take)
+        #expect(try await harness.redis.execute(late).isNull)
+        #expect(try await queue.job(submitted.id).status == .queued)
+        // Sent just now: taken, its time the queue's clock plus the little that passed.
+        let timely = queue.command(.takeWoken, [String(serverNow), "1000"] + take)
+        let fields = try await harness.redis.execute(timely).array ?? []
+        #expect(fields.count > 2)
+        let job = try await queue.job(submitted.id)
+        #expect(job.status == .running && job.workerID == "w-1")
+        #expect((0..<1_000).contains((job.startedAt ?? -1) - harness.clock.nowMilliseconds()))
+    }
+
+    @Test("Redis stalled past a waiting slot's timeout: the take behind its wait leases nothing to the slot gone")
+    func stallPastTimeout() async throws {
+        // A Redis of its own: the test stalls it and counts its blocked clients.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let harness = try await QueueHarness.make(url: server.url)
+        // A job ready without a token (as when its token went to a worker that cannot serve it):
+        // the slot's wait blocks although the take behind it would find the job.
+        let submitted = try await harness.submit()
+        _ = try await harness.redis.execute(["DEL", "\(harness.queue.configuration.namespace):wake:ml_training"])
+        var configuration = harness.redis.configuration
+        configuration.commandTimeout = .milliseconds(200)
+        let impatient = JobQueue(
+            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
+            configuration: harness.queue.configuration, clock: harness.clock, logger: quietLogger)
+        let waiting = Task {
+            try await OwnThread.run { () throws -> String in
+                let session = QueueSession(queue: impatient, types: ["ml_training"])
+                let answer: String
+                do {
+                    answer = "\(try session.waitForWork(upTo: .seconds(1), thenTakeFor: Self.offer, workerID: "w-1"))"
+                } catch {
+                    answer = "\(error)"
+                }
+                // The connection stays open, as between a slot's failed call and its next one.
+                usleep(4_000_000)
+                return answer
+            }
+        }
+        let stall = try RedisConnection(configuration: harness.redis.configuration)
+        var polls = 0
+        while try await Self.blockedClients(harness) == 0, polls < 2_000 {
+            polls += 1
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        // Redis busy for 3 s: the slot's socket times out (after 1.2 s) while its BLPOP waits,
+        // and Redis ends the wait only after the stall, then runs the take behind it.
+        let busy = """
+            local start = redis.call('TIME') start = start[1] * 1e6 + start[2]
+            while true do local t = redis.call('TIME') if t[1] * 1e6 + t[2] - start > 3000000 then break end end
+            """
+        _ = try stall.send(["EVAL", busy, "0"])
+        let answer = try await waiting.value
+        #expect(answer.contains("unavailable"), "the slot gave up on its reply: \(answer)")
+        let job = try await harness.queue.job(submitted.id)
+        #expect(job.status == .queued, "leased to a slot that had given up: \(job.workerID ?? "")")
     }
 
     @Test("a wait whose take finds the functions gone loads them, and the next take gets the job")
