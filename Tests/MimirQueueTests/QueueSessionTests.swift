@@ -2,6 +2,7 @@ import Dispatch
 import MimirCore
 import MimirRedis
 import MimirTestSupport
+import Synchronization
 import Testing
 
 @testable import MimirQueue
@@ -94,51 +95,71 @@ struct QueueSessionTests {
 
     @Test("Redis stalled past a waiting slot's timeout: the take behind its wait leases nothing to the slot gone")
     func stallPastTimeout() async throws {
-        // A Redis of its own: the test stalls it and counts its blocked clients.
+        // A Redis of its own: the test holds it busy, longer than it would allow others.
         let server = try await RedisServer.start()
         defer { Task { await server.stop() } }
         let harness = try await QueueHarness.make(url: server.url)
-        // A job ready without a token (as when its token went to a worker that cannot serve it):
-        // the slot's wait blocks although the take behind it would find the job.
-        let submitted = try await harness.submit()
-        _ = try await harness.redis.execute(["DEL", "\(harness.queue.configuration.namespace):wake:ml_training"])
+        _ = try await harness.redis.execute(["CONFIG", "SET", "busy-reply-threshold", "60000"])
         var configuration = harness.redis.configuration
         configuration.commandTimeout = .milliseconds(200)
         let impatient = JobQueue(
             redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
             configuration: harness.queue.configuration, clock: harness.clock, logger: quietLogger)
+        let stage = Stage()
         let waiting = Task {
             try await OwnThread.run { () throws -> String in
                 let session = QueueSession(queue: impatient, types: ["ml_training"])
+                // A first wait, with nothing to take, measures Redis' clock on this connection.
+                _ = try session.waitForWork(upTo: .milliseconds(10), thenTakeFor: Self.offer, workerID: "w-1")
+                stage.value.store(1, ordering: .sequentiallyConsistent)
+                while stage.value.load(ordering: .sequentiallyConsistent) < 2 { usleep(1_000) }
+                // Sent while Redis is busy: the socket gives up after 2.2 s; Redis reads the wait
+                // when the stall ends, waits its 2 s, then runs the take behind it.
                 let answer: String
                 do {
                     answer = "\(try session.waitForWork(upTo: .seconds(2), thenTakeFor: Self.offer, workerID: "w-1"))"
                 } catch {
                     answer = "\(error)"
                 }
-                // The connection stays open, as between a slot's failed call and its next one.
-                usleep(5_000_000)
+                // The connection stays open, as between a slot's failed call and its next one,
+                // until the stall and the wait behind it are over.
+                while stage.value.load(ordering: .sequentiallyConsistent) < 3 { usleep(1_000) }
                 return answer
             }
         }
-        let stall = try RedisConnection(configuration: harness.redis.configuration)
-        var polls = 0
-        while try await Self.blockedClients(harness) == 0, polls < 2_000 {
-            polls += 1
-            try await Task.sleep(for: .milliseconds(1))
-        }
-        // Redis busy for 4 s (under the 5 s after which it starts answering BUSY): the slot's
-        // socket times out (after 2.2 s) while its BLPOP waits, and Redis ends the wait only
-        // after the stall, then runs the take behind it.
+        while stage.value.load(ordering: .sequentiallyConsistent) < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        // A job ready without a token (as when its token went to a worker that cannot serve it):
+        // the wait blocks although the take behind it would find the job.
+        let submitted = try await harness.submit()
+        _ = try await harness.redis.execute(["DEL", "\(harness.queue.configuration.namespace):wake:ml_training"])
         let busy = """
             local start = redis.call('TIME') start = start[1] * 1e6 + start[2]
-            while true do local t = redis.call('TIME') if t[1] * 1e6 + t[2] - start > 4000000 then break end end
+            while true do local t = redis.call('TIME') if t[1] * 1e6 + t[2] - start > 6000000 then break end end
             """
-        _ = try stall.send(["EVAL", busy, "0"])
+        var patient = harness.redis.configuration
+        patient.commandTimeout = .seconds(30)
+        let stall = Task.detached { [patient] in
+            _ = try RedisConnection(configuration: patient).send(["EVAL", busy, "0"])
+        }
+        // Redis is busy once a PING gets no answer within its timeout.
+        var probe = harness.redis.configuration
+        probe.commandTimeout = .milliseconds(100)
+        while (try? RedisConnection(configuration: probe).send(["PING"])) != nil {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        stage.value.store(2, ordering: .sequentiallyConsistent)
+        try await stall.value
+        try await Task.sleep(for: .seconds(3))
+        stage.value.store(3, ordering: .sequentiallyConsistent)
         let answer = try await waiting.value
         #expect(answer.contains("unavailable"), "the slot gave up on its reply: \(answer)")
         let job = try await harness.queue.job(submitted.id)
         #expect(job.status == .queued, "leased to a slot that had given up: \(job.workerID ?? "")")
+    }
+
+    /// Where a test and the thread it runs a slot's calls on are.
+    final class Stage: Sendable {
+        let value = Atomic<Int>(0)
     }
 
     @Test("a wait whose take finds the functions gone loads them, and the next take gets the job")
