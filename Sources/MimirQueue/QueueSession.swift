@@ -19,8 +19,10 @@ public final class QueueSession {
     /// What the takes sent along with the last report found, in the order to run them: jobs
     /// leased to this worker, or none when nothing was ready; `nil` when no take went along.
     private var lookedAhead: [JobRecord]?
-    /// Redis' clock minus the queue's, as measured on `connection` (see ``serverClockOffset(of:)``).
-    private var clockOffset: (connection: RedisConnection, offset: Int64, at: Int64)?
+    /// Redis' clock minus the queue's as measured on `connection` at `measured`, to within
+    /// `uncertainty` ms, and when a measurement was last tried (see ``serverClock(of:)``).
+    private var clockOffset:
+        (connection: RedisConnection, offset: Int64, uncertainty: Int64, measured: Int64, tried: Int64)?
     /// Ends of attempts not sent yet (see ``finishLater(jobID:workerID:outcome:lines:)``).
     private var pendingFinishes: [PendingFinish] = []
 
@@ -259,12 +261,13 @@ public final class QueueSession {
         do {
             // The socket may wait as long as the server does, plus the usual allowance.
             let connection = try open(timeout: queue.redis.configuration.commandTimeout + timeout)
-            let offset = try serverClockOffset(of: connection)
-            let sent = queue.clock.nowMilliseconds() + offset
+            let clock = try serverClock(of: connection)
+            let sent = queue.clock.nowMilliseconds() + clock.offset
             // The take's patience: the wait and half the command timeout, well before this side
-            // gives up on the reply (the wait and the whole timeout), even with the offset off by
-            // half a round trip that did not itself time out.
-            let patience = milliseconds + queue.redis.configuration.commandTimeout.milliseconds / 2
+            // gives up on the reply (the wait and the whole timeout), less what the offset may be
+            // off by, so that Redis' count of the time passed can never run past this side's.
+            let patience =
+                milliseconds + queue.redis.configuration.commandTimeout.milliseconds / 2 - clock.uncertainty
             let replies = try connection.pipeline([
                 ["BLPOP"] + wakeKeys + [seconds],
                 queue.command(.takeWoken, [String(sent), String(patience)] + take),
@@ -283,14 +286,15 @@ public final class QueueSession {
         }
     }
 
-    /// Redis' clock minus the queue's, in milliseconds, measured with a `TIME` (to within half
-    /// its round trip) once per connection and minute, so that the clocks' drift does not add
-    /// up; a measurement whose round trip took over 10 ms is used once, not kept.
-    private func serverClockOffset(of connection: RedisConnection) throws(RedisError) -> Int64 {
+    /// Redis' clock minus the queue's, in milliseconds, and how far off that may be: half the
+    /// round trip of the `TIME` it was measured with. Kept per connection for a minute, so that
+    /// the clocks' drift does not add up. One measured slowly (a busy machine: over 5 ms off) is
+    /// measured again after a second, and the more precise of the two kept; measuring before
+    /// every wait would spend the round trip that the wait's take saves.
+    private func serverClock(of connection: RedisConnection) throws(RedisError) -> (offset: Int64, uncertainty: Int64) {
         let before = queue.clock.nowMilliseconds()
-        if let measured = clockOffset, measured.connection === connection, before - measured.at < 60_000 {
-            return measured.offset
-        }
+        let kept = clockOffset.flatMap { $0.connection === connection && before - $0.measured < 60_000 ? $0 : nil }
+        if let kept, kept.uncertainty <= 5 || before - kept.tried < 1_000 { return (kept.offset, kept.uncertainty) }
         let reply = try connection.send(["TIME"])
         let after = queue.clock.nowMilliseconds()
         guard let parts = reply.array, parts.count == 2, let seconds = parts[0].string.flatMap({ Int64($0) }),
@@ -301,8 +305,14 @@ public final class QueueSession {
                 reason: "unexpected answer \(reply)")
         }
         let offset = seconds * 1000 + microseconds / 1000 - (before + after) / 2
-        clockOffset = after - before <= 10 ? (connection, offset, before) : nil
-        return offset
+        let uncertainty = (after - before + 1) / 2
+        if var kept, kept.uncertainty <= uncertainty {
+            kept.tried = before
+            clockOffset = kept
+            return (kept.offset, kept.uncertainty)
+        }
+        clockOffset = (connection, offset, uncertainty, before, before)
+        return (offset, uncertainty)
     }
 
     /// Calls a function of the library, loading the library once if Redis lost it.

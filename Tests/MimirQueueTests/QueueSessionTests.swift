@@ -157,6 +157,32 @@ struct QueueSessionTests {
         #expect(job.status == .queued, "leased to a slot that had given up: \(job.workerID ?? "")")
     }
 
+    @Test("a woken take's patience shrinks by what the slot's reading of Redis' clock may be off")
+    func patienceLessUncertainty() async throws {
+        let harness = try await QueueHarness.make()
+        let submitted = try await harness.submit()
+        var configuration = harness.redis.configuration
+        configuration.commandTimeout = .milliseconds(200)
+        // Every round trip between two readings of this clock looks 3 s long, so the offset is
+        // known to within 1.5 s only: more than the 1 s wait and 0.1 s of patience left after it.
+        let unsure = JobQueue(
+            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
+            configuration: harness.queue.configuration, clock: SteppingClock(), logger: quietLogger)
+        let took = try await OwnThread.run {
+            try QueueSession(queue: unsure, types: ["ml_training"]).waitForWork(
+                upTo: .seconds(1), thenTakeFor: Self.offer, workerID: "w-1")
+        }
+        #expect(!took, "a take Redis could not tell was in time was not made")
+        #expect(try await harness.queue.job(submitted.id).status == .queued)
+    }
+
+    /// A clock that moves 3 s each time it is read.
+    final class SteppingClock: QueueClock {
+        private let now = Atomic<Int64>(1_800_000_000_000)
+
+        func nowMilliseconds() -> Int64 { now.add(3_000, ordering: .relaxed).newValue }
+    }
+
     /// Where a test and the thread it runs a slot's calls on are.
     final class Stage: Sendable {
         let value = Atomic<Int>(0)
