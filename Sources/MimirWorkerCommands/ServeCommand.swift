@@ -248,7 +248,7 @@ struct ServeCommand: ParsableCommand {
         return .processes(
             ExecutorProcessPool(
                 settings: ExecutorProcessSettings(
-                    executable: executable, arguments: arguments, processes: slots,
+                    executable: "/proc/self/exe", programName: executable, arguments: arguments, processes: slots,
                     maximumJobsPerProcess: jobsPerProcess == 0 ? nil : jobsPerProcess,
                     maximumResidentBytes: memoryMiB == 0 ? nil : Int64(memoryMiB) << 20,
                     killGrace: .milliseconds(Int64(killGraceSeconds * 1000))),

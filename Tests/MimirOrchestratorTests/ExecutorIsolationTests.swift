@@ -119,6 +119,33 @@ struct ExecutorIsolationTests {
         #expect(worker.log.contains("replacing executor process: its resident memory is"), "\(worker.log)")
     }
 
+    @Test("after an upgrade replaced the worker's file, the executor processes it starts are still its own build")
+    func childrenOfTheRunningBuild() async throws {
+        let api = try await APIHarness.start(WorkerProcess.faultyJobTypes)
+        defer { Task { await api.stop() } }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upgrade-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let installed = "\(folder)/mimir-worker"
+        try FileManager.default.copyItem(atPath: BuildProducts.path("mimir-worker"), toPath: installed)
+        let worker = try WorkerProcess(
+            for: api, id: "w-upgrade", slots: 1, pluginDirectory: try WorkerProcess.faultyPlugins(),
+            executable: installed, extra: ["--kill-grace-seconds", "1"])
+        try await Self.echoSucceeds(api, worker, "before the upgrade")
+
+        // The upgrade renames another program over the file, as package managers do: here one
+        // that is no worker at all, so a child started from the path would never be ready.
+        let replacement = "\(folder)/mimir-worker.new"
+        try "#!/bin/sh\nexit 7\n".write(toFile: replacement, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: replacement)
+        #expect(rename(replacement, installed) == 0)
+        // A crash makes the worker start a new executor process.
+        let crashed = try await api.submit(["type": "fixture_segfault", "max_attempts": 1])
+        let job = try await api.poll(crashed, seconds: 30, until: isFinal)
+        #expect(job["error_kind"] == "crashed", "\(job)\n\(worker.log)")
+        try await Self.echoSucceeds(api, worker, "after the upgrade")
+    }
+
     @Test("executor processes exit with their worker, even when it is killed with SIGKILL")
     func childrenFollowTheWorker() async throws {
         let api = try await APIHarness.start(WorkerProcess.faultyJobTypes)

@@ -18,19 +18,19 @@ struct ExecutorProtocolTests {
         let request = ExecutionRequest(
             jobID: id, projectID: "", parameters: ["sleep_ms": .integer(Int64(sleepMS))], document: [:],
             attempt: attempt, timeout: nil)
-        try process.requests.write(ExecutorMessage.run(jobType: "fixture_echo", request: request).json)
+        try process.requests.send(.run(jobType: "fixture_echo", input: request.input))
         for (jobID, attempt) in cancels {
-            try process.cancels.write(ExecutorMessage.cancel(jobID: jobID, attempt: attempt).json)
+            try process.cancels.send(.cancel(jobID: jobID, attempt: attempt))
         }
         while true {
-            guard case .frame(let json) = try process.events.read(timeout: .seconds(30)) else {
+            guard case .message(let message) = try process.events.read(timeout: .seconds(30)) else {
                 return "no outcome"
             }
-            if case .outcome(let outcome) = ExecutorMessage(json) { return outcome.status.rawValue }
+            if case .outcome(let outcome) = message { return outcome.status.rawValue }
         }
     }
 
-    @Test("every message reads back from its frame's text as the same message")
+    @Test("every message reads back from its frame as the same message, frames written in a burst included")
     func framesReadBack() throws {
         let request = ExecutionRequest(
             jobID: "job-\"1\"", projectID: "proj", parameters: ["b": 2, "a": ["z": true, "y": .null]],
@@ -39,16 +39,76 @@ struct ExecutorProtocolTests {
             status: .permanentFailure, message: "broke\nbadly", result: ["rows": 3, "names": ["x", "é"]],
             artifacts: [Artifact(uri: "s3://b/k", mediaType: "text/csv"), Artifact(uri: "file:///x", mediaType: nil)],
             droppedLogLines: 2, duration: .milliseconds(42))
+        // Larger than one read's buffer: it arrives in pieces, between small frames.
+        let large = ExecutionOutcome(
+            status: .succeeded, result: .array((0..<20_000).map { .string("row \($0)") }), duration: .seconds(3))
         let messages: [ExecutorMessage] = [
-            .ready(pid: 7, jobTypes: ["a", "b"]), .run(jobType: "fixture_echo", request: request),
-            .run(jobType: "t", request: ExecutionRequest(jobID: "j")), .cancel(jobID: "j", attempt: 2),
-            .log(.warning, "careful"), .progress(0.5, nil), .outcome(outcome),
-            .outcome(ExecutionOutcome(status: .succeeded)),
+            .ready(protocolVersion: ExecutorMessage.protocolVersion, pid: 7, jobTypes: ["a", "b"]),
+            .run(jobType: "fixture_echo", input: request.input),
+            .run(jobType: "t", input: ExecutionRequest(jobID: "j").input), .cancel(jobID: "j", attempt: 2),
+            .log(.warning, "careful ✓"), .progress(0.5, nil), .progress(1, "done"), .outcome(outcome),
+            .outcome(large), .outcome(ExecutionOutcome(status: .succeeded)),
         ]
-        for message in messages {
-            let read = try JSONValue.parse(message.json.jsonBytes())
-            #expect(ExecutorMessage(read)?.json == message.json, "\(read)")
+        var ends: [Int32] = [-1, -1]
+        #expect(pipe(&ends) == 0)
+        let (reader, writer) = (FrameChannel(descriptor: ends[0]), FrameChannel(descriptor: ends[1]))
+        defer {
+            close(ends[0])
+            close(ends[1])
         }
+        // Written from another thread while this one reads: the large frame fills the pipe.
+        let sent = Thread {
+            for message in messages { try? writer.send(message) }
+        }
+        sent.start()
+        for message in messages {
+            guard case .message(let read) = try reader.read(timeout: .seconds(30)) else {
+                Issue.record("no frame for \(message)")
+                return
+            }
+            #expect(read == message)
+        }
+    }
+
+    @Test("a frame that is not a whole message of this protocol is refused, naming the message and field")
+    func malformedFramesRefused() throws {
+        func read(_ body: [UInt8]) -> String {
+            let length = UInt32(body.count)
+            return readFrame(
+                [UInt8(length >> 24), UInt8((length >> 16) & 0xff), UInt8((length >> 8) & 0xff), UInt8(length & 0xff)]
+                    + body)
+        }
+        func readFrame(_ frame: [UInt8]) -> String {
+            var ends: [Int32] = [-1, -1]
+            guard pipe(&ends) == 0 else { return "no pipe" }
+            defer {
+                close(ends[0])
+                close(ends[1])
+            }
+            _ = frame.withUnsafeBytes { write(ends[1], $0.baseAddress, $0.count) }
+            do {
+                return "read \(try FrameChannel(descriptor: ends[0]).read(timeout: .seconds(5)))"
+            } catch {
+                return error.description
+            }
+        }
+        let cancel = ExecutorMessage.cancel(jobID: "job-1", attempt: 2).frame.dropFirst(4)
+        #expect(
+            read(Array(cancel.dropLast(2)))
+                == "cancel message ends inside its attempt (12 bytes, 4 more needed at byte 10)")
+        #expect(read(Array(cancel) + [0]) == "cancel message has 1 bytes after its last field")
+        #expect(read(Array("{\"ready\":{}}".utf8)) == "unknown message kind 123")
+        let log = ExecutorMessage.log(.info, "x").frame.dropFirst(4)
+        #expect(
+            read(Array(log).map { $0 == UInt8(ascii: "i") ? UInt8(ascii: "j") : $0 })
+                == "log message: unknown level \"jnfo\"")
+        let outcome = Array(
+            ExecutorMessage.outcome(ExecutionOutcome(status: .succeeded, result: ["a": 1])).frame.dropFirst(4))
+        let broken = outcome.map { $0 == UInt8(ascii: "}") ? UInt8(ascii: "]") : $0 }
+        #expect(read(broken).hasPrefix("outcome message: the result is not JSON"))
+        #expect(read([]) == "unknown message kind (empty frame)")
+        // A confused peer's length is refused before anything is allocated for it.
+        #expect(readFrame([0x12, 0, 0, 0]) == "frame of 301989888 bytes exceeds the 268435456-byte limit")
     }
 
     @Test("a cancellation stops only the job and attempt it names, so a late one cannot stop the next job")
@@ -59,9 +119,7 @@ struct ExecutorProtocolTests {
                 executable: BuildProducts.path("mimir-worker"),
                 arguments: ["executor-process", "--plugin-dir", plugins, "--log-level", "error"])
             defer { process.stop() }
-            guard case .frame(let ready) = try process.events.read(timeout: .seconds(30)),
-                case .ready = ExecutorMessage(ready)
-            else { return ["not ready"] }
+            guard case .message(.ready) = try process.events.read(timeout: .seconds(30)) else { return ["not ready"] }
             return [
                 // Late cancellations for an earlier job, and for another attempt of this one.
                 try Self.run(process, id: "job-b", sleepMS: 300, cancels: [("job-a", 1), ("job-b", 2)]),
@@ -83,7 +141,7 @@ struct ExecutorProtocolTests {
             let request = ExecutionRequest(
                 jobID: "job-long", projectID: "", parameters: ["sleep_ms": 10_000], document: [:], attempt: 1,
                 timeout: nil)
-            try process.requests.write(ExecutorMessage.run(jobType: "fixture_echo", request: request).json)
+            try process.requests.send(.run(jobType: "fixture_echo", input: request.input))
             // Dropping `process` on return closes the worker's ends of all three pipes, as its death would.
             return process.pid
         }

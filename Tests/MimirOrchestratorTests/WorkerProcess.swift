@@ -85,13 +85,14 @@ final class WorkerProcess: Sendable {
 
     init(
         for api: APIHarness, id: String, leaseSeconds: Int = 2, slots: Int = 2, register: Bool = false,
-        image: String = "fixture-image", pluginDirectory: String? = nil, extra: [String] = []
+        image: String = "fixture-image", pluginDirectory: String? = nil, executable: String? = nil,
+        extra: [String] = []
     ) throws {
         let plugins = try pluginDirectory ?? Self.fixtures.get()
         logPath = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log").path
         self.id = id
         process = try SpawnedProcess(
-            executable: BuildProducts.path("mimir-worker"),
+            executable: executable ?? BuildProducts.path("mimir-worker"),
             arguments: [
                 "serve", "--plugin-dir", plugins, "--redis-url", api.redisURL, "--redis-namespace",
                 api.queue.configuration.namespace, "--worker-id", id, "--lease-seconds", String(leaseSeconds),

@@ -42,37 +42,52 @@ public final class LoadedExecutor: Sendable {
         instance.shutdown()
     }
 
-    /// Checks `parameters` against the executor's schema; each violation names its location.
-    public func validate(parameters: JSONValue) -> [JSONSchemaViolation] {
-        schema.validate(parameters)
+    /// The outcome of a job whose parameters `schema` refuses (each violation named by its
+    /// location), or `nil` when it accepts them.
+    public func rejection(of parameters: JSONValue) -> ExecutionOutcome? {
+        let violations = schema.validate(parameters)
+        guard !violations.isEmpty else { return nil }
+        let list = violations.map {
+            "task_spec.parameters\($0.instancePath.isEmpty ? "" : $0.instancePath): \($0.message)"
+        }
+        return ExecutionOutcome(
+            status: .invalidInput,
+            message: "parameters rejected by \(manifest.jobType) \(manifest.version)'s schema: "
+                + list.joined(separator: "; "))
     }
 
-    /// Runs one job on the calling thread, blocking until the executor returns. Serialised with
-    /// other calls when the executor is not concurrent-safe.
+    /// Runs one job on the calling thread, blocking until the executor returns: its parameters
+    /// checked against the schema first. Serialised with other calls when the executor is not
+    /// concurrent-safe.
     public func run(
         _ request: ExecutionRequest, observer: (any ExecutionObserver)? = nil,
         cancellation: CancellationToken = CancellationToken()
     ) -> ExecutionOutcome {
         let started = ContinuousClock.now
-        var outcome = runTimed(request, observer: observer, cancellation: cancellation, started: started)
+        var outcome =
+            rejection(of: request.parameters)
+            ?? runChecked(
+                request.input, observer: observer, cancellation: cancellation, started: started)
         outcome.duration = ContinuousClock.now - started
         return outcome
     }
 
-    private func runTimed(
-        _ request: ExecutionRequest, observer: (any ExecutionObserver)?, cancellation: CancellationToken,
+    /// Runs one job whose parameters were already checked with `rejection(of:)` (by the worker
+    /// that sent it to this executor process).
+    public func run(
+        checked input: ExecutionInput, observer: (any ExecutionObserver)? = nil,
+        cancellation: CancellationToken = CancellationToken()
+    ) -> ExecutionOutcome {
+        let started = ContinuousClock.now
+        var outcome = runChecked(input, observer: observer, cancellation: cancellation, started: started)
+        outcome.duration = ContinuousClock.now - started
+        return outcome
+    }
+
+    private func runChecked(
+        _ input: ExecutionInput, observer: (any ExecutionObserver)?, cancellation: CancellationToken,
         started: ContinuousClock.Instant
     ) -> ExecutionOutcome {
-        let violations = schema.validate(request.parameters)
-        guard violations.isEmpty else {
-            let list = violations.map {
-                "task_spec.parameters\($0.instancePath.isEmpty ? "" : $0.instancePath): \($0.message)"
-            }
-            return ExecutionOutcome(
-                status: .invalidInput,
-                message: "parameters rejected by \(manifest.jobType) \(manifest.version)'s schema: "
-                    + list.joined(separator: "; "))
-        }
         if cancellation.isCancelled {
             return ExecutionOutcome(status: .cancelled, message: "cancelled before it started")
         }
@@ -81,34 +96,34 @@ public final class LoadedExecutor: Sendable {
         }
         defer { instance.endCall() }
 
-        let scratch = ScratchSpace(root: configuration.scratchRoot, jobID: request.jobID)
+        let scratch = ScratchSpace(root: configuration.scratchRoot, jobID: input.jobID)
         defer { scratch.remove() }
         let call = CallContext(
             purpose: .job(
-                observer: observer, cancellation: cancellation, deadline: request.timeout.map { started + $0 },
+                observer: observer, cancellation: cancellation, deadline: input.timeout.map { started + $0 },
                 scratch: scratch),
             maxLogBytes: configuration.maxLogBytesPerJob)
         let arena = CStringArena()
-        var input = mimir_job_input(
+        var cInput = mimir_job_input(
             struct_size: UInt32(MemoryLayout<mimir_job_input>.size),
-            job_id: arena.copy(request.jobID),
+            job_id: arena.copy(input.jobID),
             job_type: arena.copy(manifest.jobType),
-            project_id: arena.copy(request.projectID),
-            parameters_json: arena.copy(request.parameters.jsonText()),
-            job_json: arena.copy(request.document.jsonText()),
-            attempt: request.attempt)
+            project_id: arena.copy(input.projectID),
+            parameters_json: arena.copy(input.parametersJSON),
+            job_json: arena.copy(input.documentJSON),
+            attempt: input.attempt)
         let status = withExtendedLifetime((call, arena)) {
             if !manifest.concurrent {
                 return serialGate.withLock { _ in
-                    execute.function(instance.pointer, HostServices.table, HostServices.handle(for: call), &input)
+                    execute.function(instance.pointer, HostServices.table, HostServices.handle(for: call), &cInput)
                 }
             }
-            return execute.function(instance.pointer, HostServices.table, HostServices.handle(for: call), &input)
+            return execute.function(instance.pointer, HostServices.table, HostServices.handle(for: call), &cInput)
         }
-        return outcome(of: status, call: call, request: request)
+        return outcome(of: status, call: call, timeout: input.timeout)
     }
 
-    private func outcome(of status: mimir_status, call: CallContext, request: ExecutionRequest) -> ExecutionOutcome {
+    private func outcome(of status: mimir_status, call: CallContext, timeout: Duration?) -> ExecutionOutcome {
         let reports = call.snapshot
         var outcome = ExecutionOutcome(
             status: .succeeded, result: reports.result, artifacts: reports.artifacts,
@@ -130,7 +145,7 @@ public final class LoadedExecutor: Sendable {
             outcome.status = .invalidInput
             outcome.message = reason("rejected the job's input without a reason")
         case MIMIR_CANCELLED:
-            if call.hasTimedOut, let timeout = request.timeout {
+            if call.hasTimedOut, let timeout {
                 outcome.status = .timedOut
                 outcome.message = "timed out after \(timeout.formattedSeconds)"
             } else {

@@ -10,8 +10,12 @@ public enum ExecutorIsolation: Sendable {
 /// How executor processes are started, limited and stopped.
 public struct ExecutorProcessSettings: Sendable {
     /// The program to start (the worker's own binary) and its arguments, which make it an
-    /// executor process (`mimir-worker executor-process --plugin-dir ...`).
+    /// executor process (`mimir-worker executor-process --plugin-dir ...`). A worker gives
+    /// `/proc/self/exe`: the binary it runs even if an upgrade has replaced the file since, so its
+    /// children always speak its protocol.
     public var executable: String
+    /// The child's `argv[0]`, and the program's name in messages.
+    public var programName: String
     public var arguments: [String]
     /// Processes kept warm: the worker's slots.
     public var processes: Int
@@ -27,10 +31,12 @@ public struct ExecutorProcessSettings: Sendable {
     public var startTimeout: Duration
 
     public init(
-        executable: String, arguments: [String], processes: Int, maximumJobsPerProcess: Int? = nil,
+        executable: String, programName: String? = nil, arguments: [String], processes: Int,
+        maximumJobsPerProcess: Int? = nil,
         maximumResidentBytes: Int64? = 1 << 30, killGrace: Duration = .seconds(5), startTimeout: Duration = .seconds(60)
     ) {
         self.executable = executable
+        self.programName = programName ?? executable
         self.arguments = arguments
         self.processes = max(1, processes)
         self.maximumJobsPerProcess = maximumJobsPerProcess

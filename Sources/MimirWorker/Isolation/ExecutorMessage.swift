@@ -9,98 +9,159 @@ import MimirPluginHost
 /// A child runs one job at a time; closing its request pipe tells it to exit. A cancel names the
 /// job and attempt it is for, since it travels apart from the runs: one sent as a job ended must
 /// not stop the next.
-enum ExecutorMessage: Sendable {
-    case ready(pid: Int32, jobTypes: [String])
-    case run(jobType: String, request: ExecutionRequest)
+///
+/// The protocol is private to one `mimir-worker` binary (a worker starts its children from its
+/// own executable), so it is binary rather than JSON (`FrameCoding.swift`): writing each message
+/// as a JSON tree and parsing it back was a third of an executor process's time on short jobs.
+/// `ready` carries `protocolVersion` all the same, so that a child of another build is refused by
+/// name rather than misread.
+enum ExecutorMessage: Sendable, Hashable {
+    case ready(protocolVersion: UInt32, pid: Int32, jobTypes: [String])
+    case run(jobType: String, input: ExecutionInput)
     case cancel(jobID: String, attempt: UInt32)
     case log(ExecutorLogLevel, String)
     case progress(Double, String?)
     case outcome(ExecutionOutcome)
 
-    var json: JSONValue {
+    /// Bumped whenever a message's fields change.
+    static let protocolVersion: UInt32 = 2
+
+    private enum Kind: UInt8 {
+        case ready = 1
+        case run, cancel, log, progress, outcome
+    }
+
+    /// The message as one frame, its length first.
+    var frame: [UInt8] {
         switch self {
-        case .ready(let pid, let jobTypes):
-            ["ready": ["pid": .integer(Int64(pid)), "job_types": .array(jobTypes.map(JSONValue.string))]]
-        case .run(let jobType, let request):
-            [
-                "run": [
-                    "job_type": .string(jobType), "job_id": .string(request.jobID),
-                    "project_id": .string(request.projectID), "parameters": request.parameters,
-                    "document": request.document, "attempt": .integer(Int64(request.attempt)),
-                    "timeout_ms": request.timeout.map { .integer($0.milliseconds) } ?? .null,
-                ]
-            ]
+        case .ready(let version, let pid, let jobTypes):
+            var builder = FrameBuilder(kind: Kind.ready.rawValue)
+            builder.append(version)
+            builder.append(Int64(pid))
+            builder.append(UInt32(jobTypes.count))
+            for jobType in jobTypes { builder.append(jobType) }
+            return builder.frame()
+        case .run(let jobType, let input):
+            var builder = FrameBuilder(
+                kind: Kind.run.rawValue,
+                capacity: 64 + jobType.utf8.count + input.jobID.utf8.count + input.projectID.utf8.count
+                    + input.parametersJSON.utf8.count + input.documentJSON.utf8.count)
+            builder.append(jobType)
+            builder.append(input.jobID)
+            builder.append(input.projectID)
+            builder.append(input.parametersJSON)
+            builder.append(input.documentJSON)
+            builder.append(input.attempt)
+            builder.append(input.timeout?.milliseconds)
+            return builder.frame()
         case .cancel(let jobID, let attempt):
-            ["cancel": ["job_id": .string(jobID), "attempt": .integer(Int64(attempt))]]
+            var builder = FrameBuilder(kind: Kind.cancel.rawValue)
+            builder.append(jobID)
+            builder.append(attempt)
+            return builder.frame()
         case .log(let level, let message):
-            ["log": ["level": .string(level.rawValue), "message": .string(message)]]
+            var builder = FrameBuilder(kind: Kind.log.rawValue, capacity: 16 + message.utf8.count)
+            builder.append(level.rawValue)
+            builder.append(message)
+            return builder.frame()
         case .progress(let fraction, let message):
-            ["progress": ["fraction": .number(fraction), "message": message.map(JSONValue.string) ?? .null]]
+            var builder = FrameBuilder(kind: Kind.progress.rawValue)
+            builder.append(fraction)
+            builder.append(message)
+            return builder.frame()
         case .outcome(let outcome):
-            [
-                "outcome": [
-                    "status": .string(outcome.status.rawValue),
-                    "message": outcome.message.map(JSONValue.string) ?? .null,
-                    "result": outcome.result ?? .null,
-                    "artifacts": .array(
-                        outcome.artifacts.map {
-                            ["uri": .string($0.uri), "media_type": $0.mediaType.map(JSONValue.string) ?? .null]
-                        }),
-                    "dropped_log_lines": .integer(Int64(outcome.droppedLogLines)),
-                    "duration_ms": .integer(outcome.duration.milliseconds),
-                ]
-            ]
+            let result = outcome.result?.jsonText()
+            var builder = FrameBuilder(
+                kind: Kind.outcome.rawValue,
+                capacity: 64 + (result?.utf8.count ?? 0) + (outcome.message?.utf8.count ?? 0))
+            builder.append(outcome.status.rawValue)
+            builder.append(outcome.message)
+            builder.append(result)
+            builder.append(UInt32(outcome.artifacts.count))
+            for artifact in outcome.artifacts {
+                builder.append(artifact.uri)
+                builder.append(artifact.mediaType)
+            }
+            builder.append(Int64(outcome.droppedLogLines))
+            builder.append(outcome.duration.milliseconds)
+            return builder.frame()
         }
     }
 
-    /// `nil` for anything this side does not understand (a protocol error the caller reports).
-    init?(_ json: JSONValue) {
-        guard let object = json.objectValue, object.count == 1, let (kind, body) = object.first else { return nil }
+    /// Reads a frame's body (its length already taken off). Throws, naming the message and field,
+    /// for anything that is not a whole message of this protocol.
+    init(frameBody body: UnsafeRawBufferPointer) throws(FrameChannel.Failure) {
+        guard let byte = FrameFields.kind(of: body), let kind = Kind(rawValue: byte) else {
+            throw FrameChannel.Failure(
+                description: "unknown message kind \(body.first.map { "\($0)" } ?? "(empty frame)")")
+        }
+        var fields = FrameFields(body, message: "\(kind)")
         switch kind {
-        case "ready":
-            guard let pid = body["pid"]?.int64Value else { return nil }
-            self = .ready(
-                pid: Int32(clamping: pid), jobTypes: body["job_types"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-        case "run":
-            guard let jobType = body["job_type"]?.stringValue, let jobID = body["job_id"]?.stringValue else {
-                return nil
+        case .ready:
+            let version = try fields.uint32("protocol version")
+            guard version == Self.protocolVersion else {
+                // Fields of another version need not be readable: say which it was.
+                self = .ready(protocolVersion: version, pid: 0, jobTypes: [])
+                return
             }
+            let pid = Int32(truncatingIfNeeded: try fields.int64("pid"))
+            let count = try fields.uint32("job type count")
+            var jobTypes: [String] = []
+            for _ in 0..<count { jobTypes.append(try fields.text("job type")) }
+            self = .ready(protocolVersion: version, pid: pid, jobTypes: jobTypes)
+        case .run:
+            let jobType = try fields.text("job type")
+            let jobID = try fields.text("job id")
+            let projectID = try fields.text("project id")
+            let parameters = try fields.text("parameters")
+            let document = try fields.text("document")
+            let attempt = try fields.uint32("attempt")
+            let timeout = try fields.optionalInt64("timeout")
             self = .run(
                 jobType: jobType,
-                request: ExecutionRequest(
-                    jobID: jobID, projectID: body["project_id"]?.stringValue ?? "",
-                    parameters: body["parameters"] ?? .object([:]), document: body["document"] ?? .object([:]),
-                    attempt: UInt32(clamping: body["attempt"]?.int64Value ?? 1),
-                    timeout: body["timeout_ms"]?.int64Value.map { .milliseconds($0) }))
-        case "cancel":
-            guard let jobID = body["job_id"]?.stringValue, let attempt = body["attempt"]?.int64Value else { return nil }
-            self = .cancel(jobID: jobID, attempt: UInt32(clamping: attempt))
-        case "log":
-            guard let level = body["level"]?.stringValue.flatMap(ExecutorLogLevel.init(rawValue:)),
-                let message = body["message"]?.stringValue
-            else { return nil }
-            self = .log(level, message)
-        case "progress":
-            guard let fraction = body["fraction"]?.doubleValue else { return nil }
-            self = .progress(fraction, body["message"]?.stringValue)
-        case "outcome":
-            guard let status = body["status"]?.stringValue.flatMap(ExecutionOutcome.Status.init(rawValue:)) else {
-                return nil
+                input: ExecutionInput(
+                    jobID: jobID, projectID: projectID, parametersJSON: parameters, documentJSON: document,
+                    attempt: attempt, timeout: timeout.map { .milliseconds($0) }))
+        case .cancel:
+            self = .cancel(jobID: try fields.text("job id"), attempt: try fields.uint32("attempt"))
+        case .log:
+            let name = try fields.text("level")
+            guard let level = ExecutorLogLevel(rawValue: name) else {
+                throw FrameChannel.Failure(description: "log message: unknown level \"\(name)\"")
             }
-            let result = body["result"]
+            self = .log(level, try fields.text("message"))
+        case .progress:
+            self = .progress(try fields.double("fraction"), try fields.optionalText("message"))
+        case .outcome:
+            let name = try fields.text("status")
+            guard let status = ExecutionOutcome.Status(rawValue: name) else {
+                throw FrameChannel.Failure(description: "outcome message: unknown status \"\(name)\"")
+            }
+            let message = try fields.optionalText("message")
+            let result: JSONValue?
+            if let text = try fields.optionalText("result") {
+                do {
+                    result = try JSONValue.parse(text)
+                } catch {
+                    throw FrameChannel.Failure(description: "outcome message: the result is not JSON: \(error)")
+                }
+            } else {
+                result = nil
+            }
+            var artifacts: [Artifact] = []
+            for _ in 0..<(try fields.uint32("artifact count")) {
+                artifacts.append(
+                    Artifact(
+                        uri: try fields.text("artifact uri"), mediaType: try fields.optionalText("artifact media type"))
+                )
+            }
+            let dropped = try fields.int64("dropped log lines")
+            let duration = try fields.int64("duration")
             self = .outcome(
                 ExecutionOutcome(
-                    status: status, message: body["message"]?.stringValue,
-                    result: result?.isNull == false ? result : nil,
-                    artifacts: (body["artifacts"]?.arrayValue ?? []).compactMap { artifact in
-                        artifact["uri"]?.stringValue.map {
-                            Artifact(uri: $0, mediaType: artifact["media_type"]?.stringValue)
-                        }
-                    },
-                    droppedLogLines: Int(clamping: body["dropped_log_lines"]?.int64Value ?? 0),
-                    duration: .milliseconds(body["duration_ms"]?.int64Value ?? 0)))
-        default:
-            return nil
+                    status: status, message: message, result: result, artifacts: artifacts,
+                    droppedLogLines: Int(clamping: dropped), duration: .milliseconds(duration)))
         }
+        try fields.end()
     }
 }

@@ -23,17 +23,17 @@ final class ExecutorProcess: Sendable {
         let description: String
     }
 
-    /// Starts `executable arguments` with the request pipe as its fd 3, the event pipe as its fd 4
-    /// and the cancel pipe as its fd 5. Its stdout goes to the worker's stderr (a plugin's printf
+    /// Starts `executable arguments` (`name` its `argv[0]`, the executable by default) with the
+    /// request pipe as its fd 3, the event pipe as its fd 4 and the cancel pipe as its fd 5. Its stdout goes to the worker's stderr (a plugin's printf
     /// must not corrupt the protocol), its stdin is /dev/null, it inherits no other descriptor,
     /// and its signals are unblocked and at their defaults (the worker's threads block some, and
     /// ignore SIGPIPE).
-    init(executable: String, arguments: [String]) throws(Failure) {
+    init(executable: String, name: String? = nil, arguments: [String]) throws(Failure) {
         // Pipes and spawn under one lock, the pipes close-on-exec at once: no other executor
         // process started meanwhile inherits these ends and keeps a pipe open after this child's
         // end of it is gone (which would hide its death).
         let spawned = try Self.spawnLock.withLock { _ throws(Failure) in
-            try Self.spawn(executable: executable, arguments: arguments)
+            try Self.spawn(executable: executable, name: name ?? executable, arguments: arguments)
         }
         pid = spawned.pid
         requests = FrameChannel(descriptor: spawned.requests)
@@ -69,7 +69,7 @@ final class ExecutorProcess: Sendable {
         return (ends[0], ends[1])
     }
 
-    private static func spawn(executable: String, arguments: [String]) throws(Failure) -> (
+    private static func spawn(executable: String, name: String, arguments: [String]) throws(Failure) -> (
         pid: pid_t, requests: Int32, events: Int32, cancels: Int32
     ) {
         var pipes: [(read: Int32, write: Int32)] = []
@@ -95,7 +95,7 @@ final class ExecutorProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, cancelPipe.read, 5)
         SpawnSetup.closeFrom(&actions, 6)
 
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let argv = ([name] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let result = SpawnSetup.withAttributes { posix_spawn(&pid, executable, &actions, &$0, argv, environ) }
@@ -106,7 +106,7 @@ final class ExecutorProcess: Sendable {
             close(requestPipe.write)
             close(eventPipe.read)
             close(cancelPipe.write)
-            throw Failure(description: "cannot start \(executable): \(String(cString: strerror(result)))")
+            throw Failure(description: "cannot start \(name) (\(executable)): \(String(cString: strerror(result)))")
         }
         return (pid, requestPipe.write, eventPipe.read, cancelPipe.write)
     }

@@ -156,23 +156,38 @@ public final class ExecutorProcessPool: Sendable {
         if wait > .zero { usleep(UInt32(clamping: wait.milliseconds * 1000)) }
         do throws(ExecutorProcess.Failure) {
             let started = ContinuousClock.now
-            let process = try ExecutorProcess(executable: settings.executable, arguments: settings.arguments)
+            let process = try ExecutorProcess(
+                executable: settings.executable, name: settings.programName, arguments: settings.arguments)
             let answer: FrameChannel.ReadResult
             do {
                 answer = try process.events.read(timeout: settings.startTimeout)
             } catch {
-                answer = .closed
+                process.kill()
+                throw ExecutorProcess.Failure(
+                    description:
+                        "executor process \(process.pid) (\(settings.programName)) broke the executor protocol "
+                        + "before it was ready: \(error)")
             }
-            guard case .frame(let json) = answer, case .ready = ExecutorMessage(json) else {
+            guard case .message(let message) = answer, case .ready(let version, _, _) = message else {
                 let how: String
                 if case .idle = answer {
                     process.kill()
                     how = "did not become ready within \(settings.startTimeout)"
+                } else if case .message(let message) = answer {
+                    process.kill()
+                    how = "said \(message) before it was ready"
                 } else {
                     how = "\(process.waitForExit(patience: .seconds(2))) before it was ready"
                 }
                 throw ExecutorProcess.Failure(
                     description: "executor process \(process.pid) \(how); see the worker's log for its output")
+            }
+            guard version == ExecutorMessage.protocolVersion else {
+                process.kill()
+                throw ExecutorProcess.Failure(
+                    description: "executor process \(process.pid) (\(settings.programName)) speaks executor protocol "
+                        + "\(version), this worker \(ExecutorMessage.protocolVersion): it is another build of "
+                        + "mimir-worker; restart the worker")
             }
             state.withLock { $0.startFailures = 0 }
             logger.info(

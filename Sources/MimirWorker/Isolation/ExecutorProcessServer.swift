@@ -104,7 +104,8 @@ public enum ExecutorProcessServer {
         registry: ExecutorRegistry, events: EventSender, running: RunningJob, logger: Logger
     ) -> Never {
         let requests = FrameChannel(descriptor: requestDescriptor)
-        events.send(.ready(pid: getpid(), jobTypes: registry.jobTypes))
+        events.send(
+            .ready(protocolVersion: ExecutorMessage.protocolVersion, pid: getpid(), jobTypes: registry.jobTypes))
         while true {
             let request: FrameChannel.ReadResult
             do {
@@ -113,23 +114,24 @@ public enum ExecutorProcessServer {
                 logger.error("executor process: unreadable request; exiting", metadata: ["error": "\(error)"])
                 _exit(3)
             }
-            guard case .frame(let json) = request else {
+            guard case .message(let message) = request else {
                 // End of file between jobs: the worker stops this process, or is gone. Plugins get
                 // their orderly shutdown.
                 registry.shutdown()
                 exit(0)
             }
-            switch ExecutorMessage(json) {
-            case .run(let jobType, let request):
-                guard let token = running.start(jobID: request.jobID, attempt: request.attempt) else { _exit(0) }
+            switch message {
+            case .run(let jobType, let input):
+                guard let token = running.start(jobID: input.jobID, attempt: input.attempt) else { _exit(0) }
+                // The worker checked the parameters against the same plugin's schema before sending.
                 let outcome =
-                    registry.executor(for: jobType)?.run(request, observer: events, cancellation: token)
+                    registry.executor(for: jobType)?.run(checked: input, observer: events, cancellation: token)
                     ?? ExecutionOutcome(
                         status: .permanentFailure, message: "this worker's executor process has no \(jobType)")
                 running.end()
                 events.send(.outcome(outcome))
             default:
-                logger.warning("executor process: unexpected request ignored", metadata: ["request": "\(json)"])
+                logger.warning("executor process: unexpected request ignored", metadata: ["request": "\(message)"])
             }
         }
     }
@@ -147,12 +149,13 @@ public enum ExecutorProcessServer {
                 logger.error("executor process: unreadable cancellation; exiting", metadata: ["error": "\(error)"])
                 _exit(3)
             }
-            guard case .frame(let json) = message else {
+            guard case .message(let cancellation) = message else {
                 if running.workerLeft() { _exit(0) }
                 return
             }
-            guard case .cancel(let jobID, let attempt) = ExecutorMessage(json) else {
-                logger.warning("executor process: unexpected cancellation ignored", metadata: ["message": "\(json)"])
+            guard case .cancel(let jobID, let attempt) = cancellation else {
+                logger.warning(
+                    "executor process: unexpected cancellation ignored", metadata: ["message": "\(cancellation)"])
                 continue
             }
             // A cancellation sent as its job ended may arrive once the next has started: it is
@@ -165,16 +168,18 @@ public enum ExecutorProcessServer {
 /// Sends events to the worker from any thread (a plugin may log from several), one whole frame
 /// at a time. If the worker is gone there is nobody to work for: the process exits.
 final class EventSender: ExecutionObserver {
-    private let channel: Mutex<FrameChannel>
+    private let channel: FrameChannel
+    /// One frame at a time on the pipe.
+    private let writing = Mutex(())
 
     init(channel: FrameChannel) {
-        self.channel = Mutex(channel)
+        self.channel = channel
     }
 
     func send(_ message: ExecutorMessage) {
-        channel.withLock { channel in
+        writing.withLock { _ in
             do {
-                try channel.write(message.json)
+                try channel.send(message)
             } catch {
                 _exit(0)
             }

@@ -25,6 +25,12 @@ extension ExecutorProcessPool {
             ExecutionOutcome(status: status, message: message, duration: ContinuousClock.now - started)
         }
 
+        // Checked here, where the parameters are a tree already: the child gets them as text and
+        // hands that to the plugin as it is.
+        if var rejected = executor.rejection(of: request.parameters) {
+            rejected.duration = ContinuousClock.now - started
+            return rejected
+        }
         let process: ExecutorProcess
         do {
             process = try checkOut()
@@ -32,7 +38,7 @@ extension ExecutorProcessPool {
             return ended(.retryableFailure, "cannot run \(name): no executor process: \(error)")
         }
         do {
-            try process.requests.write(ExecutorMessage.run(jobType: executor.manifest.jobType, request: request).json)
+            try process.requests.send(.run(jobType: executor.manifest.jobType, input: request.input))
         } catch {
             // It died between the check and the request: nothing of the job ran.
             discard(process)
@@ -47,7 +53,7 @@ extension ExecutorProcessPool {
             let now = ContinuousClock.now
             if cancellation.isCancelled, cancelSent == nil {
                 cancelSent = now
-                try? process.cancels.write(ExecutorMessage.cancel(jobID: request.jobID, attempt: request.attempt).json)
+                try? process.cancels.send(.cancel(jobID: request.jobID, attempt: request.attempt))
             }
             if let cancelSent, now - cancelSent > settings.killGrace {
                 logger.warning(
@@ -89,8 +95,8 @@ extension ExecutorProcessPool {
                     "executor process died mid-job",
                     metadata: ["job": "\(request.jobID)", "pid": "\(process.pid)", "how": "\(how)"])
                 return ended(.crashed, "\(name) \(how)")
-            case .frame(let json):
-                switch ExecutorMessage(json) {
+            case .message(let message):
+                switch message {
                 case .log(let level, let message):
                     observer.executorLogged(level, message)
                 case .progress(let fraction, let message):
@@ -101,7 +107,7 @@ extension ExecutorProcessPool {
                 default:
                     discard(process)
                     return ended(
-                        .crashed, "\(name) broke the executor protocol (unexpected \(json)); its process was killed")
+                        .crashed, "\(name) broke the executor protocol (unexpected \(message)); its process was killed")
                 }
             }
         }
