@@ -29,6 +29,18 @@ enum ExecutorMessage: Sendable, Hashable {
     private enum Kind: UInt8 {
         case ready = 1
         case run, cancel, log, progress, outcome
+
+        /// For errors. Spelt out: interpolating the case reflects on it, a dynamic cast per message.
+        var name: String {
+            switch self {
+            case .ready: "ready"
+            case .run: "run"
+            case .cancel: "cancel"
+            case .log: "log"
+            case .progress: "progress"
+            case .outcome: "outcome"
+            }
+        }
     }
 
     /// The message as one frame, its length first.
@@ -95,7 +107,7 @@ enum ExecutorMessage: Sendable, Hashable {
             throw FrameChannel.Failure(
                 description: "unknown message kind \(body.first.map { "\($0)" } ?? "(empty frame)")")
         }
-        var fields = FrameFields(body, message: "\(kind)")
+        var fields = FrameFields(body, message: kind.name)
         switch kind {
         case .ready:
             let version = try fields.uint32("protocol version")
