@@ -187,15 +187,17 @@ public final class QueueSession {
     /// Gives the jobs taken ahead back to the queue (`mimir_hand_back`): the slot has not
     /// started them and its current job runs long. Returns their ids, taken ahead no more,
     /// whatever the queue answered (a job it no longer holds here is left as it is there).
-    public func handBackJobsAhead(workerID: String) throws(QueueError) -> [String] {
-        let ids = jobsAhead.map(\.id)
+    /// `keepingFirst`: the next one stays (it is already on its way to an executor).
+    public func handBackJobsAhead(workerID: String, keepingFirst: Bool = false) throws(QueueError) -> [String] {
+        let kept = keepingFirst ? jobsAhead.prefix(1) : []
+        let ids = jobsAhead.dropFirst(kept.count).map(\.id)
         guard !ids.isEmpty else { return [] }
         _ = try call(
             .handBack,
             [workerID, String(queue.clock.nowMilliseconds()), String(queue.configuration.retention.wholeSeconds)]
                 + ids,
             jobID: ids[0], caller: workerID)
-        lookedAhead = nil
+        lookedAhead = kept.isEmpty ? nil : Array(kept)
         return ids
     }
 

@@ -14,8 +14,10 @@ import MimirQueue
 struct JobAttempt {
     let job: JobRecord
     let executor: LoadedExecutor
-    /// In this process or in an executor process.
-    let isolation: ExecutorIsolation
+    /// The slot's way to its executor processes; `nil` runs the executor in this process.
+    let lane: ExecutorLane?
+    /// The slot's next job, to send into the executor process behind this one.
+    let next: ExecutorLane.Job?
     /// The slot's own connection to the queue.
     let session: QueueSession
     let configuration: WorkerConfiguration
@@ -26,27 +28,30 @@ struct JobAttempt {
     /// when it reports the job's end.
     let attempt: LeaseRenewer.Attempt
     /// Called on the slot's thread while an executor process runs the job long (every
-    /// `ExecutorProcessPool.watchInterval` without word from it).
+    /// `ExecutorLane.watchInterval` without word from it).
     let runsLong: () -> Void
+    /// Called on the slot's thread when the job sent ahead was withdrawn from the executor
+    /// process before it started: the slot hands it back.
+    let aheadWithdrawn: () -> Void
 
     /// Blocks for as long as the job takes: call it on a thread of its own, never one of Swift
     /// concurrency's small pool. Returns how long the executor ran.
     func run() -> Duration {
         let started = ContinuousClock.now
         let outcome: ExecutionOutcome
-        if attempt.cancellation.isCancelled {
+        if attempt.cancellation.isCancelled, lane?.hasSentAhead(job.id) != true {
             // Cancelled (or the worker stopping) while it waited its turn after being taken ahead:
-            // the executor never sees it.
+            // the executor never sees it. (One sent ahead is in an executor process's pipe: the
+            // lane cancels it there.)
             outcome = ExecutionOutcome(status: .cancelled, message: "cancelled before it started")
         } else {
             let request = Self.request(for: job)
-            switch isolation {
-            case .none:
+            if let lane {
+                outcome = lane.run(
+                    executor, request, sendingAhead: next, observer: attempt.reporter,
+                    cancellation: attempt.cancellation, stillRunning: runsLong, withdrawn: aheadWithdrawn)
+            } else {
                 outcome = executor.run(request, observer: attempt.reporter, cancellation: attempt.cancellation)
-            case .processes(let pool):
-                outcome = pool.run(
-                    executor, request, observer: attempt.reporter, cancellation: attempt.cancellation,
-                    stillRunning: runsLong)
             }
         }
         let ranFor = ContinuousClock.now - started

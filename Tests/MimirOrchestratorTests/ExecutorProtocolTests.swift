@@ -47,7 +47,8 @@ struct ExecutorProtocolTests {
             .run(jobType: "fixture_echo", input: request.input),
             .run(jobType: "t", input: ExecutionRequest(jobID: "j").input), .cancel(jobID: "j", attempt: 2),
             .log(.warning, "careful ✓"), .progress(0.5, nil), .progress(1, "done"), .outcome(outcome),
-            .outcome(large), .outcome(ExecutionOutcome(status: .succeeded)),
+            .outcome(large), .outcome(ExecutionOutcome(status: .succeeded)), .withdraw(jobID: "j", attempt: 1),
+            .withdrawal(jobID: "j", attempt: 1, withdrawn: true), .withdrawal(jobID: "k", attempt: 4, withdrawn: false),
         ]
         var ends: [Int32] = [-1, -1]
         #expect(pipe(&ends) == 0)

@@ -185,6 +185,35 @@ struct WorkerEndToEndTests {
         #expect(worker.log.contains("gave back jobs taken ahead"), "\(worker.log)")
     }
 
+    @Test("the job sent ahead into an executor process behind one that runs long goes back and runs elsewhere at once")
+    func sentAheadGoesBack() async throws {
+        let api = try await APIHarness.start(WorkerProcess.jobTypes)
+        defer { Task { await api.stop() } }
+        let first = try WorkerProcess(
+            for: api, id: "w-lane-a", slots: 1, extra: ["--short-job-ms", "200", "--prefetch", "8"])
+        try await Self.makeEchoShort(api, first)
+        // The worker takes s0 alone, then the rest ahead; while long runs, s1 is in its executor
+        // process's pipe behind it.
+        let batch = try await api.call(
+            .post, "/api/job-batches",
+            json: ["jobs": .array([Self.echo("s0"), Self.echo("long", sleep: 4000), Self.echo("s1"), Self.echo("s2")])])
+        let ids = try #require(batch.json?["jobs"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
+        try #require(ids.count == 4)
+        _ = try await api.poll(ids[1]) { $0["status"] == "running" }
+        // Another worker, started once the long job runs, takes what was given back.
+        let second = try WorkerProcess(for: api, id: "w-lane-b", slots: 1)
+        let long = try await api.poll(ids[1], seconds: 30, until: isFinal)
+        for id in ids[2...] {
+            let job = try await api.poll(id, seconds: 30, until: isFinal)
+            #expect(
+                job["status"] == "succeeded" && job["worker_id"] == "w-lane-b" && job["attempts"] == 1,
+                "\(job)\n\(first.log)\n\(second.log)")
+            #expect(
+                (job["finished_at"]?.stringValue ?? "") < (long["finished_at"]?.stringValue ?? ""),
+                "it waited for the long job: \(job)\n\(long)")
+        }
+    }
+
     @Test("past the drain's grace, jobs still waiting ahead are given back, their attempts not counted")
     func stoppingGivesBack() async throws {
         let api = try await APIHarness.start(WorkerProcess.jobTypes)

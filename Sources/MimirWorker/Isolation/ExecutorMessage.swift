@@ -3,12 +3,16 @@ import MimirPluginHost
 
 /// What a worker and one of its executor processes say to each other, one message per frame:
 ///
-///     worker → child:  run (one job) on the request pipe, cancel on the cancel pipe
-///     child → worker:  ready (plugins loaded), log, progress, outcome (the job's end)
+///     worker → child:  run (one job) on the request pipe; cancel, withdraw on the cancel pipe
+///     child → worker:  ready (plugins loaded), log, progress, outcome (the job's end),
+///                      withdrawal (the answer to a withdraw)
 ///
-/// A child runs one job at a time; closing its request pipe tells it to exit. A cancel names the
-/// job and attempt it is for, since it travels apart from the runs: one sent as a job ended must
-/// not stop the next.
+/// A child runs one job at a time, in the order its runs arrive; closing its request pipe tells
+/// it to exit. A worker may send a short job's run while the job before it still runs, so that
+/// the child starts it without waiting for its worker (`ExecutorLane`); `withdraw` takes such a
+/// run back before it starts, and `withdrawal` says whether it was in time. A cancel or withdraw
+/// names the job and attempt it is for, since it travels apart from the runs: one sent as a job
+/// ended must not touch the next.
 ///
 /// The protocol is private to one `mimir-worker` binary (a worker starts its children from its
 /// own executable), so it is binary rather than JSON (`FrameCoding.swift`): writing each message
@@ -22,13 +26,17 @@ enum ExecutorMessage: Sendable, Hashable {
     case log(ExecutorLogLevel, String)
     case progress(Double, String?)
     case outcome(ExecutionOutcome)
+    case withdraw(jobID: String, attempt: UInt32)
+    /// `withdrawn`: the run will not start (the child skips it when it reads it); otherwise it has
+    /// started already.
+    case withdrawal(jobID: String, attempt: UInt32, withdrawn: Bool)
 
     /// Bumped whenever a message's fields change.
-    static let protocolVersion: UInt32 = 2
+    static let protocolVersion: UInt32 = 3
 
     private enum Kind: UInt8 {
         case ready = 1
-        case run, cancel, log, progress, outcome
+        case run, cancel, log, progress, outcome, withdraw, withdrawal
 
         /// For errors. Spelt out: interpolating the case reflects on it, a dynamic cast per message.
         var name: String {
@@ -39,6 +47,8 @@ enum ExecutorMessage: Sendable, Hashable {
             case .log: "log"
             case .progress: "progress"
             case .outcome: "outcome"
+            case .withdraw: "withdraw"
+            case .withdrawal: "withdrawal"
             }
         }
     }
@@ -96,6 +106,17 @@ enum ExecutorMessage: Sendable, Hashable {
             }
             builder.append(Int64(outcome.droppedLogLines))
             builder.append(outcome.duration.milliseconds)
+            return builder.frame()
+        case .withdraw(let jobID, let attempt):
+            var builder = FrameBuilder(kind: Kind.withdraw.rawValue)
+            builder.append(jobID)
+            builder.append(attempt)
+            return builder.frame()
+        case .withdrawal(let jobID, let attempt, let withdrawn):
+            var builder = FrameBuilder(kind: Kind.withdrawal.rawValue)
+            builder.append(jobID)
+            builder.append(attempt)
+            builder.append(UInt8(withdrawn ? 1 : 0))
             return builder.frame()
         }
     }
@@ -173,6 +194,12 @@ enum ExecutorMessage: Sendable, Hashable {
                 ExecutionOutcome(
                     status: status, message: message, result: result, artifacts: artifacts,
                     droppedLogLines: Int(clamping: dropped), duration: .milliseconds(duration)))
+        case .withdraw:
+            self = .withdraw(jobID: try fields.text("job id"), attempt: try fields.uint32("attempt"))
+        case .withdrawal:
+            let jobID = try fields.text("job id")
+            let attempt = try fields.uint32("attempt")
+            self = .withdrawal(jobID: jobID, attempt: attempt, withdrawn: try fields.flag("withdrawn"))
         }
         try fields.end()
     }

@@ -7,7 +7,7 @@ import Synchronization
 #endif
 
 /// A prefork pool of executor processes, as Celery keeps one for Python tasks: each slot checks a
-/// warm process out, runs one job through it (`run`, in IsolatedRun.swift), and checks it back in.
+/// warm process out, runs jobs through it (`ExecutorLane`), and checks it back in.
 /// A process that crashed, was killed or outgrew its limits is replaced in the background; one
 /// that dies before it is ready is retried with a growing backoff, so a plugin that cannot start
 /// does not make the worker spin.
@@ -89,27 +89,28 @@ public final class ExecutorProcessPool: Sendable {
     static let memoryCheckJobLength = Duration.milliseconds(1)
     static let memoryCheckInterval = Duration.milliseconds(50)
 
-    /// Takes a process back after a job (of `duration`) that ended normally; replaces it instead
-    /// when it reached its job or memory limit.
-    func checkIn(_ process: ExecutorProcess, after duration: Duration) {
+    /// Counts a job `process` ran (for `duration`, normally); says why it must be replaced when it
+    /// reached its job or memory limit.
+    func countJob(_ process: ExecutorProcess, after duration: Duration) -> String? {
         let jobs = process.jobsRun.add(1, ordering: .relaxed).newValue
-        var recycle: String?
         if let limit = settings.maximumJobsPerProcess, jobs >= limit {
-            recycle = "it ran \(jobs) jobs (limit \(limit))"
-        } else if let limit = settings.maximumResidentBytes,
+            return "it ran \(jobs) jobs (limit \(limit))"
+        }
+        if let limit = settings.maximumResidentBytes,
             process.memoryCheckDue(
                 jobLength: duration, minimum: Self.memoryCheckJobLength, interval: Self.memoryCheckInterval),
             let resident = process.residentBytes(), resident > limit
         {
-            recycle = "its resident memory is \(resident >> 20) MiB, over the limit of \(limit >> 20) MiB"
+            return "its resident memory is \(resident >> 20) MiB, over the limit of \(limit >> 20) MiB"
         }
-        if let recycle {
-            logger.notice("replacing executor process: \(recycle)", metadata: ["pid": "\(process.pid)"])
-            process.stop()
-            replenish()
-            return
-        }
-        keep(process)
+        return nil
+    }
+
+    /// Stops a process that reached a limit, and starts its replacement.
+    func retire(_ process: ExecutorProcess, because reason: String) {
+        logger.notice("replacing executor process: \(reason)", metadata: ["pid": "\(process.pid)"])
+        process.stop()
+        replenish()
     }
 
     /// Forgets a process that died or was killed, and starts its replacement.
@@ -118,7 +119,8 @@ public final class ExecutorProcessPool: Sendable {
         replenish()
     }
 
-    private func keep(_ process: ExecutorProcess) {
+    /// Takes a process back without counting a job (the lane counted it).
+    func keep(_ process: ExecutorProcess) {
         let kept = state.withLock { state in
             guard !state.closed, state.idle.count < settings.processes else { return false }
             state.idle.append(process)

@@ -27,7 +27,9 @@ public enum ExecutorProcessServer {
 
     /// What the serving and the cancel thread share. The pipes are read by different threads, so a
     /// cancellation can be read before the run it follows, and the worker's death (end of file on
-    /// the cancel pipe) before a run it sent just before dying: both are kept for the run.
+    /// the cancel pipe) before a run it sent just before dying: both are kept for the run. A
+    /// withdraw is decided here too, under the same lock as a run's start, so that its answer is
+    /// true: either the run has started, or it never will.
     final class RunningJob: Sendable {
         struct Job {
             let jobID: String
@@ -39,22 +41,42 @@ public enum ExecutorProcessServer {
             var current: Job?
             /// A cancellation for a job not running (yet): the next run it names starts cancelled.
             var pendingCancel: (jobID: String, attempt: UInt32)?
+            /// Runs withdrawn before they started: each skipped when it is read. (One at most in
+            /// practice; a list costs nothing and needs no argument about which comes first.)
+            var withdrawn: [(jobID: String, attempt: UInt32)] = []
+            /// The last run started. The worker sends at most one run ahead of the one running,
+            /// and its next only once the withdraw is answered, so a withdraw names this one or a
+            /// run not started.
+            var lastStarted: (jobID: String, attempt: UInt32)?
             var workerGone = false
+        }
+
+        enum Start {
+            case run(CancellationToken)
+            /// Withdrawn: the worker has it back.
+            case skip
+            /// Nobody waits for it.
+            case workerGone
         }
 
         private let state = Mutex(State())
 
-        /// The token for a run starting now, or `nil` when the worker is gone (nobody waits for it).
-        func start(jobID: String, attempt: UInt32) -> CancellationToken? {
+        /// What to do with a run read now.
+        func start(jobID: String, attempt: UInt32) -> Start {
             state.withLock { state in
-                guard !state.workerGone else { return nil }
+                guard !state.workerGone else { return .workerGone }
+                if let index = state.withdrawn.firstIndex(where: { $0.jobID == jobID && $0.attempt == attempt }) {
+                    state.withdrawn.remove(at: index)
+                    return .skip
+                }
                 let token = CancellationToken()
                 if let pending = state.pendingCancel, pending.jobID == jobID, pending.attempt == attempt {
                     token.cancel()
                 }
                 state.pendingCancel = nil
                 state.current = Job(jobID: jobID, attempt: attempt, token: token)
-                return token
+                state.lastStarted = (jobID, attempt)
+                return .run(token)
             }
         }
 
@@ -70,6 +92,15 @@ public enum ExecutorProcessServer {
                 } else {
                     state.pendingCancel = (jobID, attempt)
                 }
+            }
+        }
+
+        /// Whether the run named is withdrawn in time: false once it has started.
+        func withdraw(jobID: String, attempt: UInt32) -> Bool {
+            state.withLock { state in
+                if let started = state.lastStarted, started.jobID == jobID, started.attempt == attempt { return false }
+                state.withdrawn.append((jobID, attempt))
+                return true
             }
         }
 
@@ -89,7 +120,7 @@ public enum ExecutorProcessServer {
         // Plugins run on the serving thread, so it gets the job threads' stack (the main thread's
         // is whatever RLIMIT_STACK says).
         let started =
-            DetachedThread.start { watchCancellations(running: running, logger: logger) }
+            DetachedThread.start { watchCancellations(running: running, events: events, logger: logger) }
             && DetachedThread.start(stackSize: JobAttempt.jobThreadStackSize) {
                 serveRequests(registry: registry, events: events, running: running, logger: logger)
             }
@@ -122,7 +153,12 @@ public enum ExecutorProcessServer {
             }
             switch message {
             case .run(let jobType, let input):
-                guard let token = running.start(jobID: input.jobID, attempt: input.attempt) else { _exit(0) }
+                let token: CancellationToken
+                switch running.start(jobID: input.jobID, attempt: input.attempt) {
+                case .run(let started): token = started
+                case .skip: continue
+                case .workerGone: _exit(0)
+                }
                 // The worker checked the parameters against the same plugin's schema before sending.
                 let outcome =
                     registry.executor(for: jobType)?.run(checked: input, observer: events, cancellation: token)
@@ -139,7 +175,7 @@ public enum ExecutorProcessServer {
     /// Cancels the running job when its worker asks. End of file here means the worker is gone:
     /// mid-job nobody waits for the job any more, so the process ends at once; between jobs the
     /// request pipe's end of file ends it in order (and a run still in that pipe is not started).
-    private static func watchCancellations(running: RunningJob, logger: Logger) {
+    private static func watchCancellations(running: RunningJob, events: EventSender, logger: Logger) {
         let cancels = FrameChannel(descriptor: cancelDescriptor)
         while true {
             let message: FrameChannel.ReadResult
@@ -153,14 +189,18 @@ public enum ExecutorProcessServer {
                 if running.workerLeft() { _exit(0) }
                 return
             }
-            guard case .cancel(let jobID, let attempt) = cancellation else {
+            switch cancellation {
+            case .cancel(let jobID, let attempt):
+                // A cancellation sent as its job ended may arrive once the next has started: it is
+                // for that job and attempt only.
+                running.cancel(jobID: jobID, attempt: attempt)
+            case .withdraw(let jobID, let attempt):
+                let withdrawn = running.withdraw(jobID: jobID, attempt: attempt)
+                events.send(.withdrawal(jobID: jobID, attempt: attempt, withdrawn: withdrawn))
+            default:
                 logger.warning(
                     "executor process: unexpected cancellation ignored", metadata: ["message": "\(cancellation)"])
-                continue
             }
-            // A cancellation sent as its job ended may arrive once the next has started: it is
-            // for that job and attempt only.
-            running.cancel(jobID: jobID, attempt: attempt)
         }
     }
 }

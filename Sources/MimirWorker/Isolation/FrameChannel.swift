@@ -43,14 +43,23 @@ final class FrameChannel: Sendable {
     /// Writes one message's frame, whole. Throws when the reader is gone (EPIPE; SIGPIPE must be
     /// ignored).
     func send(_ message: ExecutorMessage) throws(Failure) {
-        let frame = message.frame
-        guard frame.count - 4 <= Self.maximumFrameBytes else {
-            throw Failure(
-                description: "message of \(frame.count - 4) bytes exceeds the \(Self.maximumFrameBytes)-byte limit")
+        try send([message])
+    }
+
+    /// Writes the messages' frames, in one write when they fit the pipe.
+    func send(_ messages: [ExecutorMessage]) throws(Failure) {
+        var bytes: [UInt8] = []
+        for message in messages {
+            let frame = message.frame
+            guard frame.count - 4 <= Self.maximumFrameBytes else {
+                throw Failure(
+                    description: "message of \(frame.count - 4) bytes exceeds the \(Self.maximumFrameBytes)-byte limit")
+            }
+            if bytes.isEmpty { bytes = frame } else { bytes += frame }
         }
         var offset = 0
-        while offset < frame.count {
-            let written = frame.withUnsafeBytes { buffer in
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
                 guard let base = buffer.baseAddress else { return 0 }
                 return Glibc.write(descriptor, base + offset, buffer.count - offset)
             }

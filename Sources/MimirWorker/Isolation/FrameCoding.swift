@@ -120,14 +120,18 @@ struct FrameFields {
         try presence(field) ? try int64(field) : nil
     }
 
-    private mutating func presence(_ field: String) throws(FrameChannel.Failure) -> Bool {
+    /// A byte that must be 0 or 1.
+    mutating func flag(_ field: String) throws(FrameChannel.Failure) -> Bool {
         switch try byte(field) {
         case 0: return false
         case 1: return true
         case let flag:
-            throw FrameChannel.Failure(
-                description: "\(message) message: \(field) has presence byte \(flag), not 0 or 1")
+            throw FrameChannel.Failure(description: "\(message) message: \(field) is \(flag), not 0 or 1")
         }
+    }
+
+    private mutating func presence(_ field: String) throws(FrameChannel.Failure) -> Bool {
+        try flag(field)
     }
 
     /// Called after the last field: bytes left over mean the peer wrote a different message.

@@ -18,6 +18,12 @@ extension WorkerRuntime {
     func runSlot(types: [String], offer: WorkerOffer, renewer: LeaseRenewer) {
         let session = QueueSession(queue: queue, types: types)
         let attempts = SlotAttempts(renewer: renewer)
+        let lane: ExecutorLane? =
+            switch isolation {
+            case .none: nil
+            case .processes(let pool): ExecutorLane(pool: pool)
+            }
+        defer { lane?.close() }
         var idle = Duration.milliseconds(5)
         // Jobs taken ahead are leased here already: they run even if the worker began draining
         // meanwhile, as a job that had just started would.
@@ -26,7 +32,9 @@ extension WorkerRuntime {
             // as a failed attempt: give them back instead, their attempts not counted (or, with
             // Redis away, run them into that stop).
             if stopping.isCancelled, session.hasJobAhead {
-                handBack(session, attempts, because: "the worker is stopping")
+                // One sent ahead into an executor process is handed back only if it has not started.
+                let started = lane.map { !$0.withdrawAheadNow() } ?? false
+                handBack(session, attempts, because: "the worker is stopping", keepingFirst: started)
                 if !session.hasJobAhead { continue }
             }
             let job: JobRecord?
@@ -78,16 +86,20 @@ extension WorkerRuntime {
             let attempt = attempts.start(job)
             var sawLongRun = false
             let ranFor = JobAttempt(
-                job: job, executor: executor, isolation: isolation, session: session, configuration: configuration,
-                logger: logger, stopping: stopping, attempt: attempt,
+                job: job, executor: executor, lane: lane, next: lane == nil ? nil : sendAhead(after: job, session),
+                session: session, configuration: configuration, logger: logger, stopping: stopping, attempt: attempt,
                 runsLong: {
-                    // Once per job: what waits for it must not wait for its whole run.
+                    // Once per job: what waits for it must not wait for its whole run. A job sent
+                    // ahead into the executor process goes back once the process says it has not
+                    // started it (`aheadWithdrawn`).
                     guard !sawLongRun else { return }
                     sawLongRun = true
-                    self.handBack(session, attempts, because: "the job before them runs long")
+                    let sentAhead = lane?.withdrawAhead() ?? false
+                    self.handBack(session, attempts, because: "the job before them runs long", keepingFirst: sentAhead)
                     // One try: the watch must go on (cancellation, the timeout) if Redis is away.
                     if session.hasPendingFinishes { self.report(session, attempts, takingFor: nil, retrying: false) }
-                }
+                },
+                aheadWithdrawn: { self.handBack(session, attempts, because: "the job before it runs long") }
             ).run()
             attempts.hold(attempt)
             runLengths.record(job.type, ranFor: ranFor)
@@ -122,12 +134,25 @@ extension WorkerRuntime {
         }
     }
 
+    /// The slot's next job, to send into the executor process behind `job`: when both run short
+    /// here and the worker is not draining (a draining worker's jobs ahead are handed back).
+    private func sendAhead(after job: JobRecord, _ session: QueueSession) -> ExecutorLane.Job? {
+        guard !draining.isCancelled, let next = session.jobsAhead.first, runLengths.isShort(job.type),
+            let executor = registry.executor(for: next.type)
+        else { return nil }
+        return ExecutorLane.Job(executor: executor, request: JobAttempt.request(for: next))
+    }
+
     /// Gives back the jobs the slot took ahead and has not started, so that another slot or
-    /// worker runs them. If Redis cannot be reached they stay, to be run here.
-    private func handBack(_ session: QueueSession, _ attempts: SlotAttempts, because reason: String) {
+    /// worker runs them (all but the first when `keepingFirst`: it is on its way to an executor
+    /// process). If Redis cannot be reached they stay, to be run here.
+    private func handBack(
+        _ session: QueueSession, _ attempts: SlotAttempts, because reason: String, keepingFirst: Bool = false
+    ) {
         guard session.hasJobAhead else { return }
         do {
-            let ids = try session.handBackJobsAhead(workerID: configuration.workerID)
+            let ids = try session.handBackJobsAhead(workerID: configuration.workerID, keepingFirst: keepingFirst)
+            guard !ids.isEmpty else { return }
             attempts.forget(ids)
             logger.info(
                 "gave back jobs taken ahead: \(reason)", metadata: ["jobs": "\(ids.joined(separator: ","))"])

@@ -1,0 +1,177 @@
+import Foundation
+import Logging
+import MimirCore
+import MimirPluginHost
+import MimirTestSupport
+import Synchronization
+import Testing
+
+@testable import MimirWorker
+
+/// A slot's lane into real executor processes (`mimir-worker executor-process` with the fixture
+/// plugins), with jobs sent ahead into a process while the job before them runs.
+@Suite("Executor lanes: jobs sent ahead into executor processes")
+struct ExecutorLaneTests {
+    /// What one job's executor logged.
+    final class Lines: ExecutionObserver, Sendable {
+        private let lines = Mutex<[String]>([])
+        func executorLogged(_ level: ExecutorLogLevel, _ message: String) { lines.withLock { $0.append(message) } }
+        func executorProgressed(_ fraction: Double, _ message: String?) {}
+        var all: [String] { lines.withLock { $0 } }
+    }
+
+    /// A lane over a pool of one process; the fixture plugins loaded here too, as a worker does.
+    final class Setup: Sendable {
+        let registry: ExecutorRegistry
+        let pool: ExecutorProcessPool
+
+        init(jobsPerProcess: Int? = nil) throws {
+            let plugins = try WorkerProcess.faultyPlugins()
+            var logger = Logger(label: "lane-test")
+            logger.logLevel = .critical
+            registry = try ExecutorRegistry.load(
+                directory: plugins, configuration: PluginHostConfiguration(), logger: logger)
+            pool = ExecutorProcessPool(
+                settings: ExecutorProcessSettings(
+                    executable: BuildProducts.path("mimir-worker"),
+                    arguments: ["executor-process", "--plugin-dir", plugins, "--log-level", "error"], processes: 1,
+                    maximumJobsPerProcess: jobsPerProcess, killGrace: .seconds(1)),
+                logger: logger)
+        }
+
+        deinit {
+            pool.shutdown()
+        }
+
+        func executor(_ type: String) throws -> LoadedExecutor {
+            try #require(registry.executor(for: type))
+        }
+
+        func echo(_ message: String, sleepMS: Int = 0) throws -> ExecutorLane.Job {
+            ExecutorLane.Job(
+                executor: try executor("fixture_echo"),
+                request: ExecutionRequest(
+                    jobID: "job-\(message)",
+                    parameters: ["message": .string(message), "sleep_ms": .integer(Int64(sleepMS))]))
+        }
+    }
+
+    /// Runs `job` through `lane`; returns its status, what it echoed and what it logged.
+    static func run(
+        _ lane: ExecutorLane, _ job: ExecutorLane.Job, ahead: ExecutorLane.Job? = nil,
+        cancellation: CancellationToken = CancellationToken(), stillRunning: () -> Void = {},
+        withdrawn: () -> Void = {}
+    ) -> String {
+        let lines = Lines()
+        let outcome = lane.run(
+            job.executor, job.request, sendingAhead: ahead, observer: lines, cancellation: cancellation,
+            stillRunning: stillRunning, withdrawn: withdrawn)
+        let echoed = outcome.result?["echo"]?.stringValue.map { " \($0)" } ?? ""
+        return "\(outcome.status.rawValue)\(echoed) \(lines.all)"
+    }
+
+    @Test("a job sent ahead runs right after the one before it, each job's log and result its own")
+    func sentAheadRunsNext() async throws {
+        let setup = try Setup()
+        let results = try await OwnThread.run { () throws -> [String] in
+            let lane = ExecutorLane(pool: setup.pool)
+            defer { lane.close() }
+            let (a, b, c) = (try setup.echo("a", sleepMS: 100), try setup.echo("b"), try setup.echo("c"))
+            return [
+                Self.run(lane, a, ahead: b), "\(lane.hasSentAhead("job-b"))", Self.run(lane, b, ahead: c),
+                Self.run(lane, c), "\(lane.hasSentAhead("job-c"))",
+            ]
+        }
+        #expect(
+            results == [
+                "succeeded a [\"echo: a\"]", "true", "succeeded b [\"echo: b\"]", "succeeded c [\"echo: c\"]", "false",
+            ])
+    }
+
+    @Test("a job sent ahead of one that runs long is withdrawn before it starts, and never runs in that process")
+    func withdrawnBehindALongJob() async throws {
+        let setup = try Setup()
+        let results = try await OwnThread.run { () throws -> [String] in
+            let lane = ExecutorLane(pool: setup.pool)
+            defer { lane.close() }
+            var withdrawals = 0
+            let long = Self.run(
+                lane, try setup.echo("long", sleepMS: 600), ahead: try setup.echo("b"),
+                stillRunning: { lane.withdrawAhead() }, withdrawn: { withdrawals += 1 })
+            // Had b run after all, its outcome would be read as c's.
+            return [long, "\(withdrawals)", "\(lane.hasSentAhead("job-b"))", Self.run(lane, try setup.echo("c"))]
+        }
+        #expect(results == ["succeeded long [\"echo: long\"]", "1", "false", "succeeded c [\"echo: c\"]"])
+    }
+
+    @Test("a withdraw that comes after the job ahead started leaves it to run, its events kept for its turn")
+    func withdrawTooLate() async throws {
+        let setup = try Setup()
+        let results = try await OwnThread.run { () throws -> [String] in
+            let lane = ExecutorLane(pool: setup.pool)
+            defer { lane.close() }
+            let a = Self.run(lane, try setup.echo("a"), ahead: try setup.echo("b"))
+            // b runs at once behind a: by now it has logged and ended, before the answer is written.
+            usleep(300_000)
+            let withdrawn = lane.withdrawAheadNow()
+            return [a, "\(withdrawn)", Self.run(lane, try setup.echo("b")), Self.run(lane, try setup.echo("c"))]
+        }
+        #expect(
+            results == [
+                "succeeded a [\"echo: a\"]", "false", "succeeded b [\"echo: b\"]", "succeeded c [\"echo: c\"]",
+            ])
+    }
+
+    @Test("a process that dies with a job sent ahead: that job never started, and runs in a fresh process")
+    func crashWithAJobAhead() async throws {
+        let setup = try Setup()
+        let results = try await OwnThread.run { () throws -> [String] in
+            let lane = ExecutorLane(pool: setup.pool)
+            defer { lane.close() }
+            let segfault = ExecutorLane.Job(
+                executor: try setup.executor("fixture_segfault"), request: ExecutionRequest(jobID: "job-segfault"))
+            return [
+                Self.run(lane, segfault, ahead: try setup.echo("b")), "\(lane.hasSentAhead("job-b"))",
+                Self.run(lane, try setup.echo("b")),
+            ]
+        }
+        #expect(
+            results == ["crashed [\"about to write through a NULL pointer\"]", "false", "succeeded b [\"echo: b\"]"])
+    }
+
+    @Test("a job sent ahead and then cancelled is cancelled in its process, and nothing of it is left behind")
+    func cancelledWhileAhead() async throws {
+        let setup = try Setup()
+        let results = try await OwnThread.run { () throws -> [String] in
+            let lane = ExecutorLane(pool: setup.pool)
+            defer { lane.close() }
+            let cancelled = CancellationToken()
+            let a = Self.run(lane, try setup.echo("a", sleepMS: 200), ahead: try setup.echo("b", sleepMS: 5_000))
+            cancelled.cancel()
+            return [
+                a, Self.run(lane, try setup.echo("b", sleepMS: 5_000), cancellation: cancelled),
+                Self.run(lane, try setup.echo("c")),
+            ]
+        }
+        #expect(results == ["succeeded a [\"echo: a\"]", "cancelled []", "succeeded c [\"echo: c\"]"])
+    }
+
+    @Test("a process at its job limit with a job sent ahead runs that job, is sent no more, and is replaced")
+    func jobLimitWithAJobAhead() async throws {
+        let setup = try Setup(jobsPerProcess: 2)
+        let results = try await OwnThread.run { () throws -> [String] in
+            let lane = ExecutorLane(pool: setup.pool)
+            defer { lane.close() }
+            let (a, b, c, d) = (try setup.echo("a"), try setup.echo("b"), try setup.echo("c"), try setup.echo("d"))
+            return [
+                Self.run(lane, a, ahead: b), Self.run(lane, b, ahead: c), Self.run(lane, c, ahead: d),
+                "\(lane.hasSentAhead("job-d"))", Self.run(lane, d),
+            ]
+        }
+        #expect(
+            results == [
+                "succeeded a [\"echo: a\"]", "succeeded b [\"echo: b\"]", "succeeded c [\"echo: c\"]", "false",
+                "succeeded d [\"echo: d\"]",
+            ])
+    }
+}
