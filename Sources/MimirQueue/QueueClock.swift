@@ -5,8 +5,8 @@ import Synchronization
 #endif
 
 /// Wall-clock milliseconds, injectable so tests can step through leases and backoff without
-/// sleeping. Every queue function takes `now` from here; `mimir_take_woken` adds the wait it ran
-/// behind, as Redis' TIME measured it.
+/// sleeping. Every queue function takes `now` from here; `mimir_take_patient` adds the time that
+/// passed between its sending and its running (a wait it ran behind), as Redis' TIME measured it.
 public protocol QueueClock: Sendable {
     func nowMilliseconds() -> Int64
 }

@@ -17,8 +17,9 @@ enum QueueFunctions {
         case submitEach = "mimir_submit_each"
         case submitBatch = "mimir_submit_batch"
         case take = "mimir_take"
-        case takeWoken = "mimir_take_woken"
+        case takePatient = "mimir_take_patient"
         case takeMany = "mimir_take_many"
+        case takeManyPatient = "mimir_take_many_patient"
         case heartbeat = "mimir_heartbeat"
         case finish = "mimir_finish"
         case finishMany = "mimir_finish_many"
@@ -45,6 +46,12 @@ enum QueueFunctions {
     /// then no function of it ran, and the caller loads it and calls again.
     static func isLibraryMissing(_ message: String) -> Bool {
         message.contains("Function not found")
+    }
+
+    /// Whether an error reply is a slot's take refused past its patience (`LATE`): nothing was
+    /// taken.
+    static func isLate(_ message: String) -> Bool {
+        message.hasPrefix("LATE ")
     }
 
     /// Priorities run 0 (lowest) to 9 (highest). A queue entry's score puts higher priorities
@@ -443,19 +450,38 @@ enum QueueFunctions {
           return take(args[1], args[2], tonumber(args[3]), args, 4)
         end)
 
-        -- mimir_take for a worker slot that sent it right behind its BLPOP on the wake lists, in
-        -- one round trip: it runs when the wait ends, maybe seconds after the worker read its
-        -- clock. `now` is that reading plus the time Redis has seen pass since the worker sent
-        -- the call (as Redis' clock read then, which the worker estimates from a TIME it sent
-        -- before): so started_at and the lease are the take's, not the wait's start, and clock
-        -- skew between the hosts does not enter. Past `patience` ms since sending (Redis stalled
-        -- beyond the wait), the slot may have given up on its reply and its connection: nothing
-        -- is taken, or the job would be leased to no one until its lease ran out.
-        -- args: ns, Redis' time when sent (ms), patience (ms), then mimir_take's args after ns.
-        redis.register_function('mimir_take_woken', function(keys, args)
+        -- How long Redis has seen pass since a worker slot sent a call, as Redis' clock read then
+        -- (`sent`, ms, which the worker estimates from a TIME it sent before). A slot's call may
+        -- run long after the slot read its clock: behind a BLPOP, when the wait ends; behind
+        -- anything, when Redis stalls (a long script, a slow fork). Past the patience it gives,
+        -- the slot may have given up on the reply and its connection, and a job taken then would
+        -- be leased to no one until its lease ran out (an attempt burned, the job late by a
+        -- lease): such a take takes nothing.
+        local function since_sent(sent)
           local time = redis.call('TIME')
-          local server_now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-          local waited = math.max(0, server_now - tonumber(args[2]))
+          return math.max(0, tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) - tonumber(sent))
+        end
+
+        local function late(waited, patience)
+          return redis.error_reply('LATE ' .. num(waited) .. ' ' .. patience)
+        end
+
+        -- mimir_take for a worker slot's own connection, within its patience. `now` is the slot's
+        -- reading plus the time Redis has seen pass since it sent the call, so started_at and the
+        -- lease are the take's (not a wait's start), and clock skew between the hosts does not
+        -- enter. Past its patience: the error LATE <waited ms> <patience ms>, nothing taken (a slot
+        -- still listening measures Redis' clock again: its estimate may be what was off).
+        -- args: ns, Redis' time when sent (ms), patience (ms), then mimir_take's args after ns.
+        redis.register_function('mimir_take_patient', function(keys, args)
+          local waited = since_sent(args[2])
+          if waited > tonumber(args[3]) then return late(waited, args[3]) end
+          return take(args[1], args[4], tonumber(args[5]) + waited, args, 6)
+        end)
+        -- The same with nothing for "late", under the name the workers of the release before
+        -- sent behind their BLPOP: during a rolling upgrade either release may have loaded the
+        -- library.
+        redis.register_function('mimir_take_woken', function(keys, args)
+          local waited = since_sent(args[2])
           if waited > tonumber(args[3]) then return false end
           return take(args[1], args[4], tonumber(args[5]) + waited, args, 6)
         end)
@@ -468,12 +494,11 @@ enum QueueFunctions {
         -- args as mimir_take's with the count after memory bytes. Returns a list of the jobs'
         -- fields (maybe empty).
         local TAKE_FIELDS = {'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem', 'attempts', 'error', 'run_after'}
-        redis.register_function('mimir_take_many', function(keys, args)
-          local ns, worker, now, lease = args[1], args[2], tonumber(args[3]), tonumber(args[4])
-          local gpu, cpu, mem, count = args[5], args[6], args[7], tonumber(args[8])
+        local function take_many(ns, worker, now, args, o)
+          local lease, gpu, cpu, mem, count = tonumber(args[o]), args[o + 1], args[o + 2], args[o + 3], tonumber(args[o + 4])
           promote_due(ns, now, 100)
           local found = {}
-          for i = 9, #args - 1, 2 do
+          for i = o + 5, #args - 1, 2 do
             local entries = redis.call('ZRANGE', ns .. ':queue:' .. args[i], 0, count - 1, 'WITHSCORES')
             for e = 1, #entries, 2 do
               local f = redis.call('HMGET', jobkey(ns, entries[e]), unpack(TAKE_FIELDS))
@@ -518,6 +543,19 @@ enum QueueFunctions {
           redis.call('ZADD', ns .. ':status:running', unpack(running))
           redis.call('ZADD', ns .. ':inflight', unpack(inflight))
           return jobs
+        end
+
+        redis.register_function('mimir_take_many', function(keys, args)
+          return take_many(args[1], args[2], tonumber(args[3]), args, 4)
+        end)
+
+        -- mimir_take_many within a worker slot's patience, as mimir_take_patient is mimir_take
+        -- (LATE past it). args: ns, Redis' time when sent (ms), patience (ms), then
+        -- mimir_take_many's args after ns.
+        redis.register_function('mimir_take_many_patient', function(keys, args)
+          local waited = since_sent(args[2])
+          if waited > tonumber(args[3]) then return late(waited, args[3]) end
+          return take_many(args[1], args[4], tonumber(args[5]) + waited, args, 6)
         end)
 
         -- Renews a lease (by the length it was taken with; args[5] only for jobs taken before

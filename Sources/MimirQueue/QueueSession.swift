@@ -19,10 +19,17 @@ public final class QueueSession {
     /// What the takes sent along with the last report found, in the order to run them: jobs
     /// leased to this worker, or none when nothing was ready; `nil` when no take went along.
     private var lookedAhead: [JobRecord]?
-    /// Redis' clock minus the queue's as measured on `connection` at `measured`, to within
-    /// `uncertainty` ms, and when a measurement was last tried (see ``serverClock(of:)``).
-    private var clockOffset:
-        (connection: RedisConnection, offset: Int64, uncertainty: Int64, measured: Int64, tried: Int64)?
+    /// Redis' clock as measured on `connection` (`redis` ms at `measured`, to within
+    /// `uncertainty` ms), and when a measurement was last tried (see ``redisNow(on:)``).
+    private var redisClock: RedisClockReading?
+
+    private struct RedisClockReading {
+        let connection: RedisConnection
+        let redis: Int64
+        let uncertainty: Int64
+        let measured: ContinuousClock.Instant
+        var tried: ContinuousClock.Instant
+    }
     /// Ends of attempts not sent yet (see ``finishLater(jobID:workerID:outcome:lines:)``).
     private var pendingFinishes: [PendingFinish] = []
 
@@ -79,7 +86,8 @@ public final class QueueSession {
             return next
         }
         guard let arguments = queue.takeArguments(workerID: workerID, offer: offer) else { return nil }
-        return try JobQueue.takenJob(call(.take, arguments, jobID: "", caller: workerID))
+        let sent = try sendingStamp(caller: workerID)
+        return try JobQueue.takenJob(call(.takePatient, sent + arguments, jobID: "", caller: workerID))
     }
 
     /// Ends an attempt with its last log lines, as ``finish(jobID:workerID:outcome:lines:thenTakeFor:)``
@@ -114,12 +122,13 @@ public final class QueueSession {
         if !pendingFinishes.isEmpty { commands.append(queue.command(.finishMany, pendingFinishes.flatMap(\.finish))) }
         var takeCommands = 0
         if takes > 0, let offer, let first = queue.takeArguments(workerID: workerID, offer: offer) {
-            commands.append(queue.command(.take, first))
+            let sent = try sendingStamp(caller: workerID)
+            commands.append(queue.command(.takePatient, sent + first))
             takeCommands = 1
             if takes > 1,
                 let more = queue.takeManyArguments(workerID: workerID, offer: ahead ?? offer, count: takes - 1)
             {
-                commands.append(queue.command(.takeMany, more))
+                commands.append(queue.command(.takeManyPatient, sent + more))
                 takeCommands = 2
             }
         }
@@ -245,7 +254,7 @@ public final class QueueSession {
     }
 
     /// Waits until a job of the session's types may be ready (a wake-up token), or `timeout`
-    /// passes, then takes one for `offer` in the same round trip (`mimir_take_woken` right
+    /// passes, then takes one for `offer` in the same round trip (`mimir_take_patient` right
     /// behind the `BLPOP`), which the next ``take(workerID:offer:)`` answers with. Returns
     /// whether it took a job.
     ///
@@ -263,17 +272,11 @@ public final class QueueSession {
         do {
             // The socket may wait as long as the server does, plus the usual allowance.
             let connection = try open(timeout: queue.redis.configuration.commandTimeout + timeout)
-            let clock = try serverClock(of: connection)
-            let sent = queue.clock.nowMilliseconds() + clock.offset
-            // The take's patience: the wait and half the command timeout, well before this side
-            // gives up on the reply (the wait and the whole timeout), less what the offset may be
-            // off by, so that Redis' count of the time passed can never run past this side's.
-            let patience =
-                milliseconds + queue.redis.configuration.commandTimeout.milliseconds / 2 - clock.uncertainty
             let replies = try connection.pipeline([
                 ["BLPOP"] + wakeKeys + [seconds],
-                queue.command(.takeWoken, [String(sent), String(patience)] + take),
+                queue.command(.takePatient, try stamp(on: connection, waiting: milliseconds) + take),
             ])
+            forgetRedisClock(ifLate: replies)
             if case .error(let message)? = replies.last, QueueFunctions.isLibraryMissing(message) {
                 // Redis lost the functions (a restart without persistence): load them here, and
                 // the slot's next take, alone, gets the job whose token this wait used.
@@ -288,17 +291,44 @@ public final class QueueSession {
         }
     }
 
-    /// Redis' clock minus the queue's, in milliseconds, and how far off that may be: half the
-    /// round trip of the `TIME` it was measured with. Kept per connection for a minute, so that
-    /// the clocks' drift does not add up. One measured slowly (a busy machine: over 5 ms off) is
-    /// measured again after a second, and the more precise of the two kept; measuring before
-    /// every wait would spend the round trip that the wait's take saves.
-    private func serverClock(of connection: RedisConnection) throws(RedisError) -> (offset: Int64, uncertainty: Int64) {
+    /// What a take sent now on the slot's connection carries for `mimir_take_patient`: Redis'
+    /// time now as this side estimates it, and the take's patience.
+    private func sendingStamp(caller: String) throws(QueueError) -> [String] {
+        do {
+            return try stamp(on: open(), waiting: 0)
+        } catch {
+            throw QueueError.from(error, jobID: "", caller: caller)
+        }
+    }
+
+    /// Redis' time now as estimated on `connection`, and the patience of a take sent now behind
+    /// a wait of `waiting` ms: the wait and half the command timeout, well before this side gives
+    /// up on the reply (the wait and the whole timeout), less what the estimate may be off by, so
+    /// that Redis' count of the time passed can never run past this side's.
+    private func stamp(on connection: RedisConnection, waiting: Int64) throws(RedisError) -> [String] {
+        let clock = try redisNow(on: connection)
+        let patience = waiting + queue.redis.configuration.commandTimeout.milliseconds / 2 - clock.uncertainty
+        return [String(clock.now), String(patience)]
+    }
+
+    /// Redis' clock now, in milliseconds, and how far off that may be: half the round trip of
+    /// the `TIME` it was measured with, plus the time since on this host's monotonic clock (a
+    /// step of the wall clock here must not make every take look late). A measurement is kept
+    /// per connection for a minute, so that the clocks' drift does not add up. One measured
+    /// slowly (a busy machine: over 5 ms off) is measured again after a second, and the more
+    /// precise of the two kept; measuring before every take would spend a round trip per job.
+    /// The round trip itself is timed on the queue's clock, which tests drive.
+    private func redisNow(on connection: RedisConnection) throws(RedisError) -> (now: Int64, uncertainty: Int64) {
+        let start = ContinuousClock.now
+        func estimate(_ reading: RedisClockReading) -> (now: Int64, uncertainty: Int64) {
+            (reading.redis + (ContinuousClock.now - reading.measured).milliseconds, reading.uncertainty)
+        }
+        let kept = redisClock.flatMap { $0.connection === connection && start - $0.measured < .seconds(60) ? $0 : nil }
+        if let kept, kept.uncertainty <= 5 || start - kept.tried < .seconds(1) { return estimate(kept) }
         let before = queue.clock.nowMilliseconds()
-        let kept = clockOffset.flatMap { $0.connection === connection && before - $0.measured < 60_000 ? $0 : nil }
-        if let kept, kept.uncertainty <= 5 || before - kept.tried < 1_000 { return (kept.offset, kept.uncertainty) }
         let reply = try connection.send(["TIME"])
         let after = queue.clock.nowMilliseconds()
+        let end = ContinuousClock.now
         guard let parts = reply.array, parts.count == 2, let seconds = parts[0].string.flatMap({ Int64($0) }),
             let microseconds = parts[1].string.flatMap({ Int64($0) })
         else {
@@ -306,15 +336,28 @@ public final class QueueSession {
                 kind: .protocol, server: queue.redis.configuration.serverName, command: "TIME",
                 reason: "unexpected answer \(reply)")
         }
-        let offset = seconds * 1000 + microseconds / 1000 - (before + after) / 2
         let uncertainty = (after - before + 1) / 2
         if var kept, kept.uncertainty <= uncertainty {
-            kept.tried = before
-            clockOffset = kept
-            return (kept.offset, kept.uncertainty)
+            kept.tried = start
+            redisClock = kept
+            return estimate(kept)
         }
-        clockOffset = (connection, offset, uncertainty, before, before)
-        return (offset, uncertainty)
+        // Redis read its clock about halfway through the round trip.
+        let reading = RedisClockReading(
+            connection: connection, redis: seconds * 1000 + microseconds / 1000, uncertainty: uncertainty,
+            measured: start + (end - start) / 2, tried: start)
+        redisClock = reading
+        return estimate(reading)
+    }
+
+    /// After a take refused as `LATE`: the estimate of Redis' clock may be what was off (its
+    /// clock stepped), so the next take measures it again.
+    private func forgetRedisClock(ifLate replies: [RedisReply]) {
+        let late = replies.contains { reply in
+            if case .error(let message) = reply { return QueueFunctions.isLate(message) }
+            return false
+        }
+        if late { redisClock = nil }
     }
 
     /// Calls a function of the library, loading the library once if Redis lost it.
@@ -328,6 +371,10 @@ public final class QueueSession {
             } catch let error where error.serverMessage.map(QueueFunctions.isLibraryMissing) == true {
                 try loadLibrary()
                 return try open().send(full)
+            } catch let error where error.serverMessage.map(QueueFunctions.isLate) == true {
+                // Nothing taken; the next take measures Redis' clock again.
+                redisClock = nil
+                return .null
             }
         } catch {
             throw QueueError.from(error, jobID: jobID, caller: caller)
@@ -337,6 +384,7 @@ public final class QueueSession {
     private func pipeline(_ commands: [[String]], jobID: String, caller: String) throws(QueueError) -> [RedisReply] {
         do {
             let replies = try open().pipeline(commands)
+            forgetRedisClock(ifLate: replies)
             let lost = replies.contains { reply in
                 if case .error(let message) = reply { return QueueFunctions.isLibraryMissing(message) }
                 return false

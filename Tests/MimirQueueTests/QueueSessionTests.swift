@@ -66,7 +66,7 @@ struct QueueSessionTests {
         #expect(try await wait(.milliseconds(50)) == nil, "one token per job made ready")
     }
 
-    @Test("a woken take that runs past its patience (Redis stalled beyond the wait) takes nothing")
+    @Test("a slot's take that runs past its patience (Redis stalled beyond any wait) takes nothing")
     func wokenTakePastPatience() async throws {
         let harness = try await QueueHarness.make()
         let submitted = try await harness.submit()
@@ -74,12 +74,17 @@ struct QueueSessionTests {
         let serverNow = try await Self.redisMilliseconds(harness)
         let take = try #require(queue.takeArguments(workerID: "w-1", offer: Self.offer))
         // Sent 10 s ago as Redis' clock goes, with 1 s of patience: the slot may be gone.
-        let late = queue.command(.takeWoken, [String(serverNow - 10_000), "1000"] + take)
-        #expect(try await harness.redis.execute(late).isNull)
+        let late = queue.command(.takePatient, [String(serverNow - 10_000), "1000"] + take)
+        do {
+            let reply = try await harness.redis.execute(late)
+            Issue.record("a late take answered \(reply)")
+        } catch {
+            #expect(error.serverMessage.map(QueueFunctions.isLate) == true, "\(error)")
+        }
         #expect(try await queue.job(submitted.id).status == .queued)
         // Sent just now, with a minute of patience (a loaded machine may take seconds between
         // the TIME and the call): taken, its time the queue's clock plus what passed.
-        let timely = queue.command(.takeWoken, [String(try await Self.redisMilliseconds(harness)), "60000"] + take)
+        let timely = queue.command(.takePatient, [String(try await Self.redisMilliseconds(harness)), "60000"] + take)
         let fields = try await harness.redis.execute(timely).array ?? []
         #expect(fields.count > 2)
         let job = try await queue.job(submitted.id)
@@ -93,13 +98,27 @@ struct QueueSessionTests {
         return try #require(Int64(time[0])) * 1000 + (try #require(Int64(time[1]))) / 1000
     }
 
-    @Test("Redis stalled past a waiting slot's timeout: the take behind its wait leases nothing to the slot gone")
-    func stallPastTimeout() async throws {
+    /// What a slot sends while Redis stalls.
+    enum StalledCall: String, CaseIterable, Sendable {
+        /// A wait for work, with the take behind it.
+        case wait
+        /// A plain take.
+        case take
+        /// A report's takes along (the take and the take-many).
+        case report
+    }
+
+    @Test(
+        "Redis stalled past a slot's timeout: the takes it sent lease nothing to the slot gone",
+        arguments: StalledCall.allCases)
+    func stallPastTimeout(_ call: StalledCall) async throws {
         // A Redis of its own: the test holds it busy, longer than it would allow others.
         let server = try await RedisServer.start()
         defer { Task { await server.stop() } }
         let harness = try await QueueHarness.make(url: server.url)
         _ = try await harness.redis.execute(["CONFIG", "SET", "busy-reply-threshold", "60000"])
+        // Every command logged: the test checks that the takes did reach Redis.
+        _ = try await harness.redis.execute(["CONFIG", "SET", "slowlog-log-slower-than", "0"])
         var configuration = harness.redis.configuration
         configuration.commandTimeout = .milliseconds(200)
         let impatient = JobQueue(
@@ -109,28 +128,38 @@ struct QueueSessionTests {
         let waiting = Task {
             try await OwnThread.run { () throws -> String in
                 let session = QueueSession(queue: impatient, types: ["ml_training"])
-                // A first wait, with nothing to take, measures Redis' clock on this connection.
-                _ = try session.waitForWork(upTo: .milliseconds(10), thenTakeFor: Self.offer, workerID: "w-1")
+                // A first take, with nothing to take, measures Redis' clock on this connection.
+                _ = try session.take(workerID: "w-1", offer: Self.offer)
                 stage.value.store(1, ordering: .sequentiallyConsistent)
                 while stage.value.load(ordering: .sequentiallyConsistent) < 2 { usleep(1_000) }
-                // Sent while Redis is busy: the socket gives up after 2.2 s; Redis reads the wait
-                // when the stall ends, waits its 2 s, then runs the take behind it.
+                // Sent while Redis is busy: the socket gives up after 0.2 s (2.2 s for the wait);
+                // Redis reads the call when the stall ends (for the wait, waits its 2 s), then
+                // runs the takes.
                 let answer: String
                 do {
-                    answer = "\(try session.waitForWork(upTo: .seconds(2), thenTakeFor: Self.offer, workerID: "w-1"))"
+                    switch call {
+                    case .wait:
+                        answer =
+                            "\(try session.waitForWork(upTo: .seconds(2), thenTakeFor: Self.offer, workerID: "w-1"))"
+                    case .take:
+                        answer = "\(String(describing: try session.take(workerID: "w-1", offer: Self.offer)))"
+                    case .report:
+                        answer = "\(try session.report(workerID: "w-1", takes: 3, offer: Self.offer))"
+                    }
                 } catch {
                     answer = "\(error)"
                 }
                 // The connection stays open, as between a slot's failed call and its next one,
-                // until the stall and the wait behind it are over.
+                // until the stall and any wait behind it are over.
                 while stage.value.load(ordering: .sequentiallyConsistent) < 3 { usleep(1_000) }
                 return answer
             }
         }
         while stage.value.load(ordering: .sequentiallyConsistent) < 1 { try await Task.sleep(for: .milliseconds(5)) }
-        // A job ready without a token (as when its token went to a worker that cannot serve it):
-        // the wait blocks although the take behind it would find the job.
-        let submitted = try await harness.submit()
+        _ = try await harness.redis.execute(["SLOWLOG", "RESET"])
+        // Jobs ready without a token (as when their tokens went to a worker that cannot serve
+        // them): the wait blocks although the take behind it would find them.
+        let submitted = [try await harness.submit(), try await harness.submit()]
         _ = try await harness.redis.execute(["DEL", "\(harness.queue.configuration.namespace):wake:ml_training"])
         let busy = """
             local start = redis.call('TIME') start = start[1] * 1e6 + start[2]
@@ -138,14 +167,26 @@ struct QueueSessionTests {
             """
         var patient = harness.redis.configuration
         patient.commandTimeout = .seconds(30)
-        let stall = Task.detached { [patient] in
-            _ = try RedisConnection(configuration: patient).send(["EVAL", busy, "0"])
+        // Threads of their own: blocking calls on the few threads that run tasks (two on this
+        // machine) starved the other cases of this test, which then never saw Redis busy.
+        let stall = Task { [patient] in
+            try await OwnThread.run { _ = try RedisConnection(configuration: patient).send(["EVAL", busy, "0"]) }
         }
         // Redis is busy once a PING gets no answer within its timeout.
         var probe = harness.redis.configuration
         probe.commandTimeout = .milliseconds(100)
-        while (try? RedisConnection(configuration: probe).send(["PING"])) != nil {
-            try await Task.sleep(for: .milliseconds(5))
+        let busyBeforeEnd = try await OwnThread.run { [probe] in
+            let giveUp = ContinuousClock.now + .seconds(5)
+            while (try? RedisConnection(configuration: probe).send(["PING"])) != nil {
+                if ContinuousClock.now > giveUp { return false }
+                usleep(5_000)
+            }
+            return true
+        }
+        guard busyBeforeEnd else {
+            stage.value.store(3, ordering: .sequentiallyConsistent)
+            Issue.record("Redis answered PING throughout the 6 s script")
+            return
         }
         stage.value.store(2, ordering: .sequentiallyConsistent)
         try await stall.value
@@ -153,8 +194,14 @@ struct QueueSessionTests {
         stage.value.store(3, ordering: .sequentiallyConsistent)
         let answer = try await waiting.value
         #expect(answer.contains("unavailable"), "the slot gave up on its reply: \(answer)")
-        let job = try await harness.queue.job(submitted.id)
-        #expect(job.status == .queued, "leased to a slot that had given up: \(job.workerID ?? "")")
+        // The takes ran (the clock was not measured again during the stall, which would have
+        // kept them from being sent).
+        let log = "\(try await harness.redis.execute(["SLOWLOG", "GET", "1000"]))"
+        #expect(log.contains("mimir_take_patient"), "\(log)")
+        for job in submitted {
+            let now = try await harness.queue.job(job.id)
+            #expect(now.status == .queued, "leased to a slot that had given up: \(now.workerID ?? "")")
+        }
     }
 
     @Test("a woken take's patience shrinks by what the slot's reading of Redis' clock may be off")
@@ -400,8 +447,12 @@ struct QueueSessionTests {
         let now = harness.clock.nowMilliseconds()
         for id in order.dropFirst() {
             let job = try await queue.job(id)
-            #expect(job.status == .running && job.workerID == "w-1" && job.startedAt == now, "\(job)")
-            #expect(job.leaseExpiresAt == now + queue.configuration.leaseDuration.milliseconds && job.runAfter == nil)
+            // The queue's clock stands still; a take's time is it plus the moments between the
+            // slot's sending and Redis' running the take.
+            let started = try #require(job.startedAt)
+            #expect(job.status == .running && job.workerID == "w-1" && (now..<now + 1_000).contains(started), "\(job)")
+            #expect(
+                job.leaseExpiresAt == started + queue.configuration.leaseDuration.milliseconds && job.runAfter == nil)
             #expect(job.attempts == (id == retried.id ? 2 : 1))
         }
         let again = try await queue.job(retried.id)
