@@ -98,7 +98,10 @@ struct ExecutorProtocolTests {
             read(Array(cancel.dropLast(2)))
                 == "cancel message ends inside its attempt (12 bytes, 4 more needed at byte 10)")
         #expect(read(Array(cancel) + [0]) == "cancel message has 1 bytes after its last field")
-        #expect(read(Array("{\"ready\":{}}".utf8)) == "unknown message kind 123")
+        #expect(
+            read(Array("{\"ready\":{}}".utf8))
+                == "unknown message kind 123 (a JSON message: a build before executor protocol 3)")
+        #expect(read([0x7F]) == "unknown message kind 127")
         let log = ExecutorMessage.log(.info, "x").frame.dropFirst(4)
         #expect(
             read(Array(log).map { $0 == UInt8(ascii: "i") ? UInt8(ascii: "j") : $0 })

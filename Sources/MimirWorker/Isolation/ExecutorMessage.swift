@@ -124,9 +124,12 @@ enum ExecutorMessage: Sendable, Hashable {
     /// Reads a frame's body (its length already taken off). Throws, naming the message and field,
     /// for anything that is not a whole message of this protocol.
     init(frameBody body: UnsafeRawBufferPointer) throws(FrameChannel.Failure) {
-        guard let byte = FrameFields.kind(of: body), let kind = Kind(rawValue: byte) else {
+        // The first byte says which message it is.
+        guard let byte = body.first, let kind = Kind(rawValue: byte) else {
+            // Builds before protocol 3 wrote every message as a JSON object.
+            let older = body.first == UInt8(ascii: "{") ? " (a JSON message: a build before executor protocol 3)" : ""
             throw FrameChannel.Failure(
-                description: "unknown message kind \(body.first.map { "\($0)" } ?? "(empty frame)")")
+                description: "unknown message kind \(body.first.map { "\($0)" } ?? "(empty frame)")\(older)")
         }
         var fields = FrameFields(body, message: kind.name)
         switch kind {

@@ -71,11 +71,6 @@ struct FrameFields {
     /// The message being read, for errors.
     let message: String
 
-    /// The body's first byte: which message it is.
-    static func kind(of body: UnsafeRawBufferPointer) -> UInt8? {
-        body.first
-    }
-
     init(_ body: UnsafeRawBufferPointer, message: String) {
         self.body = body
         self.message = message
@@ -113,11 +108,11 @@ struct FrameFields {
     }
 
     mutating func optionalText(_ field: String) throws(FrameChannel.Failure) -> String? {
-        try presence(field) ? try text(field) : nil
+        try flag(field) ? try text(field) : nil
     }
 
     mutating func optionalInt64(_ field: String) throws(FrameChannel.Failure) -> Int64? {
-        try presence(field) ? try int64(field) : nil
+        try flag(field) ? try int64(field) : nil
     }
 
     /// A byte that must be 0 or 1.
@@ -128,10 +123,6 @@ struct FrameFields {
         case let flag:
             throw FrameChannel.Failure(description: "\(message) message: \(field) is \(flag), not 0 or 1")
         }
-    }
-
-    private mutating func presence(_ field: String) throws(FrameChannel.Failure) -> Bool {
-        try flag(field)
     }
 
     /// Called after the last field: bytes left over mean the peer wrote a different message.
