@@ -223,6 +223,87 @@ struct QueueSessionTests {
         #expect(try await harness.queue.job(submitted.id).status == .queued)
     }
 
+    @Test("a slot measures Redis' clock once for many takes, and again after a take refused as late")
+    func clockMeasuredOnceThenAfterLate() async throws {
+        // A Redis of its own: the test counts the commands it gets, and holds it busy.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let harness = try await QueueHarness.make(url: server.url)
+        for (name, value) in [
+            ("busy-reply-threshold", "60000"), ("slowlog-log-slower-than", "0"), ("slowlog-max-len", "10000"),
+        ] {
+            _ = try await harness.redis.execute(["CONFIG", "SET", name, value])
+        }
+        var slotConfiguration = harness.redis.configuration
+        // A take's patience: half of this, less what the clock reading may be off by.
+        slotConfiguration.commandTimeout = .seconds(4)
+        let configuration = slotConfiguration
+        let slot = JobQueue(
+            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
+            configuration: harness.queue.configuration, clock: harness.clock, logger: quietLogger)
+        let stage = Stage()
+        let work = Task {
+            try await OwnThread.run { () throws -> (found: Int, late: JobRecord?, after: JobRecord?, reads: [Int]) in
+                let session = QueueSession(queue: slot, types: ["ml_training"])
+                var found = 0
+                for _ in 0..<20 where try session.take(workerID: "w-1", offer: Self.offer) != nil { found += 1 }
+                let probe = try RedisConnection(configuration: configuration)
+                // The slot's own TIMEs: those the functions call are logged as from client "?:0".
+                func clockReads() throws -> Int {
+                    let log = try probe.send(["SLOWLOG", "GET", "10000"]).array ?? []
+                    return log.count { entry in
+                        guard let fields = entry.array, fields.count > 4 else { return false }
+                        return fields[3].array?.first?.string?.uppercased() == "TIME" && fields[4].string != "?:0"
+                    }
+                }
+                let afterTwenty = try clockReads()
+                // Not logged while the test's script holds Redis busy: its own calls would push
+                // everything else out of the log.
+                _ = try probe.send(["CONFIG", "SET", "slowlog-log-slower-than", "-1"])
+                stage.value.store(1, ordering: .sequentiallyConsistent)
+                // The test submits a job and holds Redis busy.
+                while stage.value.load(ordering: .sequentiallyConsistent) < 2 { usleep(1_000) }
+                let late = try session.take(workerID: "w-1", offer: Self.offer)
+                _ = try probe.send(["CONFIG", "SET", "slowlog-log-slower-than", "0"])
+                _ = try probe.send(["SLOWLOG", "RESET"])
+                let after = try session.take(workerID: "w-1", offer: Self.offer)
+                return (found, late, after, [afterTwenty, try clockReads()])
+            }
+        }
+        while stage.value.load(ordering: .sequentiallyConsistent) < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        let submitted = try await harness.submit()
+        // Busy for 3.5 s: a take sent early in it runs after more than its patience (at most
+        // 2 s), and is answered before the slot's 4 s timeout.
+        let script = """
+            local start = redis.call('TIME') start = start[1] * 1e6 + start[2]
+            while true do local t = redis.call('TIME') if t[1] * 1e6 + t[2] - start > 3500000 then break end end
+            """
+        var patient = configuration
+        patient.commandTimeout = .seconds(30)
+        let stall = Task { [patient] in
+            try await OwnThread.run { _ = try RedisConnection(configuration: patient).send(["EVAL", script, "0"]) }
+        }
+        var probe = configuration
+        probe.commandTimeout = .milliseconds(100)
+        let busy = try await OwnThread.run { [probe] in
+            let giveUp = ContinuousClock.now + .seconds(3)
+            while (try? RedisConnection(configuration: probe).send(["PING"])) != nil {
+                if ContinuousClock.now > giveUp { return false }
+                usleep(5_000)
+            }
+            return true
+        }
+        stage.value.store(2, ordering: .sequentiallyConsistent)
+        try await stall.value
+        let (found, late, after, reads) = try await work.value
+        try #require(busy, "Redis answered PING throughout the 3.5 s script")
+        #expect(found == 0)
+        #expect(reads[0] == 1, "20 takes read Redis' clock \(reads[0]) times, not once")
+        #expect(late == nil, "a take past its patience took \(late?.id ?? "")")
+        #expect(after?.id == submitted.id && after?.attempts == 1, "the next take: \(String(describing: after))")
+        #expect(reads[1] == 1, "the take after the late one read Redis' clock \(reads[1]) times, not again")
+    }
+
     /// A clock that moves 3 s each time it is read.
     final class SteppingClock: QueueClock {
         private let now = Atomic<Int64>(1_800_000_000_000)
