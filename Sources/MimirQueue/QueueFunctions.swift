@@ -450,40 +450,50 @@ enum QueueFunctions {
           return take(args[1], args[2], tonumber(args[3]), args, 4)
         end)
 
-        -- How long Redis has seen pass since a worker slot sent a call, as Redis' clock read then
-        -- (`sent`, ms, which the worker estimates from a TIME it sent before). A slot's call may
-        -- run long after the slot read its clock: behind a BLPOP, when the wait ends; behind
-        -- anything, when Redis stalls (a long script, a slow fork). Past the patience it gives,
-        -- the slot may have given up on the reply and its connection, and a job taken then would
-        -- be leased to no one until its lease ran out (an attempt burned, the job late by a
-        -- lease): such a take takes nothing.
-        local function since_sent(sent)
+        -- How long Redis has seen pass since a worker slot sent a call, in microseconds, as Redis'
+        -- clock read then (`sent`, µs, which the worker estimates from a TIME it sent before). A
+        -- slot's call may run long after the slot read its clock: behind a BLPOP, when the wait
+        -- ends; behind anything, when Redis stalls (a long script, a slow fork). Past the
+        -- patience it gives, the slot may have given up on the reply and its connection, and a job
+        -- taken then would be leased to no one until its lease ran out (an attempt burned, the job
+        -- late by a lease): such a take takes nothing.
+        local function since_sent_us(sent)
           local time = redis.call('TIME')
-          return math.max(0, tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) - tonumber(sent))
+          return math.max(0, tonumber(time[1]) * 1000000 + tonumber(time[2]) - tonumber(sent))
         end
 
+        -- The slot's clock reading `now` (ms) moved on by `waited` µs, rounded down: sent as the
+        -- latest Redis' clock may have read when the slot sent the call, `waited` is at most the
+        -- time that really passed, so a job's started_at is never after its take ran.
+        local function after_waiting(now, waited)
+          return tonumber(now) + math.floor(waited / 1000)
+        end
+
+        -- Past its patience (ms): the error LATE <waited ms> <patience ms>, nothing taken.
         local function late(waited, patience)
-          return redis.error_reply('LATE ' .. num(waited) .. ' ' .. patience)
+          if waited <= tonumber(patience) * 1000 then return nil end
+          return redis.error_reply('LATE ' .. num(math.floor(waited / 1000)) .. ' ' .. patience)
         end
 
         -- mimir_take for a worker slot's own connection, within its patience. `now` is the slot's
         -- reading plus the time Redis has seen pass since it sent the call, so started_at and the
         -- lease are the take's (not a wait's start), and clock skew between the hosts does not
-        -- enter. Past its patience: the error LATE <waited ms> <patience ms>, nothing taken (a slot
-        -- still listening measures Redis' clock again: its estimate may be what was off).
-        -- args: ns, Redis' time when sent (ms), patience (ms), then mimir_take's args after ns.
+        -- enter. Past its patience: LATE, nothing taken (a slot still listening measures Redis'
+        -- clock again: its estimate may be what was off).
+        -- args: ns, Redis' time when sent (µs), patience (ms), then mimir_take's args after ns.
         redis.register_function('mimir_take_patient', function(keys, args)
-          local waited = since_sent(args[2])
-          if waited > tonumber(args[3]) then return late(waited, args[3]) end
-          return take(args[1], args[4], tonumber(args[5]) + waited, args, 6)
+          local waited = since_sent_us(args[2])
+          local refused = late(waited, args[3])
+          if refused then return refused end
+          return take(args[1], args[4], after_waiting(args[5], waited), args, 6)
         end)
-        -- The same with nothing for "late", under the name the workers of the release before
-        -- sent behind their BLPOP: during a rolling upgrade either release may have loaded the
-        -- library.
+        -- What the workers of the release before sent behind their BLPOP (Redis' time when sent
+        -- in ms, nil past the patience): during a rolling upgrade either release may have loaded
+        -- the library.
         redis.register_function('mimir_take_woken', function(keys, args)
-          local waited = since_sent(args[2])
-          if waited > tonumber(args[3]) then return false end
-          return take(args[1], args[4], tonumber(args[5]) + waited, args, 6)
+          local waited = since_sent_us(tonumber(args[2]) * 1000)
+          if late(waited, args[3]) then return false end
+          return take(args[1], args[4], after_waiting(args[5], waited), args, 6)
         end)
 
         -- Up to `count` jobs for a worker taking jobs ahead: the most urgent it can serve among
@@ -550,12 +560,13 @@ enum QueueFunctions {
         end)
 
         -- mimir_take_many within a worker slot's patience, as mimir_take_patient is mimir_take
-        -- (LATE past it). args: ns, Redis' time when sent (ms), patience (ms), then
+        -- (LATE past it). args: ns, Redis' time when sent (µs), patience (ms), then
         -- mimir_take_many's args after ns.
         redis.register_function('mimir_take_many_patient', function(keys, args)
-          local waited = since_sent(args[2])
-          if waited > tonumber(args[3]) then return late(waited, args[3]) end
-          return take_many(args[1], args[4], tonumber(args[5]) + waited, args, 6)
+          local waited = since_sent_us(args[2])
+          local refused = late(waited, args[3])
+          if refused then return refused end
+          return take_many(args[1], args[4], after_waiting(args[5], waited), args, 6)
         end)
 
         -- Renews a lease (by the length it was taken with; args[5] only for jobs taken before

@@ -19,8 +19,8 @@ public final class QueueSession {
     /// What the takes sent along with the last report found, in the order to run them: jobs
     /// leased to this worker, or none when nothing was ready; `nil` when no take went along.
     private var lookedAhead: [JobRecord]?
-    /// Redis' clock as measured on `connection` (`redis` ms at `measured`, to within
-    /// `uncertainty` ms), and when a measurement was last tried (see ``redisNow(on:)``).
+    /// Redis' clock as measured on `connection` (`redis` µs at `measured`, to within
+    /// `uncertainty` µs), and when a measurement was last tried (see ``redisNow(on:)``).
     private var redisClock: RedisClockReading?
 
     private struct RedisClockReading {
@@ -291,8 +291,8 @@ public final class QueueSession {
         }
     }
 
-    /// What a take sent now on the slot's connection carries for `mimir_take_patient`: Redis'
-    /// time now as this side estimates it, and the take's patience.
+    /// What a take sent now on the slot's connection carries for `mimir_take_patient`: the
+    /// latest Redis' clock may read now, and the take's patience.
     private func sendingStamp(caller: String) throws(QueueError) -> [String] {
         do {
             return try stamp(on: open(), waiting: 0)
@@ -301,30 +301,35 @@ public final class QueueSession {
         }
     }
 
-    /// Redis' time now as estimated on `connection`, and the patience of a take sent now behind
-    /// a wait of `waiting` ms: the wait and half the command timeout, well before this side gives
-    /// up on the reply (the wait and the whole timeout), less what the estimate may be off by, so
-    /// that Redis' count of the time passed can never run past this side's.
+    /// For a take sent now behind a wait of `waiting` ms: the latest Redis' clock may read now
+    /// (µs), by this side's estimate and how far off that may be. Redis counts the time passed
+    /// from it, so the count is never more than the time that passed: a job's started_at is never
+    /// after its take ran. The patience (ms) is the wait and half the command timeout, well before
+    /// this side gives up on the reply (the wait and the whole timeout), less twice what the
+    /// estimate may be off by (the count may be that much short), so that the time really passed
+    /// can never run past this side's.
     private func stamp(on connection: RedisConnection, waiting: Int64) throws(RedisError) -> [String] {
         let clock = try redisNow(on: connection)
-        let patience = waiting + queue.redis.configuration.commandTimeout.milliseconds / 2 - clock.uncertainty
-        return [String(clock.now), String(patience)]
+        let patience =
+            waiting + queue.redis.configuration.commandTimeout.milliseconds / 2 - (2 * clock.uncertainty + 999) / 1000
+        return [String(clock.now + clock.uncertainty), String(patience)]
     }
 
-    /// Redis' clock now, in milliseconds, and how far off that may be: half the round trip of
-    /// the `TIME` it was measured with, plus the time since on this host's monotonic clock (a
+    /// Redis' clock now, in microseconds, and how far off that may be (µs): half the round trip
+    /// of the `TIME` it was measured with, plus the time since on this host's monotonic clock (a
     /// step of the wall clock here must not make every take look late). A measurement is kept
     /// per connection for a minute, so that the clocks' drift does not add up. One measured
     /// slowly (a busy machine: over 5 ms off) is measured again after a second, and the more
     /// precise of the two kept; measuring before every take would spend a round trip per job.
-    /// The round trip itself is timed on the queue's clock, which tests drive.
+    /// The round trip is also timed on the queue's clock (whole ms), which tests drive: the
+    /// longer of the two counts.
     private func redisNow(on connection: RedisConnection) throws(RedisError) -> (now: Int64, uncertainty: Int64) {
         let start = ContinuousClock.now
         func estimate(_ reading: RedisClockReading) -> (now: Int64, uncertainty: Int64) {
-            (reading.redis + (ContinuousClock.now - reading.measured).milliseconds, reading.uncertainty)
+            (reading.redis + Self.microseconds(ContinuousClock.now - reading.measured), reading.uncertainty)
         }
         let kept = redisClock.flatMap { $0.connection === connection && start - $0.measured < .seconds(60) ? $0 : nil }
-        if let kept, kept.uncertainty <= 5 || start - kept.tried < .seconds(1) { return estimate(kept) }
+        if let kept, kept.uncertainty <= 5_000 || start - kept.tried < .seconds(1) { return estimate(kept) }
         let before = queue.clock.nowMilliseconds()
         let reply = try connection.send(["TIME"])
         let after = queue.clock.nowMilliseconds()
@@ -336,7 +341,8 @@ public final class QueueSession {
                 kind: .protocol, server: queue.redis.configuration.serverName, command: "TIME",
                 reason: "unexpected answer \(reply)")
         }
-        let uncertainty = (after - before + 1) / 2
+        // Whole milliseconds on the queue's clock: a difference of 1 may be a few µs.
+        let uncertainty = max((Self.microseconds(end - start) + 1) / 2, max(0, after - before - 1) * 500)
         if var kept, kept.uncertainty <= uncertainty {
             kept.tried = start
             redisClock = kept
@@ -344,10 +350,15 @@ public final class QueueSession {
         }
         // Redis read its clock about halfway through the round trip.
         let reading = RedisClockReading(
-            connection: connection, redis: seconds * 1000 + microseconds / 1000, uncertainty: uncertainty,
+            connection: connection, redis: seconds * 1_000_000 + microseconds, uncertainty: uncertainty,
             measured: start + (end - start) / 2, tried: start)
         redisClock = reading
         return estimate(reading)
+    }
+
+    private static func microseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 
     /// After a take refused as `LATE`: the estimate of Redis' clock may be what was off (its

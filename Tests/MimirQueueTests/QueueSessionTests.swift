@@ -71,20 +71,21 @@ struct QueueSessionTests {
         let harness = try await QueueHarness.make()
         let submitted = try await harness.submit()
         let queue = harness.queue
-        let serverNow = try await Self.redisMilliseconds(harness)
+        let serverNow = try await Self.redisMicroseconds(harness)
         let take = try #require(queue.takeArguments(workerID: "w-1", offer: Self.offer))
         // Sent 10 s ago as Redis' clock goes, with 1 s of patience: the slot may be gone.
-        let late = queue.command(.takePatient, [String(serverNow - 10_000), "1000"] + take)
+        let late = queue.command(.takePatient, [String(serverNow - 10_000_000), "1000"] + take)
         do {
             let reply = try await harness.redis.execute(late)
             Issue.record("a late take answered \(reply)")
         } catch {
             #expect(error.serverMessage.map(QueueFunctions.isLate) == true, "\(error)")
+            #expect(error.serverMessage?.hasSuffix(" 1000") == true, "names the patience: \(error)")
         }
         #expect(try await queue.job(submitted.id).status == .queued)
         // Sent just now, with a minute of patience (a loaded machine may take seconds between
         // the TIME and the call): taken, its time the queue's clock plus what passed.
-        let timely = queue.command(.takePatient, [String(try await Self.redisMilliseconds(harness)), "60000"] + take)
+        let timely = queue.command(.takePatient, [String(try await Self.redisMicroseconds(harness)), "60000"] + take)
         let fields = try await harness.redis.execute(timely).array ?? []
         #expect(fields.count > 2)
         let job = try await queue.job(submitted.id)
@@ -92,10 +93,31 @@ struct QueueSessionTests {
         #expect((0..<60_000).contains((job.startedAt ?? -1) - harness.clock.nowMilliseconds()))
     }
 
-    /// Redis' clock, in milliseconds.
-    static func redisMilliseconds(_ harness: QueueHarness) async throws -> Int64 {
+    @Test("the take the release before sent behind its wait still works: Redis' time in ms, nil when late")
+    func previousReleaseWokenTake() async throws {
+        let harness = try await QueueHarness.make()
+        let submitted = try await harness.submit()
+        let queue = harness.queue
+        let take = try #require(queue.takeArguments(workerID: "w-1", offer: Self.offer))
+        func woken(sentMilliseconds: Int64, patience: String) -> [String] {
+            var command = queue.command(.takePatient, [String(sentMilliseconds), patience] + take)
+            command[1] = "mimir_take_woken"
+            return command
+        }
+        let serverNow = try await Self.redisMicroseconds(harness) / 1000
+        #expect(try await harness.redis.execute(woken(sentMilliseconds: serverNow - 10_000, patience: "1000")).isNull)
+        #expect(try await queue.job(submitted.id).status == .queued)
+        let reply = try await harness.redis.execute(woken(sentMilliseconds: serverNow, patience: "60000"))
+        #expect((reply.array ?? []).count > 2, "\(reply)")
+        let job = try await queue.job(submitted.id)
+        #expect(
+            job.status == .running && (0..<60_000).contains((job.startedAt ?? -1) - harness.clock.nowMilliseconds()))
+    }
+
+    /// Redis' clock, in microseconds.
+    static func redisMicroseconds(_ harness: QueueHarness) async throws -> Int64 {
         let time = try #require(try await harness.redis.execute(["TIME"]).array?.compactMap(\.string))
-        return try #require(Int64(time[0])) * 1000 + (try #require(Int64(time[1]))) / 1000
+        return try #require(Int64(time[0])) * 1_000_000 + (try #require(Int64(time[1])))
     }
 
     /// What a slot sends while Redis stalls.
@@ -302,6 +324,49 @@ struct QueueSessionTests {
         #expect(late == nil, "a take past its patience took \(late?.id ?? "")")
         #expect(after?.id == submitted.id && after?.attempts == 1, "the next take: \(String(describing: after))")
         #expect(reads[1] == 1, "the take after the late one read Redis' clock \(reads[1]) times, not again")
+    }
+
+    @Test("a take's started_at is never later than Redis' clock when the take ran, alone or in a report")
+    func startedNoLaterThanTheTake() async throws {
+        let harness = try await QueueHarness.make()
+        // The slot on the wall clock, as a worker is: its takes' times are its readings plus what
+        // Redis saw pass since it sent them, by its estimate of Redis' clock.
+        let slot = JobQueue(
+            redis: harness.redis, configuration: harness.queue.configuration, clock: SystemQueueClock(),
+            logger: quietLogger)
+        for _ in 0..<300 { try await harness.submit() }
+        let configuration = harness.redis.configuration
+        let late = try await OwnThread.run { () throws -> [String] in
+            let session = QueueSession(queue: slot, types: ["ml_training"])
+            let probe = try RedisConnection(configuration: configuration)
+            // Redis' clock in ms, read after the take's answer came back: no earlier than the take.
+            func redisAfter() throws -> Int64 {
+                let parts = try probe.send(["TIME"]).array ?? []
+                return (parts.first?.string.flatMap { Int64($0) } ?? 0) * 1000
+                    + (parts.last?.string.flatMap { Int64($0) } ?? 0) / 1000
+            }
+            var late: [String] = []
+            for round in 0..<100 {
+                // Alternately a take alone and a report taking three along.
+                let taken: [JobRecord]
+                if round.isMultiple(of: 2) {
+                    taken = try session.take(workerID: "w-1", offer: Self.offer).map { [$0] } ?? []
+                } else {
+                    _ = try session.report(workerID: "w-1", takes: 3, offer: Self.offer)
+                    var along: [JobRecord] = []
+                    for _ in 0..<3 {
+                        if let job = try session.take(workerID: "w-1", offer: Self.offer) { along.append(job) }
+                    }
+                    taken = along
+                }
+                let bound = try redisAfter()
+                for job in taken where (job.startedAt ?? 0) > bound {
+                    late.append("\(job.id): started_at \(job.startedAt ?? 0) > \(bound)")
+                }
+            }
+            return late
+        }
+        #expect(late.isEmpty, "\(late.count) takes dated after Redis ran them: \(late.prefix(5))")
     }
 
     /// A clock that moves 3 s each time it is read.
