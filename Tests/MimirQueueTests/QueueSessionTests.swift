@@ -245,7 +245,9 @@ struct QueueSessionTests {
         #expect(try await harness.queue.job(submitted.id).status == .queued)
     }
 
-    @Test("a slot measures Redis' clock once for many takes, and again after a take refused as late")
+    @Test(
+        "a slot measures Redis' clock once for many takes (twice if the first was imprecise), and again after a take refused as late"
+    )
     func clockMeasuredOnceThenAfterLate() async throws {
         // A Redis of its own: the test counts the commands it gets, and holds it busy.
         let server = try await RedisServer.start()
@@ -267,8 +269,17 @@ struct QueueSessionTests {
         let work = Task {
             try await OwnThread.run { () throws -> (found: Int, late: JobRecord?, after: JobRecord?, reads: [Int]) in
                 let session = QueueSession(queue: slot, types: ["ml_training"])
+                // Takes for 1.2 s: a first reading over 5 ms off (a loaded machine) is measured
+                // again after a second, so the one kept for the late take below is precise.
                 var found = 0
-                for _ in 0..<20 where try session.take(workerID: "w-1", offer: Self.offer) != nil { found += 1 }
+                var takes = 0
+                let until = ContinuousClock.now + .milliseconds(1_200)
+                while ContinuousClock.now < until {
+                    if try session.take(workerID: "w-1", offer: Self.offer) != nil { found += 1 }
+                    takes += 1
+                    // A hundred takes or so: each leaves a few entries in the slow log, which keeps 10,000.
+                    usleep(10_000)
+                }
                 let probe = try RedisConnection(configuration: configuration)
                 // The slot's own TIMEs: those the functions call are logged as from client "?:0".
                 func clockReads() throws -> Int {
@@ -278,7 +289,7 @@ struct QueueSessionTests {
                         return fields[3].array?.first?.string?.uppercased() == "TIME" && fields[4].string != "?:0"
                     }
                 }
-                let afterTwenty = try clockReads()
+                let beforeStall = try clockReads()
                 // Not logged while the test's script holds Redis busy: its own calls would push
                 // everything else out of the log.
                 _ = try probe.send(["CONFIG", "SET", "slowlog-log-slower-than", "-1"])
@@ -289,7 +300,7 @@ struct QueueSessionTests {
                 _ = try probe.send(["CONFIG", "SET", "slowlog-log-slower-than", "0"])
                 _ = try probe.send(["SLOWLOG", "RESET"])
                 let after = try session.take(workerID: "w-1", offer: Self.offer)
-                return (found, late, after, [afterTwenty, try clockReads()])
+                return (found, late, after, [beforeStall, try clockReads(), takes])
             }
         }
         while stage.value.load(ordering: .sequentiallyConsistent) < 1 { try await Task.sleep(for: .milliseconds(5)) }
@@ -320,7 +331,7 @@ struct QueueSessionTests {
         let (found, late, after, reads) = try await work.value
         try #require(busy, "Redis answered PING throughout the 3.5 s script")
         #expect(found == 0)
-        #expect(reads[0] == 1, "20 takes read Redis' clock \(reads[0]) times, not once")
+        #expect(reads[2] > 20 && (1...2).contains(reads[0]), "\(reads[2]) takes read Redis' clock \(reads[0]) times")
         #expect(late == nil, "a take past its patience took \(late?.id ?? "")")
         #expect(after?.id == submitted.id && after?.attempts == 1, "the next take: \(String(describing: after))")
         #expect(reads[1] == 1, "the take after the late one read Redis' clock \(reads[1]) times, not again")
