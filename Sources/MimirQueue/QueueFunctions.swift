@@ -475,18 +475,20 @@ enum QueueFunctions {
           return redis.error_reply('LATE ' .. num(math.floor(waited / 1000)) .. ' ' .. patience)
         end
 
-        -- mimir_take for a worker slot's own connection, within its patience. `now` is the slot's
-        -- reading plus the time Redis has seen pass since it sent the call, so started_at and the
-        -- lease are the take's (not a wait's start), and clock skew between the hosts does not
-        -- enter. Past its patience: LATE, nothing taken (a slot still listening measures Redis'
-        -- clock again: its estimate may be what was off).
-        -- args: ns, Redis' time when sent (µs), patience (ms), then mimir_take's args after ns.
-        redis.register_function('mimir_take_patient', function(keys, args)
+        -- `taking` (take or take_many) for a worker slot's own connection, within its patience.
+        -- `now` is the slot's reading plus the time Redis has seen pass since it sent the call, so
+        -- started_at and the lease are the take's (not a wait's start), and clock skew between
+        -- the hosts does not enter. Past its patience: LATE, nothing taken (a slot still listening
+        -- measures Redis' clock again: its estimate may be what was off).
+        -- args: ns, Redis' time when sent (µs), patience (ms), then the function's args after ns.
+        local function patiently(args, taking)
           local waited = since_sent_us(args[2])
           local refused = late(waited, args[3])
           if refused then return refused end
-          return take(args[1], args[4], after_waiting(args[5], waited), args, 6)
-        end)
+          return taking(args[1], args[4], after_waiting(args[5], waited), args, 6)
+        end
+
+        redis.register_function('mimir_take_patient', function(keys, args) return patiently(args, take) end)
         -- What the workers of the release before sent behind their BLPOP (Redis' time when sent
         -- in ms, nil past the patience): during a rolling upgrade either release may have loaded
         -- the library.
@@ -559,15 +561,8 @@ enum QueueFunctions {
           return take_many(args[1], args[2], tonumber(args[3]), args, 4)
         end)
 
-        -- mimir_take_many within a worker slot's patience, as mimir_take_patient is mimir_take
-        -- (LATE past it). args: ns, Redis' time when sent (µs), patience (ms), then
-        -- mimir_take_many's args after ns.
-        redis.register_function('mimir_take_many_patient', function(keys, args)
-          local waited = since_sent_us(args[2])
-          local refused = late(waited, args[3])
-          if refused then return refused end
-          return take_many(args[1], args[4], after_waiting(args[5], waited), args, 6)
-        end)
+        -- mimir_take_many within a worker slot's patience, as mimir_take_patient is mimir_take.
+        redis.register_function('mimir_take_many_patient', function(keys, args) return patiently(args, take_many) end)
 
         -- Renews a lease (by the length it was taken with; args[5] only for jobs taken before
         -- that was recorded) and records progress. args: ns, id, worker, now, lease ms,

@@ -183,28 +183,7 @@ struct QueueSessionTests {
         // them): the wait blocks although the take behind it would find them.
         let submitted = [try await harness.submit(), try await harness.submit()]
         _ = try await harness.redis.execute(["DEL", "\(harness.queue.configuration.namespace):wake:ml_training"])
-        let busy = """
-            local start = redis.call('TIME') start = start[1] * 1e6 + start[2]
-            while true do local t = redis.call('TIME') if t[1] * 1e6 + t[2] - start > 6000000 then break end end
-            """
-        var patient = harness.redis.configuration
-        patient.commandTimeout = .seconds(30)
-        // Threads of their own: blocking calls on the few threads that run tasks (two on this
-        // machine) starved the other cases of this test, which then never saw Redis busy.
-        let stall = Task { [patient] in
-            try await OwnThread.run { _ = try RedisConnection(configuration: patient).send(["EVAL", busy, "0"]) }
-        }
-        // Redis is busy once a PING gets no answer within its timeout.
-        var probe = harness.redis.configuration
-        probe.commandTimeout = .milliseconds(100)
-        let busyBeforeEnd = try await OwnThread.run { [probe] in
-            let giveUp = ContinuousClock.now + .seconds(5)
-            while (try? RedisConnection(configuration: probe).send(["PING"])) != nil {
-                if ContinuousClock.now > giveUp { return false }
-                usleep(5_000)
-            }
-            return true
-        }
+        let (stall, busyBeforeEnd) = try await Self.holdBusy(harness.redis.configuration, for: .seconds(6))
         guard busyBeforeEnd else {
             stage.value.store(3, ordering: .sequentiallyConsistent)
             Issue.record("Redis answered PING throughout the 6 s script")
@@ -307,25 +286,7 @@ struct QueueSessionTests {
         let submitted = try await harness.submit()
         // Busy for 3.5 s: a take sent early in it runs after more than its patience (at most
         // 2 s), and is answered before the slot's 4 s timeout.
-        let script = """
-            local start = redis.call('TIME') start = start[1] * 1e6 + start[2]
-            while true do local t = redis.call('TIME') if t[1] * 1e6 + t[2] - start > 3500000 then break end end
-            """
-        var patient = configuration
-        patient.commandTimeout = .seconds(30)
-        let stall = Task { [patient] in
-            try await OwnThread.run { _ = try RedisConnection(configuration: patient).send(["EVAL", script, "0"]) }
-        }
-        var probe = configuration
-        probe.commandTimeout = .milliseconds(100)
-        let busy = try await OwnThread.run { [probe] in
-            let giveUp = ContinuousClock.now + .seconds(3)
-            while (try? RedisConnection(configuration: probe).send(["PING"])) != nil {
-                if ContinuousClock.now > giveUp { return false }
-                usleep(5_000)
-            }
-            return true
-        }
+        let (stall, busy) = try await Self.holdBusy(configuration, for: .milliseconds(3_500))
         stage.value.store(2, ordering: .sequentiallyConsistent)
         try await stall.value
         let (found, late, after, reads) = try await work.value
@@ -378,6 +339,35 @@ struct QueueSessionTests {
             return late
         }
         #expect(late.isEmpty, "\(late.count) takes dated after Redis ran them: \(late.prefix(5))")
+    }
+
+    /// Holds Redis busy with a script for `duration`, and waits until a PING gets no answer within
+    /// 100 ms. Returns the script's run, to wait for, and whether Redis was seen busy within 3 s.
+    /// Both on threads of their own: blocking calls on the few threads that run tasks (two on
+    /// this machine) starved other tests doing the same, which then never saw Redis busy.
+    static func holdBusy(_ configuration: RedisConfiguration, for duration: Duration) async throws -> (
+        script: Task<Void, any Error>, busy: Bool
+    ) {
+        let script = """
+            local start = redis.call('TIME') start = start[1] * 1e6 + start[2]
+            while true do local t = redis.call('TIME') if t[1] * 1e6 + t[2] - start > \(duration.milliseconds * 1000) then break end end
+            """
+        var patient = configuration
+        patient.commandTimeout = .seconds(30)
+        let run = Task { [patient] in
+            try await OwnThread.run { _ = try RedisConnection(configuration: patient).send(["EVAL", script, "0"]) }
+        }
+        var probe = configuration
+        probe.commandTimeout = .milliseconds(100)
+        let busy = try await OwnThread.run { [probe] in
+            let giveUp = ContinuousClock.now + .seconds(3)
+            while (try? RedisConnection(configuration: probe).send(["PING"])) != nil {
+                if ContinuousClock.now > giveUp { return false }
+                usleep(5_000)
+            }
+            return true
+        }
+        return (run, busy)
     }
 
     /// A clock that moves 3 s each time it is read.
