@@ -298,13 +298,29 @@ struct QueueSessionTests {
         #expect(reads[1] == 1, "the take after the late one read Redis' clock \(reads[1]) times, not again")
     }
 
-    @Test("a take's started_at is never later than Redis' clock when the take ran, alone or in a report")
-    func startedNoLaterThanTheTake() async throws {
+    @Test(
+        "a take's started_at is never later than Redis' clock when the take ran, alone or in a report",
+        arguments: [false, true])
+    func startedNoLaterThanTheTake(slowTimeAnswers: Bool) async throws {
         let harness = try await QueueHarness.make()
+        // With slow TIME answers, the slot reaches Redis through a proxy that holds back each
+        // answer to TIME by 20 ms and nothing else: the slot, placing Redis' reading halfway
+        // through the round trip, estimates Redis' clock 10 ms behind, and must allow for that.
+        var proxy: DelayingProxy?
+        var slotRedis = harness.redis
+        if slowTimeAnswers {
+            var configuration = harness.redis.configuration
+            let held = try DelayingProxy(
+                upstream: configuration.port, heldPrefix: Array("*2\r\n$10\r\n".utf8), delay: .milliseconds(20))
+            proxy = held
+            configuration.port = held.port
+            slotRedis = RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger)
+        }
+        defer { _ = proxy }
         // The slot on the wall clock, as a worker is: its takes' times are its readings plus what
         // Redis saw pass since it sent them, by its estimate of Redis' clock.
         let slot = JobQueue(
-            redis: harness.redis, configuration: harness.queue.configuration, clock: SystemQueueClock(),
+            redis: slotRedis, configuration: harness.queue.configuration, clock: SystemQueueClock(),
             logger: quietLogger)
         for _ in 0..<300 { try await harness.submit() }
         let configuration = harness.redis.configuration

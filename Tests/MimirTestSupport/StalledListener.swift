@@ -13,37 +13,15 @@ public final class StalledListener: Sendable {
     private let filler: Int32
 
     public init() throws(FreePort.Failure) {
-        #if canImport(Glibc)
-            let streamType = Int32(SOCK_STREAM.rawValue)
-        #else
-            let streamType = SOCK_STREAM
-        #endif
-        let listener = socket(AF_INET, streamType, 0)
-        let filler = socket(AF_INET, streamType, 0)
-        guard listener >= 0, filler >= 0 else {
-            Self.closeAll(listener, filler)
+        let (listener, port) = try FreePort.listening(backlog: 0)
+        let filler = FreePort.streamSocket()
+        guard filler >= 0 else {
+            Self.closeAll(listener)
             throw FreePort.Failure(description: "socket() failed: errno \(errno)")
         }
-        var address = FreePort.loopbackAddress(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && listen(listener, 0) == 0 && getsockname(listener, $0, &length) == 0
-            }
-        }
-        guard listening else {
-            Self.closeAll(listener, filler)
-            throw FreePort.Failure(description: "cannot listen on 127.0.0.1: errno \(errno)")
-        }
-        let port = Int(UInt16(bigEndian: address.sin_port))
         var timeout = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(filler, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let filled = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard filled else {
+        guard FreePort.connectLoopback(filler, port: port) else {
             Self.closeAll(listener, filler)
             throw FreePort.Failure(description: "cannot fill the accept queue: errno \(errno)")
         }
