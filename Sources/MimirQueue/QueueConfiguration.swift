@@ -54,6 +54,12 @@ extension Duration {
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
+    /// Whole microseconds.
+    public var microseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+
     /// Whole seconds, at least 1 (Redis EXPIRE refuses 0).
     var wholeSeconds: Int64 { max(1, components.seconds) }
 }

@@ -326,7 +326,7 @@ public final class QueueSession {
     private func redisNow(on connection: RedisConnection) throws(RedisError) -> (now: Int64, uncertainty: Int64) {
         let start = ContinuousClock.now
         func estimate(_ reading: RedisClockReading) -> (now: Int64, uncertainty: Int64) {
-            (reading.redis + Self.microseconds(ContinuousClock.now - reading.measured), reading.uncertainty)
+            (reading.redis + (ContinuousClock.now - reading.measured).microseconds, reading.uncertainty)
         }
         let kept = redisClock.flatMap { $0.connection === connection && start - $0.measured < .seconds(60) ? $0 : nil }
         if let kept, kept.uncertainty <= 5_000 || start - kept.tried < .seconds(1) { return estimate(kept) }
@@ -342,7 +342,7 @@ public final class QueueSession {
                 reason: "unexpected answer \(reply)")
         }
         // Whole milliseconds on the queue's clock: a difference of 1 may be a few µs.
-        let uncertainty = max((Self.microseconds(end - start) + 1) / 2, max(0, after - before - 1) * 500)
+        let uncertainty = max(((end - start).microseconds + 1) / 2, max(0, after - before - 1) * 500)
         if var kept, kept.uncertainty <= uncertainty {
             kept.tried = start
             redisClock = kept
@@ -354,11 +354,6 @@ public final class QueueSession {
             measured: start + (end - start) / 2, tried: start)
         redisClock = reading
         return estimate(reading)
-    }
-
-    private static func microseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 
     /// After a take refused as `LATE`: the estimate of Redis' clock may be what was off (its

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -10,7 +11,7 @@ import Foundation
 /// bytes are `heldPrefix` by `delay` before passing them on, and passes everything else at once:
 /// a round trip slow on the way back only, which a client timing it cannot tell from one slow both
 /// ways. Each accepted connection gets its own upstream connection and two threads; they end when
-/// either side closes.
+/// either side closes, and the second to end closes both sockets.
 public final class DelayingProxy: Sendable {
     public let port: Int
     private let listener: Int32
@@ -19,7 +20,7 @@ public final class DelayingProxy: Sendable {
         let (listener, port) = try FreePort.listening(backlog: 16)
         self.listener = listener
         self.port = port
-        let held = Int64(delay.components.seconds) * 1_000_000 + delay.components.attoseconds / 1_000_000_000_000
+        let held = UInt32(delay / .microseconds(1))
         Thread.detachNewThread {
             while true {
                 let client = accept(listener, nil, nil)
@@ -30,8 +31,22 @@ public final class DelayingProxy: Sendable {
                     if server >= 0 { close(server) }
                     continue
                 }
-                Thread.detachNewThread { Self.pump(from: client, to: server, held: [], micros: 0) }
-                Thread.detachNewThread { Self.pump(from: server, to: client, held: heldPrefix, micros: held) }
+                // The second pump to end closes both sockets: the first may still be writing.
+                let ends = PumpEnds()
+                let finish: @Sendable () -> Void = {
+                    if ends.count.add(1, ordering: .sequentiallyConsistent).newValue == 2 {
+                        close(client)
+                        close(server)
+                    }
+                }
+                Thread.detachNewThread {
+                    Self.pump(from: client, to: server, held: [], micros: 0)
+                    finish()
+                }
+                Thread.detachNewThread {
+                    Self.pump(from: server, to: client, held: heldPrefix, micros: held)
+                    finish()
+                }
             }
         }
     }
@@ -42,7 +57,7 @@ public final class DelayingProxy: Sendable {
     }
 
     /// Copies bytes until either side closes, holding back the chunks that start with `held`.
-    private static func pump(from source: Int32, to destination: Int32, held: [UInt8], micros: Int64) {
+    private static func pump(from source: Int32, to destination: Int32, held: [UInt8], micros: UInt32) {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         defer {
             shutdown(source, Int32(SHUT_RDWR))
@@ -52,7 +67,7 @@ public final class DelayingProxy: Sendable {
             let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
             guard count > 0 else { return }
             if !held.isEmpty, count >= held.count, Array(buffer[0..<held.count]) == held {
-                usleep(UInt32(micros))
+                usleep(micros)
             }
             var sent = 0
             while sent < count {
@@ -65,4 +80,9 @@ public final class DelayingProxy: Sendable {
             }
         }
     }
+}
+
+/// How many of a connection's two pumps have ended.
+private final class PumpEnds: Sendable {
+    let count = Atomic<Int>(0)
 }
