@@ -388,9 +388,31 @@ enum QueueFunctions {
           return true
         end
 
+        -- What a take reads of a job: the requirements (as `meets` wants them), then what leasing it
+        -- changes, so that a taken job is written with one HSET (no HINCRBY for its attempts, no
+        -- HGET for its error: each command a function calls costs ~1.5 µs beyond its own work).
+        local TAKE_FIELDS = {'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem', 'attempts', 'error', 'run_after'}
+
+        -- A job's TAKE_FIELDS when this worker can serve it, else nil.
         local function servable(job, gpu, cpu, mem, version)
-          return meets(redis.call('HMGET', job, 'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem'), gpu, cpu, mem,
-            version)
+          local f = redis.call('HMGET', job, unpack(TAKE_FIELDS))
+          if meets(f, gpu, cpu, mem, version) then return f end
+          return nil
+        end
+
+        -- The fields leasing a job sets besides its status, from `f`, its TAKE_FIELDS; removes the
+        -- ones it clears. A retried job's error becomes its last_error.
+        local function leased_fields(job, f, worker, now_text, expires, lease_text)
+          local fields = {'attempts', num((tonumber(f[6]) or 0) + 1), 'worker_id', worker, 'started_at', now_text,
+            'lease_expires_at', expires, 'lease_ms', lease_text, 'progress', '0', 'progress_message', ''}
+          if f[7] and f[7] ~= '' then
+            fields[#fields + 1] = 'last_error'
+            fields[#fields + 1] = f[7]
+            redis.call('HDEL', job, 'error', 'error_kind', 'run_after')
+          elseif f[8] then
+            redis.call('HDEL', job, 'run_after')
+          end
+          return fields
         end
 
         -- The most urgent job this worker can serve. Each type's queue is searched from its head,
@@ -402,7 +424,7 @@ enum QueueFunctions {
         local function take(ns, worker, now, args, o)
           local lease, gpu, cpu, mem = tonumber(args[o]), args[o + 1], args[o + 2], args[o + 3]
           promote_due(ns, now, 100)
-          local best_id, best_score, best_type
+          local best_id, best_score, best_type, best_fields
           for i = o + 4, #args - 1, 2 do
             local queue = ns .. ':queue:' .. args[i]
             -- The head first: it is nearly always the one. Only when this worker cannot serve it
@@ -418,8 +440,9 @@ enum QueueFunctions {
                   done = true
                   break
                 end
-                if servable(jobkey(ns, entries[e]), gpu, cpu, mem, args[i + 1]) then
-                  best_id, best_score, best_type = entries[e], score, args[i]
+                local f = servable(jobkey(ns, entries[e]), gpu, cpu, mem, args[i + 1])
+                if f then
+                  best_id, best_score, best_type, best_fields = entries[e], score, args[i], f
                   done = true
                   break
                 end
@@ -431,16 +454,9 @@ enum QueueFunctions {
           if not best_id then return false end
           redis.call('ZREM', ns .. ':queue:' .. best_type, best_id)
           local job = jobkey(ns, best_id)
-          redis.call('HINCRBY', job, 'attempts', 1)
-          local previous = redis.call('HGET', job, 'error')
-          if previous and previous ~= '' then
-            redis.call('HSET', job, 'last_error', previous)
-            redis.call('HDEL', job, 'error', 'error_kind')
-          end
           -- The taker chooses the lease length; renewals keep it, whoever relays them.
-          move(ns, best_id, 'queued', 'running', now, {'worker_id', worker, 'started_at', num(now),
-            'lease_expires_at', num(now + lease), 'lease_ms', num(lease), 'progress', '0', 'progress_message', ''})
-          redis.call('HDEL', job, 'run_after')
+          move(ns, best_id, 'queued', 'running', now,
+            leased_fields(job, best_fields, worker, num(now), num(now + lease), num(lease)))
           redis.call('ZADD', ns .. ':inflight', num(now + lease), best_id)
           return redis.call('HGETALL', job)
         end
@@ -505,7 +521,6 @@ enum QueueFunctions {
         -- were read with the requirements: a loop of mimir_take's steps was 12 commands per job.
         -- args as mimir_take's with the count after memory bytes. Returns a list of the jobs'
         -- fields (maybe empty).
-        local TAKE_FIELDS = {'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem', 'attempts', 'error', 'run_after'}
         local function take_many(ns, worker, now, args, o)
           local lease, gpu, cpu, mem, count = tonumber(args[o]), args[o + 1], args[o + 2], args[o + 3], tonumber(args[o + 4])
           promote_due(ns, now, 100)
@@ -513,8 +528,8 @@ enum QueueFunctions {
           for i = o + 5, #args - 1, 2 do
             local entries = redis.call('ZRANGE', ns .. ':queue:' .. args[i], 0, count - 1, 'WITHSCORES')
             for e = 1, #entries, 2 do
-              local f = redis.call('HMGET', jobkey(ns, entries[e]), unpack(TAKE_FIELDS))
-              if meets(f, gpu, cpu, mem, args[i + 1]) then
+              local f = servable(jobkey(ns, entries[e]), gpu, cpu, mem, args[i + 1])
+              if f then
                 found[#found + 1] = {id = entries[e], score = tonumber(entries[e + 1]), jtype = args[i], f = f}
               end
             end
@@ -537,17 +552,8 @@ enum QueueFunctions {
             running[2 * k - 1], running[2 * k] = stamp(ns, now, last - n + k), id
             inflight[2 * k - 1], inflight[2 * k] = expires, id
             local job = jobkey(ns, id)
-            local changes = {'status', 'running', 'updated_at', now_text, 'attempts', num((tonumber(f[6]) or 0) + 1),
-              'worker_id', worker, 'started_at', now_text, 'lease_expires_at', expires, 'lease_ms', lease_text,
-              'progress', '0', 'progress_message', ''}
-            if f[7] and f[7] ~= '' then
-              changes[#changes + 1] = 'last_error'
-              changes[#changes + 1] = f[7]
-              redis.call('HDEL', job, 'error', 'error_kind', 'run_after')
-            elseif f[8] then
-              redis.call('HDEL', job, 'run_after')
-            end
-            redis.call('HSET', job, unpack(changes))
+            redis.call('HSET', job, 'status', 'running', 'updated_at', now_text,
+              unpack(leased_fields(job, f, worker, now_text, expires, lease_text)))
             jobs[k] = redis.call('HGETALL', job)
           end
           for _, jtype in ipairs(types) do redis.call('ZREM', ns .. ':queue:' .. jtype, unpack(by_type[jtype])) end

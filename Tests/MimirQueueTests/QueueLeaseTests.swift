@@ -20,6 +20,7 @@ struct QueueLeaseTests {
 
         let second = try #require(try await harness.queue.take(workerID: "w2", types: ["ml_training"]))
         #expect(second.attempts == 2 && second.lastError?.hasPrefix("lease expired") == true)
+        #expect(second.error == nil && second.errorKind == nil && second.runAfter == nil, "\(second)")
         // The first worker comes back too late: its lease belongs to w2 now.
         let stale = await queueError {
             try await harness.queue.finish(jobID: job.id, workerID: "w1", outcome: .succeeded(result: nil))
@@ -59,6 +60,9 @@ struct QueueLeaseTests {
         for (attempt, wait) in [(1, 750), (2, 1500)] {
             let taken = try #require(try await harness.queue.take(workerID: "w", types: ["ml_training"]))
             #expect(taken.attempts == attempt)
+            // A take after a backoff clears it and keeps the failure as the last error.
+            #expect(taken.runAfter == nil && taken.error == nil && taken.errorKind == nil, "\(taken)")
+            #expect(taken.lastError == (attempt == 1 ? nil : "flaky \(attempt - 1)"), "\(taken)")
             let status = try await harness.queue.finish(
                 jobID: job.id, workerID: "w",
                 outcome: .failed(message: "flaky \(attempt)", kind: .retryableFailure, retryable: true))
