@@ -387,18 +387,24 @@ public final class QueueSession {
         }
     }
 
+    /// Sends `commands` (function calls) in one round trip. Those Redis did not know (the library
+    /// lost, or loaded by a release without them, during a rolling upgrade) are sent again, in
+    /// order, once this release's library is loaded; the others ran and are not repeated (a
+    /// finish sent twice was refused the second time, and log lines appended twice).
     private func pipeline(_ commands: [[String]], jobID: String, caller: String) throws(QueueError) -> [RedisReply] {
         do {
-            let replies = try open().pipeline(commands)
+            var replies = try open().pipeline(commands)
             forgetRedisClock(ifLate: replies)
-            let lost = replies.contains { reply in
-                if case .error(let message) = reply { return QueueFunctions.isLibraryMissing(message) }
+            let unknown = replies.indices.filter { index in
+                if case .error(let message) = replies[index] { return QueueFunctions.isLibraryMissing(message) }
                 return false
             }
-            guard lost else { return replies }
-            // Nothing ran (every command is a function call): load the library and send them again.
+            guard !unknown.isEmpty else { return replies }
             try loadLibrary()
-            return try open().pipeline(commands)
+            let again = try open().pipeline(unknown.map { commands[$0] })
+            forgetRedisClock(ifLate: again)
+            for (index, reply) in zip(unknown, again) { replies[index] = reply }
+            return replies
         } catch {
             throw QueueError.from(error, jobID: jobID, caller: caller)
         }

@@ -823,6 +823,36 @@ struct QueueSessionTests {
         #expect(try await queue.logs(ids[1]).isEmpty)
     }
 
+    @Test(
+        "a library of a release without the report's takes (a rolling upgrade): the log lines and ends go in once, the takes are sent again"
+    )
+    func reportAgainstAnOlderLibrary() async throws {
+        // A Redis of its own: its library is replaced.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let (harness, ids) = try await Self.twoJobsTaken(from: server)
+        let next = try await harness.submit()
+        let takes = ["mimir_take_patient", "mimir_take_many_patient"]
+        let older = try #require(RefusingFunction.library(QueueFunctions.library, without: takes))
+        _ = try await harness.redis.execute(["FUNCTION", "LOAD", "REPLACE", older])
+        let queue = harness.queue
+        let (answers, taken) = try await OwnThread.run { () throws -> ([String], [String]) in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            let line = LogLine(time: 1_700_000_000_000, level: "info", message: "last line")
+            session.finishLater(jobID: ids[0], workerID: "w-1", outcome: .succeeded(result: nil), lines: [line])
+            session.finishLater(jobID: ids[1], workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+            let answers = Self.described(try session.report(workerID: "w-1", takes: 4, offer: Self.offer))
+            return (answers, session.jobsAhead.map(\.id))
+        }
+        #expect(answers == ["succeeded", "succeeded"])
+        #expect(try await queue.logs(ids[0]).map(\.message) == ["last line"], "appended once")
+        #expect(taken == [next.id])
+        #expect(try await queue.job(next.id).workerID == "w-1")
+        // This release's library is loaded now.
+        let functions = "\(try await harness.redis.execute(["FUNCTION", "LIST"]))"
+        #expect(functions.contains("\"mimir_take_patient\"") && !functions.contains("of_another_release"))
+    }
+
     @Test("log lines refused while the end goes in: the end's answer is its status, the lines' refusal beside it")
     func refusedLinesEndAccepted() async throws {
         // A Redis of its own: its library is replaced.

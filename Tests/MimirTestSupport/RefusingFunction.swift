@@ -14,4 +14,16 @@ public enum RefusingFunction {
         let escaped = error.replacing("'", with: "\\'")
         return library.replacing(header, with: header + " if true then return redis.error_reply('\(escaped)') end")
     }
+
+    /// `library` as a release without `functions` loads it (a rolling upgrade: calls of them are
+    /// answered "Function not found"); `nil` if the library registers one of them not.
+    public static func library(_ library: String, without functions: [String]) -> String? {
+        var changed = library
+        for function in functions {
+            let registration = "redis.register_function('\(function)',"
+            guard changed.contains(registration) else { return nil }
+            changed = changed.replacing(registration, with: "redis.register_function('\(function)_of_another_release',")
+        }
+        return changed
+    }
 }
