@@ -122,6 +122,55 @@ struct ExecutorLaneTests {
             ])
     }
 
+    /// Waits until every thread of process `pid` is stopped (by SIGSTOP).
+    static func waitUntilStopped(_ pid: Int32) throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            let states = threads.compactMap { thread -> Substring? in
+                // The state follows the command name, which is in parentheses.
+                guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/stat", encoding: .utf8),
+                    let close = stat.lastIndex(of: ")")
+                else { return nil }
+                return stat[close...].dropFirst(2).prefix(1)
+            }
+            if !states.isEmpty, states.count == threads.count, states.allSatisfy({ $0 == "T" }) { return }
+            usleep(1_000)
+        }
+        Issue.record("process \(pid) did not stop")
+    }
+
+    @Test(
+        "between jobs, withdrawing the job sent ahead from a process that died or stopped answering gives it up: the process is replaced",
+        arguments: [SIGKILL, SIGSTOP])
+    func withdrawNowFromALostProcess(signal: Int32) async throws {
+        let setup = try Setup()
+        let results = try await OwnThread.run { () throws -> [String] in
+            let lane = ExecutorLane(pool: setup.pool)
+            defer { lane.close() }
+            let a = Self.run(lane, try setup.echo("a"), ahead: try setup.echo("b", sleepMS: 5_000))
+            let held = try #require(lane.heldProcessID)
+            kill(held, signal)
+            // A signal is delivered a moment after kill returns: a process still running would
+            // answer the withdraw.
+            if signal == SIGSTOP { try Self.waitUntilStopped(held) }
+            let started = ContinuousClock.now
+            let withdrawn = lane.withdrawAheadNow()
+            // A stopped process gets the withdraw's patience (a second here), then is killed.
+            let waited = ContinuousClock.now - started
+            let gone = kill(held, 0) == -1 && errno == ESRCH
+            let c = Self.run(lane, try setup.echo("c"))
+            return [
+                a, "\(withdrawn)", "\(lane.hasSentAhead("job-b"))", "\(lane.heldProcessID == nil)", "\(gone)",
+                "\(waited < .seconds(4))", c,
+            ]
+        }
+        #expect(
+            results == [
+                "succeeded a [\"echo: a\"]", "true", "false", "true", "true", "true", "succeeded c [\"echo: c\"]",
+            ])
+    }
+
     @Test("a process that dies with a job sent ahead: that job never started, and runs in a fresh process")
     func crashWithAJobAhead() async throws {
         let setup = try Setup()

@@ -53,6 +53,10 @@ final class ExecutorLane {
         self.pool = pool
     }
 
+    /// The process kept for the job sent ahead into it, if one is: what a stuck or dead one looks
+    /// like to the lane is tested through it.
+    var heldProcessID: Int32? { held?.pid }
+
     /// Whether job `jobID` was sent ahead and has not run yet.
     func hasSentAhead(_ jobID: String) -> Bool {
         ahead?.input.jobID == jobID
