@@ -32,33 +32,45 @@ auth="Authorization: Bearer $MIMIR_TOKEN"
 id=$(curl -s -X POST "$base/api/jobs" -H "$auth" -H 'Content-Type: application/json' -d '{"type":"ml_training"}' |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 
-measure() { # file name, label, then wrk arguments; prints the median req/s and p99 latency of $runs runs
-    local name=$1 label=$2
-    shift 2
-    local rates=() p99s=()
-    for ((i = 0; i < runs; i++)); do
-        out=$(wrk -t2 -c32 -d"${seconds}s" --latency "$@")
-        rates+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
-        p99s+=("$(awk '$1 == "99%" {print $2}' <<<"$out")")
-        if grep -q 'non_201=[1-9]' <<<"$out"; then echo "error: $label answered non-201" >&2; exit 1; fi
-        if grep -q 'Non-2xx' <<<"$out"; then echo "error: $label answered non-2xx" >&2; exit 1; fi
-        if [ -n "${BENCH_JSON:-}" ]; then
-            printf '{"route": "%s", "label": "%s", "rps": %s, "p99": "%s"}\n' \
-                "$name" "$label" "${rates[-1]}" "${p99s[-1]}" >>"$BENCH_JSON"
-        fi
-    done
-    median=$(printf '%s\n' "${rates[@]}" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
-    min=$(printf '%s\n' "${rates[@]}" | sort -g | head -1)
-    max=$(printf '%s\n' "${rates[@]}" | sort -g | tail -1)
-    printf '| %s | %.0f | %.0f | %.0f | %s |\n' "$label" "$median" "$min" "$max" "$(printf '%s ' "${p99s[@]}")"
-    echo "$median" >"$work/$name"
+# The routes' arguments to wrk, by name.
+ceiling_args=("$base/health")
+submit_args=(-H "$auth" -s bench/http/submit.lua "$base/api/jobs")
+get_args=(-H "$auth" "$base/api/jobs/$id")
+declare -A labels=([ceiling]="GET /health (ceiling)" [submit]="POST /api/jobs" [get]="GET /api/jobs/{id}")
+declare -A rates=() p99s=()
+
+measure() { # route name, run index: one wrk run, its req/s and p99 latency kept under the name
+    local name=$1 run=$2
+    local -n args="${name}_args"
+    local out rate p99
+    out=$(wrk -t2 -c32 -d"${seconds}s" --latency "${args[@]}")
+    rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+    if grep -q 'non_201=[1-9]' <<<"$out"; then echo "error: ${labels[$name]} answered non-201" >&2; exit 1; fi
+    if grep -q 'Non-2xx' <<<"$out"; then echo "error: ${labels[$name]} answered non-2xx" >&2; exit 1; fi
+    rates[$name]+="$rate "
+    p99s[$name]+="$p99 "
+    if [ -n "${BENCH_JSON:-}" ]; then
+        printf '{"route": "%s", "label": "%s", "run": %d, "rps": %s, "p99": "%s"}\n' \
+            "$name" "${labels[$name]}" "$run" "$rate" "$p99" >>"$BENCH_JSON"
+    fi
 }
 
-echo "| route ($runs runs of ${seconds}s, wrk -t2 -c32) | req/s median | min | max | p99 latency per run |"
+# The routes take turns within each run, so that a machine slower for a while (it is shared)
+# weighs on all of them alike, and each run's ratios compare minutes that were alike.
+for ((i = 0; i < runs; i++)); do
+    for name in ceiling submit get; do measure "$name" "$i"; done
+done
+
+echo "| route ($runs runs of ${seconds}s, wrk -t2 -c32, routes in turn) | req/s median | min | max | p99 latency per run |"
 echo "| --- | ---: | ---: | ---: | --- |"
-measure ceiling "GET /health (ceiling)" "$base/health"
-measure submit "POST /api/jobs" -H "$auth" -s bench/http/submit.lua "$base/api/jobs"
-measure get "GET /api/jobs/{id}" -H "$auth" "$base/api/jobs/$id"
+for name in ceiling submit get; do
+    sorted=$(tr ' ' '\n' <<<"${rates[$name]}" | sed '/^$/d' | sort -g)
+    median=$(awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}' <<<"$sorted")
+    printf '| %s | %.0f | %.0f | %.0f | %s |\n' "${labels[$name]}" "$median" "$(head -1 <<<"$sorted")" \
+        "$(tail -1 <<<"$sorted")" "${p99s[$name]}"
+    echo "$median" >"$work/$name"
+done
 ceiling=$(cat "$work/ceiling")
 submit=$(cat "$work/submit")
 get=$(cat "$work/get")

@@ -113,9 +113,32 @@ if paced:
 rps = {}
 for route in ("ceiling", "submit", "get"):
     rps[route] = spread([r["rps"] for r in http if r["route"] == route])
+
+
+def share_of_ceiling(route):
+    """A route's req/s as a share of the ceiling's: each run's own ratio (the routes take turns
+    within a run, bench/http.sh), as (median, min, max); the ratio of the medians for results
+    without run numbers."""
+    by_run = {(r["route"], r["run"]): r["rps"] for r in http if "run" in r}
+    ratios = [by_run[(route, run)] / rate for (name, run), rate in by_run.items()
+              if name == "ceiling" and (route, run) in by_run and rate]
+    if ratios:
+        return spread(ratios)
+    if rps[route] and rps["ceiling"]:
+        share = rps[route][0] / rps["ceiling"][0]
+        return share, share, share
+    return None
+
+
+def percent(triple):
+    if triple[1] == triple[2]:
+        return f"{triple[0]:.0%}"
+    return f"{triple[0]:.0%} ({triple[1]:.0%}–{triple[2]:.0%})"
+
+
 if rps["ceiling"] and rps["submit"]:
-    share = rps["submit"][0] / rps["ceiling"][0]
-    goals.append(("POST /api/jobs ≥ 50 % of the trivial route", share >= 0.5, f"{share:.0%}"))
+    share = share_of_ceiling("submit")
+    goals.append(("POST /api/jobs ≥ 50 % of the trivial route", share[0] >= 0.5, percent(share)))
 if recovery:
     rec = spread([r["recovery_ms"] for r in recovery])
     goals.append(("dead worker's job running again within 5 s", rec[2] <= 5000, f"{fmt(rec)} ms"))
@@ -206,7 +229,7 @@ if http:
         rows = [r for r in http if r["route"] == route]
         if not rows:
             continue
-        share = f"{rps[route][0] / rps['ceiling'][0]:.0%}"
+        share = percent(share_of_ceiling(route))
         out.append(f"| {rows[0]['label']} | {fmt(rps[route])} | {share} | {fmt(spread([ms(r['p99']) for r in rows]), 2)} |")
     out.append("")
 

@@ -41,19 +41,28 @@ cat >"$results/settings.json" <<JSON
  "clients": $clients, "http_seconds": $http_seconds, "abi_runs": $abi_runs, "rounds": $rounds}
 JSON
 
-step "end to end, no-op jobs: Mimir (executor processes, the default), then in-process"
-bench/e2e.sh "$jobs" "$workers" "$slots" "$runs" "$clients" | tee "$results/e2e.jsonl" || failed bench/e2e.sh
-MIMIR_WORKER_ISOLATION=none bench/e2e.sh "$jobs" "$workers" "$slots" "$runs" "$clients" | tee "$results/e2e-none.jsonl" || failed bench/e2e.sh
-step "end to end, paced at 1,000 jobs/s (submitted with hey: Python clients do not reach that rate here)"
-SUBMITTER=hey bench/e2e.sh "$paced_jobs" "$workers" "$slots" "$runs" "$clients" 1000 | tee "$results/e2e-paced.jsonl" || failed bench/e2e.sh
-step "end to end, no-op jobs: Celery and RQ"
-bench/peers.sh "$jobs" "$workers" "$slots" "$runs" "$clients" | tee "$results/peers.jsonl" || failed bench/peers.sh
-step "end to end, submitted $batch at a time: Mimir (both isolations), Celery (group) and RQ (enqueue_many)"
-BATCH=$batch bench/e2e.sh "$batch_jobs" "$workers" "$slots" "$runs" "$clients" | tee "$results/e2e-batch.jsonl" || failed bench/e2e.sh
-MIMIR_WORKER_ISOLATION=none BATCH=$batch bench/e2e.sh "$batch_jobs" "$workers" "$slots" "$runs" "$clients" |
-    tee "$results/e2e-batch-none.jsonl" || failed bench/e2e.sh
-BATCH=$batch bench/peers.sh "$batch_jobs" "$workers" "$slots" "$runs" "$clients" | tee "$results/peers-batch.jsonl" ||
-    failed bench/peers.sh
+# The systems take turns within each run (Mimir both ways, then Celery and RQ, one run each),
+# so that a slower stretch of this shared machine weighs on all of them alike rather than on
+# whichever ran then.
+: >"$results/e2e.jsonl" >"$results/e2e-none.jsonl" >"$results/e2e-paced.jsonl" >"$results/peers.jsonl"
+: >"$results/e2e-batch.jsonl" >"$results/e2e-batch-none.jsonl" >"$results/peers-batch.jsonl"
+for ((run = 1; run <= runs; run++)); do
+    step "run $run of $runs, end to end, no-op jobs: Mimir (executor processes, the default, then in-process), Celery and RQ"
+    bench/e2e.sh "$jobs" "$workers" "$slots" 1 "$clients" | tee -a "$results/e2e.jsonl" || failed bench/e2e.sh
+    MIMIR_WORKER_ISOLATION=none bench/e2e.sh "$jobs" "$workers" "$slots" 1 "$clients" |
+        tee -a "$results/e2e-none.jsonl" || failed bench/e2e.sh
+    bench/peers.sh "$jobs" "$workers" "$slots" 1 "$clients" | tee -a "$results/peers.jsonl" || failed bench/peers.sh
+    step "run $run of $runs, end to end, paced at 1,000 jobs/s (submitted with hey: Python clients do not reach that rate here)"
+    SUBMITTER=hey bench/e2e.sh "$paced_jobs" "$workers" "$slots" 1 "$clients" 1000 |
+        tee -a "$results/e2e-paced.jsonl" || failed bench/e2e.sh
+    step "run $run of $runs, end to end, submitted $batch at a time: Mimir (both isolations), Celery (group) and RQ (enqueue_many)"
+    BATCH=$batch bench/e2e.sh "$batch_jobs" "$workers" "$slots" 1 "$clients" | tee -a "$results/e2e-batch.jsonl" ||
+        failed bench/e2e.sh
+    MIMIR_WORKER_ISOLATION=none BATCH=$batch bench/e2e.sh "$batch_jobs" "$workers" "$slots" 1 "$clients" |
+        tee -a "$results/e2e-batch-none.jsonl" || failed bench/e2e.sh
+    BATCH=$batch bench/peers.sh "$batch_jobs" "$workers" "$slots" 1 "$clients" | tee -a "$results/peers-batch.jsonl" ||
+        failed bench/peers.sh
+done
 step "HTTP (wrk)"
 BENCH_JSON="$results/http.jsonl" bench/http.sh "$runs" "$http_seconds" || failed bench/http.sh
 step "plugin call overhead"
