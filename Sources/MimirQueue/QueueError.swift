@@ -19,6 +19,15 @@ public enum QueueError: Error, Sendable, CustomStringConvertible {
     /// Redis answered something the queue cannot make sense of.
     case corrupt(String)
 
+    /// Whether a worker's call about a job was refused because the job is no longer its running
+    /// job: it ended, another worker holds it, or it is gone.
+    public var isLeaseGone: Bool {
+        switch self {
+        case .notFound, .illegalTransition, .notOwner: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .notFound(let id):

@@ -39,6 +39,11 @@ public final class QueueSession {
         var logs: [String]?
         /// Its end, as `mimir_finish_many` takes it.
         let finish: [String]
+        /// What the end says, when the attempt is known: to tell, after a report got no answer,
+        /// whether the end went in (see ``EndClaim``).
+        let claim: EndClaim?
+        /// Sent in a report that got no answer: Redis may have run it all the same.
+        var sentUnanswered = false
     }
 
     /// How the queue answered one finish of a ``report(workerID:takes:offer:ahead:)``.
@@ -48,6 +53,9 @@ public final class QueueSession {
         public let status: Result<JobStatus, QueueError>
         /// Why the attempt's last log lines were not appended, when they were refused.
         public var logsRefused: QueueError? = nil
+        /// The end had gone in with an earlier report that got no answer; sent again, it was
+        /// refused as the job had moved on, and `status` is the job's status it left.
+        public var wentInBefore = false
     }
 
     /// Whether jobs taken along with the last report wait to be run: they are leased to this
@@ -92,8 +100,11 @@ public final class QueueSession {
 
     /// Ends an attempt with its last log lines, as ``finish(jobID:workerID:outcome:lines:thenTakeFor:)``
     /// does, but only at the next ``report(workerID:takes:offer:ahead:)``: a slot running short jobs back to
-    /// back reports several in one round trip.
-    public func finishLater(jobID: String, workerID: String, outcome: AttemptOutcome, lines: [LogLine]) {
+    /// back reports several in one round trip. `attempt` (the job's `attempts` as taken) lets a
+    /// report tell an end that went in with an earlier report that got no answer from one refused.
+    public func finishLater(
+        jobID: String, workerID: String, outcome: AttemptOutcome, lines: [LogLine], attempt: Int? = nil
+    ) {
         pendingFinishes.append(
             PendingFinish(
                 jobID: jobID,
@@ -101,7 +112,8 @@ public final class QueueSession {
                     ? nil
                     : queue.command(
                         .appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)),
-                finish: queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome)))
+                finish: queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome),
+                claim: attempt.map { EndClaim(workerID: workerID, attempt: $0, outcome: outcome) }))
     }
 
     /// Sends the pending finishes (the attempts' log lines, then their ends in one
@@ -133,7 +145,13 @@ public final class QueueSession {
             }
         }
         guard !commands.isEmpty else { return [] }
-        var replies = try pipeline(commands, jobID: pendingFinishes.first?.jobID ?? "", caller: workerID)
+        var replies: [RedisReply]
+        do {
+            replies = try pipeline(commands, jobID: pendingFinishes.first?.jobID ?? "", caller: workerID)
+        } catch {
+            for index in pendingFinishes.indices { pendingFinishes[index].sentUnanswered = true }
+            throw error
+        }
         keepTaken(replies.suffix(takeCommands))
         replies.removeLast(takeCommands)
         guard let ends = replies.popLast() else { return [] }
@@ -156,11 +174,20 @@ public final class QueueSession {
             }
             // The end's status is its own reply's: lines refused while the end went in did not
             // make the end refused (the job ended; calling it refused hid that).
-            let status: Result<JobStatus, QueueError> =
+            var status: Result<JobStatus, QueueError> =
                 index < entries.count
                 ? answer(entries[index], jobID: finish.jobID, caller: workerID)
                 : .failure(.corrupt("mimir_finish_many answered \(ends) for job \(finish.jobID)"))
-            answers.append(FinishAnswer(jobID: finish.jobID, status: status, logsRefused: logsRefused))
+            var wentInBefore = false
+            if case .failure(let refusal) = status, refusal.isLeaseGone, finish.sentUnanswered,
+                let claim = finish.claim,
+                let left = statusLeft(by: claim, jobID: finish.jobID)
+            {
+                // The lines went in with it, ahead of it in that report: theirs was the same refusal.
+                (status, wentInBefore, logsRefused) = (.success(left), true, nil)
+            }
+            answers.append(
+                FinishAnswer(jobID: finish.jobID, status: status, logsRefused: logsRefused, wentInBefore: wentInBefore))
         }
         pendingFinishes = []
         return answers
@@ -226,6 +253,13 @@ public final class QueueSession {
             if case .error = reply { continue }
             pendingFinishes[index].logs = nil
         }
+    }
+
+    /// The status the end `claim` left job `jobID` with, if its fields show that end went in; nil
+    /// when they do not, or cannot be read (the end stays refused).
+    private func statusLeft(by claim: EndClaim, jobID: String) -> JobStatus? {
+        let fields = try? open().send(["HMGET", "\(queue.namespace):job:\(jobID)"] + EndClaim.fields)
+        return fields?.array.flatMap { claim.wentIn($0.map(\.string)) }
     }
 
     /// A finish's status from its entry in `mimir_finish_many`'s answer.

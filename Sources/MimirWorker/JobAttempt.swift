@@ -74,7 +74,7 @@ struct JobAttempt {
         session.finishLater(
             jobID: job.id, workerID: configuration.workerID,
             outcome: Self.attemptOutcome(outcome, handedBack: stopping.isCancelled, worker: configuration.workerID),
-            lines: lines)
+            lines: lines, attempt: job.attempts)
         logger.debug(
             "job ran",
             metadata: ["job": "\(job.id)", "type": "\(job.type)", "outcome": "\(outcome.status.rawValue)"])

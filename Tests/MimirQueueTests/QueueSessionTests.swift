@@ -205,6 +205,72 @@ struct QueueSessionTests {
         }
     }
 
+    @Test(
+        "ends that went in with a report Redis answered too late are answered as such when sent again; one whose job moved on since stays refused"
+    )
+    func endsOfAnUnansweredReport() async throws {
+        // A Redis of its own: the test holds it busy.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let (harness, ids) = try await Self.twoJobsTaken(from: server)
+        _ = try await harness.redis.execute(["CONFIG", "SET", "busy-reply-threshold", "60000"])
+        var configuration = harness.redis.configuration
+        configuration.commandTimeout = .milliseconds(200)
+        let impatient = JobQueue(
+            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
+            configuration: harness.queue.configuration, clock: harness.clock, logger: quietLogger)
+        let stage = Stage()
+        let reporting = Task {
+            try await OwnThread.run { () throws -> (String, [QueueSession.FinishAnswer]) in
+                let session = QueueSession(queue: impatient, types: ["ml_training"])
+                // Connected before Redis stalls (nothing to take).
+                _ = try session.take(workerID: "w-1", offer: Self.offer)
+                stage.value.store(1, ordering: .sequentiallyConsistent)
+                while stage.value.load(ordering: .sequentiallyConsistent) < 2 { usleep(1_000) }
+                let line = LogLine(time: 1_700_000_000_000, level: "info", message: "last line")
+                session.finishLater(
+                    jobID: ids[0], workerID: "w-1", outcome: .succeeded(result: nil), lines: [line], attempt: 1)
+                session.finishLater(
+                    jobID: ids[1], workerID: "w-1",
+                    outcome: .failed(message: "bad input", kind: .invalidInput, retryable: false), lines: [],
+                    attempt: 1)
+                // Sent while Redis is busy: the socket gives up after 0.2 s; Redis reads and runs
+                // the report when the stall ends.
+                var first = "answered"
+                do {
+                    _ = try session.report(workerID: "w-1")
+                } catch {
+                    first = "\(error)"
+                }
+                while stage.value.load(ordering: .sequentiallyConsistent) < 3 { usleep(1_000) }
+                return (first, try session.report(workerID: "w-1"))
+            }
+        }
+        while stage.value.load(ordering: .sequentiallyConsistent) < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        let (stall, busy) = try await Self.holdBusy(harness.redis.configuration, for: .milliseconds(3_000))
+        guard busy else {
+            stage.value.store(3, ordering: .sequentiallyConsistent)
+            Issue.record("Redis answered PING throughout the 3 s script")
+            return
+        }
+        stage.value.store(2, ordering: .sequentiallyConsistent)
+        try await stall.value
+        // Both ends went in when the stall ended; then the failed job is retried.
+        let giveUp = ContinuousClock.now + .seconds(2)
+        while try await harness.queue.job(ids[1]).status != .failed, ContinuousClock.now < giveUp {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await harness.queue.job(ids[0]).status == .succeeded)
+        _ = try await harness.queue.retry(ids[1])
+        stage.value.store(3, ordering: .sequentiallyConsistent)
+        let (first, answers) = try await reporting.value
+        #expect(first.contains("unavailable"), "the slot gave up on the first report's answer: \(first)")
+        #expect(Self.described(answers) == ["succeeded", "refused: job \(ids[1]) cannot move from queued to failed"])
+        #expect(answers.map(\.wentInBefore) == [true, false])
+        #expect(answers[0].logsRefused == nil, "the lines went in with the end")
+        #expect(try await harness.queue.logs(ids[0]).map(\.message) == ["last line"])
+    }
+
     @Test("a woken take's patience shrinks by what the slot's reading of Redis' clock may be off")
     func patienceLessUncertainty() async throws {
         let harness = try await QueueHarness.make()

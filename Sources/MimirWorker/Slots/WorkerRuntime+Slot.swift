@@ -122,14 +122,17 @@ extension WorkerRuntime {
                 metadata: ["job": "\(answer.jobID)", "error": "\(refusal)"])
         }
         switch answer.status {
+        case .success(let status) where answer.wentInBefore:
+            logger.info(
+                "job finished",
+                metadata: [
+                    "job": "\(answer.jobID)", "status": "\(status.rawValue)",
+                    "note": "its end went in with a report before, whose answer was lost",
+                ])
         case .success(let status):
             logger.info("job finished", metadata: ["job": "\(answer.jobID)", "status": "\(status.rawValue)"])
         case .failure(let error):
-            let reason =
-                switch error {
-                case .notOwner, .notFound, .illegalTransition: "the lease is gone"
-                default: "refused by the queue"
-                }
+            let reason = error.isLeaseGone ? "the lease is gone" : "refused by the queue"
             logger.error("outcome not accepted: \(reason)", metadata: ["job": "\(answer.jobID)", "error": "\(error)"])
         }
     }

@@ -1,0 +1,53 @@
+/// What an attempt's end says, kept with a slot's pending end so that the job can show whether
+/// that end went in when the report carrying it got no answer: Redis stalled past the socket's
+/// timeout, or the connection broke after Redis had read the report. Redis runs what it read all
+/// the same, so the end sent again is refused (the job has moved on), and only the job's fields
+/// tell whether this end is what moved it.
+struct EndClaim: Sendable {
+    let workerID: String
+    /// The attempt ended: the job's `attempts` as taken.
+    let attempt: Int
+    /// The outcome `mimir_finish` was sent: succeeded, failed or cancelled.
+    let outcome: String
+    /// The error message sent with a failure or a cancellation; empty for a success.
+    let message: String
+
+    init(workerID: String, attempt: Int, outcome: AttemptOutcome) {
+        self.workerID = workerID
+        self.attempt = attempt
+        switch outcome {
+        case .succeeded:
+            (self.outcome, message) = ("succeeded", "")
+        case .failed(let message, _, _, _):
+            (self.outcome, self.message) = ("failed", message)
+        case .cancelled(let message):
+            (self.outcome, self.message) = ("cancelled", message)
+        }
+    }
+
+    /// The job's fields to read, in the order ``wentIn(_:)`` takes them.
+    static let fields = ["status", "worker_id", "attempts", "error"]
+
+    /// The job's status when its fields show that this end went in, else nil. Only this end
+    /// leaves the job ended with this worker and attempt and this outcome: a later take changes
+    /// the attempt (or the worker), and the reaper's end says "lease expired" in the error. A
+    /// failure may have ended the job as failed, dead (poison pill), queued (retried) or
+    /// cancelled (requested meanwhile); each keeps the message in its error.
+    func wentIn(_ values: [String?]) -> JobStatus? {
+        guard values.count == Self.fields.count, let status = values[0].flatMap(JobStatus.init(rawValue:)),
+            values[1] == workerID, values[2].flatMap({ Int($0) }) == attempt
+        else { return nil }
+        let error = values[3] ?? ""
+        switch outcome {
+        case "succeeded":
+            return status == .succeeded ? status : nil
+        case "failed":
+            let ends: Set<JobStatus> = [.failed, .dead, .queued, .cancelled]
+            return ends.contains(status) && !message.isEmpty && error.contains(message) ? status : nil
+        case "cancelled":
+            return status == .cancelled && !message.isEmpty && error.contains(message) ? status : nil
+        default:
+            return nil
+        }
+    }
+}
