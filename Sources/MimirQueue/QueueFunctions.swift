@@ -28,6 +28,7 @@ enum QueueFunctions {
         case reap = "mimir_reap"
         case releaseWorker = "mimir_release_worker"
         case handBack = "mimir_hand_back"
+        case handBackPatient = "mimir_hand_back_patient"
         case appendLogs = "mimir_log"
         case list = "mimir_list"
         case stats = "mimir_stats"
@@ -485,17 +486,18 @@ enum QueueFunctions {
           return tonumber(now) + math.floor(waited / 1000)
         end
 
-        -- Past its patience (ms): the error LATE <waited ms> <patience ms>, nothing taken.
+        -- Past its patience (ms): the error LATE <waited ms> <patience ms>, nothing done.
         local function late(waited, patience)
           if waited <= tonumber(patience) * 1000 then return nil end
           return redis.error_reply('LATE ' .. num(math.floor(waited / 1000)) .. ' ' .. patience)
         end
 
-        -- `taking` (take or take_many) for a worker slot's own connection, within its patience.
-        -- `now` is the slot's reading plus the time Redis has seen pass since it sent the call, so
-        -- started_at and the lease are the take's (not a wait's start), and clock skew between
-        -- the hosts does not enter. Past its patience: LATE, nothing taken (a slot still listening
-        -- measures Redis' clock again: its estimate may be what was off).
+        -- `taking` (take, take_many or hand_back: `(ns, worker, now, args, o)`) for a worker
+        -- slot's own connection, within its patience. `now` is the slot's reading plus the time
+        -- Redis has seen pass since it sent the call, so started_at and the lease are the take's
+        -- (not a wait's start), and clock skew between the hosts does not enter. Past its
+        -- patience: LATE, nothing done (a slot still listening measures Redis' clock again: its
+        -- estimate may be what was off).
         -- args: ns, Redis' time when sent (µs), patience (ms), then the function's args after ns.
         local function patiently(args, taking)
           local waited = since_sent_us(args[2])
@@ -817,12 +819,11 @@ enum QueueFunctions {
         -- A worker gives back jobs it took ahead and has not started (they would wait behind a
         -- job that runs long): each goes back to the head of its queue, its attempt not counted,
         -- or is cancelled if that was asked meanwhile. Only jobs still running under that worker
-        -- are touched. args: ns, worker id, now, retention seconds, job ids. Returns how many
-        -- went back to their queues.
-        redis.register_function('mimir_hand_back', function(keys, args)
-          local ns, worker, now = args[1], args[2], tonumber(args[3])
+        -- are touched. args[o]: retention seconds, then the job ids. Returns how many went back
+        -- to their queues.
+        local function hand_back(ns, worker, now, args, o)
           local requeued = 0
-          for i = 5, #args do
+          for i = o + 1, #args do
             local id = args[i]
             local job = jobkey(ns, id)
             local f = redis.call('HMGET', job, 'status', 'worker_id', 'type', 'priority', 'cancel_requested')
@@ -832,11 +833,11 @@ enum QueueFunctions {
               redis.call('HDEL', job, 'lease_expires_at', 'started_at')
               if f[5] == '1' then
                 move(ns, id, 'running', 'cancelled', now)
-                retire(ns, id, args[4])
+                retire(ns, id, args[o])
               else
                 -- Ahead of the jobs of its priority, in the order they were given: they were
                 -- taken first.
-                redis.call('ZADD', ns .. ':queue:' .. f[3], queue_score(tonumber(f[4]), i), id)
+                redis.call('ZADD', ns .. ':queue:' .. f[3], queue_score(tonumber(f[4]), i - o), id)
                 wake(ns, f[3], 1)
                 move(ns, id, 'running', 'queued', now)
                 requeued = requeued + 1
@@ -844,7 +845,17 @@ enum QueueFunctions {
             end
           end
           return requeued
+        end
+
+        -- args: ns, worker id, now, then hand_back's.
+        redis.register_function('mimir_hand_back', function(keys, args)
+          return hand_back(args[1], args[2], tonumber(args[3]), args, 4)
         end)
+
+        -- mimir_hand_back within a worker slot's patience, as mimir_take_patient is mimir_take: a
+        -- slot that gave up on the reply runs the jobs itself, so a hand-back Redis ran after
+        -- that would have them run twice (here, and wherever they are taken next).
+        redis.register_function('mimir_hand_back_patient', function(keys, args) return patiently(args, hand_back) end)
 
         -- Appends log lines, keeping the newest `max` and counting the dropped ones. With a
         -- worker id, only that worker may append, and only while it holds the running job.

@@ -220,19 +220,29 @@ public final class QueueSession {
         lookedAhead = ahead.isEmpty && failed ? nil : ahead
     }
 
-    /// Gives the jobs taken ahead back to the queue (`mimir_hand_back`): the slot has not
-    /// started them and its current job runs long. Returns their ids, taken ahead no more,
-    /// whatever the queue answered (a job it no longer holds here is left as it is there).
-    /// `keepingFirst`: the next one stays (it is already on its way to an executor).
+    /// Gives the jobs taken ahead back to the queue (`mimir_hand_back_patient`): the slot has not
+    /// started them and its current job runs long, or the worker stops. Returns their ids, taken
+    /// ahead no more, whatever the queue answered (a job it no longer holds here is left as it is
+    /// there). `keepingFirst`: the next one stays (it is already on its way to an executor).
+    ///
+    /// Within the slot's patience, as its takes: when the call fails (Redis stalled past the
+    /// socket's timeout, say) the slot runs the jobs itself, and a hand-back Redis ran after that
+    /// would have them run twice. Redis refuses it past the patience (nothing given back, the
+    /// jobs still the slot's: answered with no ids), and a reply the slot gave up on comes later
+    /// than that.
     public func handBackJobsAhead(workerID: String, keepingFirst: Bool = false) throws(QueueError) -> [String] {
         let kept = keepingFirst ? jobsAhead.prefix(1) : []
         let ids = jobsAhead.dropFirst(kept.count).map(\.id)
         guard !ids.isEmpty else { return [] }
-        _ = try call(
-            .handBack,
-            [workerID, String(queue.clock.nowMilliseconds()), String(queue.configuration.retention.wholeSeconds)]
-                + ids,
+        let sent = try sendingStamp(caller: workerID)
+        let reply = try call(
+            .handBackPatient,
+            sent + [
+                workerID, String(queue.clock.nowMilliseconds()), String(queue.configuration.retention.wholeSeconds),
+            ] + ids,
             jobID: ids[0], caller: workerID)
+        // `call` answers a call refused as late with nil; a hand-back otherwise counts its jobs.
+        if reply.isNull { return [] }
         lookedAhead = kept.isEmpty ? nil : Array(kept)
         return ids
     }
@@ -325,8 +335,9 @@ public final class QueueSession {
         }
     }
 
-    /// What a take sent now on the slot's connection carries for `mimir_take_patient`: the
-    /// latest Redis' clock may read now, and the take's patience.
+    /// What a call sent now on the slot's connection carries for a patient function
+    /// (`mimir_take_patient`, `mimir_hand_back_patient`, …): the latest Redis' clock may read
+    /// now, and the call's patience.
     private func sendingStamp(caller: String) throws(QueueError) -> [String] {
         do {
             return try stamp(on: open(), waiting: 0)

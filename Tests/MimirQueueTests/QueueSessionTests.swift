@@ -271,6 +271,82 @@ struct QueueSessionTests {
         #expect(try await harness.queue.logs(ids[0]).map(\.message) == ["last line"])
     }
 
+    /// How a hand-back sent while Redis stalls ends for the slot.
+    enum StalledHandBack: CaseIterable, Sendable {
+        /// The slot's socket gives up first (0.2 s; Redis busy 3 s more).
+        case givenUp
+        /// Redis runs it past its patience (1 s) but answers before the socket gives up (2 s).
+        case answeredLate
+
+        var commandTimeout: Duration { self == .givenUp ? .milliseconds(200) : .seconds(2) }
+        var stall: Duration { self == .givenUp ? .seconds(3) : .milliseconds(1_600) }
+    }
+
+    @Test(
+        "a hand-back Redis runs past the slot's patience gives nothing back: the jobs stay the slot's, to run there",
+        arguments: StalledHandBack.allCases)
+    func handBackPastPatience(_ stalled: StalledHandBack) async throws {
+        // A Redis of its own: the test holds it busy.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let harness = try await QueueHarness.make(url: server.url)
+        for (name, value) in [("busy-reply-threshold", "60000"), ("slowlog-log-slower-than", "0")] {
+            _ = try await harness.redis.execute(["CONFIG", "SET", name, value])
+        }
+        for _ in 0..<3 { try await harness.submit() }
+        var configuration = harness.redis.configuration
+        configuration.commandTimeout = stalled.commandTimeout
+        let impatient = JobQueue(
+            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
+            configuration: harness.queue.configuration, clock: harness.clock, logger: quietLogger)
+        let stage = Stage()
+        let handing = Task {
+            try await OwnThread.run { () throws -> (ahead: [String], answer: String, after: [String]) in
+                let session = QueueSession(queue: impatient, types: ["ml_training"])
+                let first = try #require(try session.take(workerID: "w-1", offer: Self.offer))
+                session.finishLater(jobID: first.id, workerID: "w-1", outcome: .succeeded(result: nil), lines: [])
+                _ = try session.report(workerID: "w-1", takes: 3, offer: Self.offer)
+                let ahead = session.jobsAhead.map(\.id)
+                stage.value.store(1, ordering: .sequentiallyConsistent)
+                while stage.value.load(ordering: .sequentiallyConsistent) < 2 { usleep(1_000) }
+                let answer: String
+                do {
+                    answer = "given back \(try session.handBackJobsAhead(workerID: "w-1"))"
+                } catch {
+                    answer = "\(error)"
+                }
+                while stage.value.load(ordering: .sequentiallyConsistent) < 3 { usleep(1_000) }
+                return (ahead, answer, session.jobsAhead.map(\.id))
+            }
+        }
+        while stage.value.load(ordering: .sequentiallyConsistent) < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await harness.redis.execute(["SLOWLOG", "RESET"])
+        let (stall, busy) = try await Self.holdBusy(harness.redis.configuration, for: stalled.stall)
+        guard busy else {
+            stage.value.store(3, ordering: .sequentiallyConsistent)
+            Issue.record("Redis answered PING throughout the script")
+            return
+        }
+        stage.value.store(2, ordering: .sequentiallyConsistent)
+        try await stall.value
+        try await Task.sleep(for: .milliseconds(500))
+        stage.value.store(3, ordering: .sequentiallyConsistent)
+        let (ahead, answer, after) = try await handing.value
+        #expect(ahead.count == 2)
+        switch stalled {
+        case .givenUp: #expect(answer.contains("unavailable"), "\(answer)")
+        case .answeredLate: #expect(answer == "given back []")
+        }
+        // Still the slot's to run, here and in Redis.
+        #expect(after == ahead)
+        let log = "\(try await harness.redis.execute(["SLOWLOG", "GET", "1000"]))"
+        #expect(log.contains("mimir_hand_back_patient"), "the hand-back reached Redis: \(log)")
+        for id in ahead {
+            let job = try await harness.queue.job(id)
+            #expect(job.status == .running && job.workerID == "w-1" && job.attempts == 1, "\(job)")
+        }
+    }
+
     @Test("a woken take's patience shrinks by what the slot's reading of Redis' clock may be off")
     func patienceLessUncertainty() async throws {
         let harness = try await QueueHarness.make()
