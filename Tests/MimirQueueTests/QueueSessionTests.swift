@@ -213,7 +213,6 @@ struct QueueSessionTests {
         let server = try await RedisServer.start()
         defer { Task { await server.stop() } }
         let (harness, ids) = try await Self.twoJobsTaken(from: server)
-        _ = try await harness.redis.execute(["CONFIG", "SET", "busy-reply-threshold", "60000"])
         var configuration = harness.redis.configuration
         configuration.commandTimeout = .milliseconds(200)
         let impatient = JobQueue(
@@ -234,8 +233,8 @@ struct QueueSessionTests {
                     jobID: ids[1], workerID: "w-1",
                     outcome: .failed(message: "bad input", kind: .invalidInput, retryable: false), lines: [],
                     attempt: 1)
-                // Sent while Redis is busy: the socket gives up after 0.2 s; Redis reads and runs
-                // the report when the stall ends.
+                // Sent while Redis is frozen: the socket gives up after 0.2 s; Redis reads and
+                // runs the report when it wakes.
                 var first = "answered"
                 do {
                     _ = try session.report(workerID: "w-1")
@@ -247,15 +246,12 @@ struct QueueSessionTests {
             }
         }
         while stage.value.load(ordering: .sequentiallyConsistent) < 1 { try await Task.sleep(for: .milliseconds(5)) }
-        let (stall, busy) = try await Self.holdBusy(harness.redis.configuration, for: .milliseconds(3_000))
-        guard busy else {
-            stage.value.store(3, ordering: .sequentiallyConsistent)
-            Issue.record("Redis answered PING throughout the 3 s script")
-            return
-        }
+        // Frozen (SIGSTOP) rather than busy with a script: at once, however loaded the machine.
+        server.freeze()
         stage.value.store(2, ordering: .sequentiallyConsistent)
-        try await stall.value
-        // Both ends went in when the stall ended; then the failed job is retried.
+        try await Task.sleep(for: .seconds(1))
+        server.thaw()
+        // Both ends went in when Redis woke; then the failed job is retried.
         let giveUp = ContinuousClock.now + .seconds(2)
         while try await harness.queue.job(ids[1]).status != .failed, ContinuousClock.now < giveUp {
             try await Task.sleep(for: .milliseconds(20))
@@ -271,15 +267,16 @@ struct QueueSessionTests {
         #expect(try await harness.queue.logs(ids[0]).map(\.message) == ["last line"])
     }
 
-    /// How a hand-back sent while Redis stalls ends for the slot.
+    /// How a hand-back sent while Redis is frozen ends for the slot.
     enum StalledHandBack: CaseIterable, Sendable {
-        /// The slot's socket gives up first (0.2 s; Redis busy 3 s more).
+        /// The slot's socket gives up first (0.2 s; Redis frozen 3 s).
         case givenUp
-        /// Redis runs it past its patience (1 s) but answers before the socket gives up (2 s).
+        /// Redis runs it past its patience (half the socket's timeout: 2 s) but answers before the
+        /// socket gives up (4 s): frozen 3 s.
         case answeredLate
 
-        var commandTimeout: Duration { self == .givenUp ? .milliseconds(200) : .seconds(2) }
-        var stall: Duration { self == .givenUp ? .seconds(3) : .milliseconds(1_600) }
+        var commandTimeout: Duration { self == .givenUp ? .milliseconds(200) : .seconds(4) }
+        var frozen: Duration { .seconds(3) }
     }
 
     @Test(
@@ -290,9 +287,7 @@ struct QueueSessionTests {
         let server = try await RedisServer.start()
         defer { Task { await server.stop() } }
         let harness = try await QueueHarness.make(url: server.url)
-        for (name, value) in [("busy-reply-threshold", "60000"), ("slowlog-log-slower-than", "0")] {
-            _ = try await harness.redis.execute(["CONFIG", "SET", name, value])
-        }
+        _ = try await harness.redis.execute(["CONFIG", "SET", "slowlog-log-slower-than", "0"])
         for _ in 0..<3 { try await harness.submit() }
         var configuration = harness.redis.configuration
         configuration.commandTimeout = stalled.commandTimeout
@@ -321,15 +316,13 @@ struct QueueSessionTests {
         }
         while stage.value.load(ordering: .sequentiallyConsistent) < 1 { try await Task.sleep(for: .milliseconds(5)) }
         _ = try await harness.redis.execute(["SLOWLOG", "RESET"])
-        let (stall, busy) = try await Self.holdBusy(harness.redis.configuration, for: stalled.stall)
-        guard busy else {
-            stage.value.store(3, ordering: .sequentiallyConsistent)
-            Issue.record("Redis answered PING throughout the script")
-            return
-        }
+        // Frozen (SIGSTOP) rather than busy with a script: at once, however loaded the machine,
+        // so the hand-back waits in Redis for most of the freeze.
+        server.freeze()
         stage.value.store(2, ordering: .sequentiallyConsistent)
-        try await stall.value
-        try await Task.sleep(for: .milliseconds(500))
+        try await Task.sleep(for: stalled.frozen)
+        server.thaw()
+        try await Task.sleep(for: .milliseconds(1_500))
         stage.value.store(3, ordering: .sequentiallyConsistent)
         let (ahead, answer, after) = try await handing.value
         #expect(ahead.count == 2)
