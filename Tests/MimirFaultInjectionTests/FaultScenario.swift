@@ -43,6 +43,36 @@ struct FaultScenario {
             leaseSeconds: leaseSeconds, orchestratorURL: orchestratorURL, extra: extra)
     }
 
+    /// What the Redis scenarios strike: an orchestrator and three workers (`workerPrefix`-1…3)
+    /// running `jobCount` fixture jobs of 40 ms that trickle in (2 clients, 10 ms apart), once a
+    /// quarter of them have succeeded. `submitting` ends when every job was accepted.
+    struct Flow {
+        let orchestrator: Orchestrator
+        let workers: [Worker]
+        let submitting: Task<Void, Never>
+        let started: ContinuousClock.Instant
+        let jobCount: Int
+    }
+
+    func flowing(jobCount: Int = 600, workerPrefix: String) async throws -> Flow {
+        let orchestrator = self.orchestrator([
+            "--job-types", "fixture_echo", "--worker-backend", "none", "--reaper-interval-seconds", "0.2",
+        ])
+        try await orchestrator.start()
+        let workers = try (1...3).map { try worker("\(workerPrefix)-\($0)") }
+        let started = ContinuousClock.now
+        let load = load
+        let submitting = Task {
+            await load.submit(
+                count: jobCount, clients: 2, sleepMS: 40, pause: .milliseconds(10), baseURL: { orchestrator.baseURL })
+        }
+        for _ in 0..<600 where await load.succeededCount() < jobCount / 4 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return Flow(
+            orchestrator: orchestrator, workers: workers, submitting: submitting, started: started, jobCount: jobCount)
+    }
+
     /// Ids of the jobs a worker holds a lease on now.
     func leasedJobs(of workerID: String) async -> [String] {
         let inflight = (try? await load.redis.execute(["ZRANGE", "\(namespace):inflight", "0", "-1"]))?.array ?? []

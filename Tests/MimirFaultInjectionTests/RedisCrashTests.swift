@@ -22,20 +22,10 @@ extension FaultInjection {
             let redis = try await RedisServer.start(
                 RedisServer.Options(appendOnly: true, extraArguments: ["--appendfsync", policy.rawValue]))
             let scenario = try await FaultScenario.start(on: redis)
-            let orchestrator = scenario.orchestrator([
-                "--job-types", "fixture_echo", "--worker-backend", "none", "--reaper-interval-seconds", "0.2",
-            ])
-            try await orchestrator.start()
-            let workers = try (1...3).map { try scenario.worker("rc-\(policy.rawValue)-\($0)") }
-            let jobCount = 600
-            let submitting = Task {
-                await scenario.load.submit(
-                    count: jobCount, clients: 2, sleepMS: 40, pause: .milliseconds(10),
-                    baseURL: { orchestrator.baseURL })
-            }
-            for _ in 0..<600 where await scenario.load.succeededCount() < jobCount / 4 {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            let flow = try await scenario.flowing(workerPrefix: "rc-\(policy.rawValue)")
+            let (orchestrator, workers, submitting, jobCount) = (
+                flow.orchestrator, flow.workers, flow.submitting, flow.jobCount
+            )
             let acceptedBefore = scenario.load.acceptedIDs.count
             await scenario.redis.kill()
             let crashedAt = nowMS()

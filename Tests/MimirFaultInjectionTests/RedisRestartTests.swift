@@ -11,21 +11,11 @@ extension FaultInjection {
         @Test("Redis restarts while jobs flow: no acknowledged job lost, none doubled, the API and workers recover")
         func restartMidRun() async throws {
             let scenario = try await FaultScenario.start()
-            let orchestrator = scenario.orchestrator([
-                "--job-types", "fixture_echo", "--worker-backend", "none", "--reaper-interval-seconds", "0.2",
-            ])
-            try await orchestrator.start()
-            let workers = try (1...3).map { try scenario.worker("rr-\($0)") }
-            let jobCount = 600
-            let started = ContinuousClock.now
-            let submitting = Task {
-                await scenario.load.submit(
-                    count: jobCount, clients: 2, sleepMS: 40, pause: .milliseconds(10),
-                    baseURL: { orchestrator.baseURL })
-            }
-            for _ in 0..<600 where await scenario.load.succeededCount() < jobCount / 4 {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            let flow = try await scenario.flowing(workerPrefix: "rr")
+            let (orchestrator, workers, submitting, jobCount) = (
+                flow.orchestrator, flow.workers, flow.submitting, flow.jobCount
+            )
+            let started = flow.started
             let acceptedBefore = scenario.load.acceptedIDs.count
             let succeededBefore = await scenario.load.succeededCount()
             let stoppedAt = ContinuousClock.now

@@ -141,11 +141,7 @@ struct QueueSessionTests {
         _ = try await harness.redis.execute(["CONFIG", "SET", "busy-reply-threshold", "60000"])
         // Every command logged: the test checks that the takes did reach Redis.
         _ = try await harness.redis.execute(["CONFIG", "SET", "slowlog-log-slower-than", "0"])
-        var configuration = harness.redis.configuration
-        configuration.commandTimeout = .milliseconds(200)
-        let impatient = JobQueue(
-            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
-            configuration: harness.queue.configuration, clock: harness.clock, logger: quietLogger)
+        let impatient = harness.queue(commandTimeout: .milliseconds(200))
         let stage = Stage()
         let waiting = Task {
             try await OwnThread.run { () throws -> String in
@@ -213,11 +209,7 @@ struct QueueSessionTests {
         let server = try await RedisServer.start()
         defer { Task { await server.stop() } }
         let (harness, ids) = try await Self.twoJobsTaken(from: server)
-        var configuration = harness.redis.configuration
-        configuration.commandTimeout = .milliseconds(200)
-        let impatient = JobQueue(
-            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
-            configuration: harness.queue.configuration, clock: harness.clock, logger: quietLogger)
+        let impatient = harness.queue(commandTimeout: .milliseconds(200))
         let stage = Stage()
         let reporting = Task {
             try await OwnThread.run { () throws -> (String, [QueueSession.FinishAnswer]) in
@@ -289,11 +281,7 @@ struct QueueSessionTests {
         let harness = try await QueueHarness.make(url: server.url)
         _ = try await harness.redis.execute(["CONFIG", "SET", "slowlog-log-slower-than", "0"])
         for _ in 0..<3 { try await harness.submit() }
-        var configuration = harness.redis.configuration
-        configuration.commandTimeout = stalled.commandTimeout
-        let impatient = JobQueue(
-            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
-            configuration: harness.queue.configuration, clock: harness.clock, logger: quietLogger)
+        let impatient = harness.queue(commandTimeout: stalled.commandTimeout)
         let stage = Stage()
         let handing = Task {
             try await OwnThread.run { () throws -> (ahead: [String], answer: String, after: [String]) in
@@ -344,13 +332,9 @@ struct QueueSessionTests {
     func patienceLessUncertainty() async throws {
         let harness = try await QueueHarness.make()
         let submitted = try await harness.submit()
-        var configuration = harness.redis.configuration
-        configuration.commandTimeout = .milliseconds(200)
         // Every round trip between two readings of this clock looks 3 s long, so the offset is
         // known to within 1.5 s only: more than the 1 s wait and 0.1 s of patience left after it.
-        let unsure = JobQueue(
-            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
-            configuration: harness.queue.configuration, clock: SteppingClock(), logger: quietLogger)
+        let unsure = harness.queue(commandTimeout: .milliseconds(200), clock: SteppingClock())
         let took = try await OwnThread.run {
             try QueueSession(queue: unsure, types: ["ml_training"]).waitForWork(
                 upTo: .seconds(1), thenTakeFor: Self.offer, workerID: "w-1")
@@ -372,13 +356,9 @@ struct QueueSessionTests {
         ] {
             _ = try await harness.redis.execute(["CONFIG", "SET", name, value])
         }
-        var slotConfiguration = harness.redis.configuration
         // A take's patience: half of this, less what the clock reading may be off by.
-        slotConfiguration.commandTimeout = .seconds(4)
-        let configuration = slotConfiguration
-        let slot = JobQueue(
-            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
-            configuration: harness.queue.configuration, clock: harness.clock, logger: quietLogger)
+        let slot = harness.queue(commandTimeout: .seconds(4))
+        let configuration = slot.redis.configuration
         let stage = Stage()
         let work = Task {
             try await OwnThread.run { () throws -> (found: Int, late: JobRecord?, after: JobRecord?, reads: [Int]) in

@@ -37,6 +37,16 @@ struct QueueHarness {
         return QueueHarness(queue: queue, clock: clock, redis: redis)
     }
 
+    /// The same queue over a client of its own whose calls give up after `commandTimeout`, as a
+    /// worker slot's (a slot's patience is half of it); on the harness' clock unless given one.
+    func queue(commandTimeout: Duration, clock: (any QueueClock)? = nil) -> JobQueue {
+        var configuration = redis.configuration
+        configuration.commandTimeout = commandTimeout
+        return JobQueue(
+            redis: RedisClient(configuration: configuration, poolSize: 1, logger: quietLogger),
+            configuration: queue.configuration, clock: clock ?? self.clock, logger: quietLogger)
+    }
+
     @discardableResult
     func submit(
         _ type: String = "ml_training", priority: Int = 5, maxAttempts: Int = 3, key: String? = nil,
