@@ -73,6 +73,26 @@ struct FaultScenario {
             orchestrator: orchestrator, workers: workers, submitting: submitting, started: started, jobCount: jobCount)
     }
 
+    /// How long after `since` more than `succeeded` jobs have succeeded (zero: not within a minute).
+    func successAfter(_ succeeded: Int, since: ContinuousClock.Instant) async throws -> Duration {
+        for _ in 0..<1200 {
+            if await load.succeededCount() > succeeded { return ContinuousClock.now - since }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return .zero
+    }
+
+    /// Waits until `flow`'s jobs are all accepted and the queue has settled, then stops its workers
+    /// (SIGTERM) so that their logs are complete. Returns the jobs' records and the run's length.
+    func settle(_ flow: Flow) async -> (records: [String: JobRecord], elapsed: Duration) {
+        await flow.submitting.value
+        let records = await load.waitUntilSettled()
+        let elapsed = ContinuousClock.now - flow.started
+        for worker in flow.workers { worker.process.signal(SIGTERM) }
+        for worker in flow.workers { await worker.process.waitForExit() }
+        return (records, elapsed)
+    }
+
     /// Ids of the jobs a worker holds a lease on now.
     func leasedJobs(of workerID: String) async -> [String] {
         let inflight = (try? await load.redis.execute(["ZRANGE", "\(namespace):inflight", "0", "-1"]))?.array ?? []

@@ -23,18 +23,13 @@ extension FaultInjection {
                 RedisServer.Options(appendOnly: true, extraArguments: ["--appendfsync", policy.rawValue]))
             let scenario = try await FaultScenario.start(on: redis)
             let flow = try await scenario.flowing(workerPrefix: "rc-\(policy.rawValue)")
-            let (orchestrator, workers, submitting, jobCount) = (
-                flow.orchestrator, flow.workers, flow.submitting, flow.jobCount
-            )
+            let (orchestrator, workers, jobCount) = (flow.orchestrator, flow.workers, flow.jobCount)
             let acceptedBefore = scenario.load.acceptedIDs.count
             await scenario.redis.kill()
             let crashedAt = nowMS()
             try await Task.sleep(for: .seconds(1))
             try await scenario.redis.restart()
-            await submitting.value
-            let records = await scenario.load.waitUntilSettled()
-            for worker in workers { worker.process.signal(SIGTERM) }
-            for worker in workers { await worker.process.waitForExit() }
+            let (records, _) = await scenario.settle(flow)
 
             let accepted = scenario.load.acceptedJobs
             let audit = JobAudit(accepted: accepted.map(\.id), records: records, workerLogs: workers.map(\.log))

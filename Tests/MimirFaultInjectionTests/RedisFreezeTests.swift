@@ -14,10 +14,7 @@ extension FaultInjection {
         func freezeMidRun() async throws {
             let scenario = try await FaultScenario.start()
             let flow = try await scenario.flowing(workerPrefix: "rf")
-            let (orchestrator, workers, submitting, jobCount) = (
-                flow.orchestrator, flow.workers, flow.submitting, flow.jobCount
-            )
-            let started = flow.started
+            let (orchestrator, workers, jobCount) = (flow.orchestrator, flow.workers, flow.jobCount)
             let acceptedBefore = scenario.load.acceptedIDs.count
             // Longer than every Redis timeout (5 s) and every lease (2 s): the workers, the
             // orchestrator and the load give up on calls Redis has read or will read, and runs all
@@ -27,20 +24,8 @@ extension FaultInjection {
             try await Task.sleep(for: .seconds(7))
             scenario.redis.thaw()
             let thawedAt = ContinuousClock.now
-            let succeededAtThaw = await scenario.load.succeededCount()
-            var flowingAfter = Duration.zero
-            for _ in 0..<1200 {
-                if await scenario.load.succeededCount() > succeededAtThaw {
-                    flowingAfter = ContinuousClock.now - thawedAt
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            await submitting.value
-            let records = await scenario.load.waitUntilSettled()
-            let elapsed = ContinuousClock.now - started
-            for worker in workers { worker.process.signal(SIGTERM) }
-            for worker in workers { await worker.process.waitForExit() }
+            let flowingAfter = try await scenario.successAfter(await scenario.load.succeededCount(), since: thawedAt)
+            let (records, elapsed) = await scenario.settle(flow)
 
             let accepted = scenario.load.acceptedIDs
             let logs = workers.map(\.log)

@@ -12,10 +12,7 @@ extension FaultInjection {
         func restartMidRun() async throws {
             let scenario = try await FaultScenario.start()
             let flow = try await scenario.flowing(workerPrefix: "rr")
-            let (orchestrator, workers, submitting, jobCount) = (
-                flow.orchestrator, flow.workers, flow.submitting, flow.jobCount
-            )
-            let started = flow.started
+            let (orchestrator, workers, jobCount) = (flow.orchestrator, flow.workers, flow.jobCount)
             let acceptedBefore = scenario.load.acceptedIDs.count
             let succeededBefore = await scenario.load.succeededCount()
             let stoppedAt = ContinuousClock.now
@@ -36,20 +33,8 @@ extension FaultInjection {
                 }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            let afterRestart = await scenario.load.succeededCount()
-            var flowingAfter = Duration.zero
-            for _ in 0..<1200 {
-                if await scenario.load.succeededCount() > afterRestart {
-                    flowingAfter = ContinuousClock.now - stoppedAt
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            await submitting.value
-            let records = await scenario.load.waitUntilSettled()
-            let elapsed = ContinuousClock.now - started
-            for worker in workers { worker.process.signal(SIGTERM) }
-            for worker in workers { await worker.process.waitForExit() }
+            let flowingAfter = try await scenario.successAfter(await scenario.load.succeededCount(), since: stoppedAt)
+            let (records, elapsed) = await scenario.settle(flow)
 
             let accepted = scenario.load.acceptedIDs
             let audit = JobAudit(accepted: accepted, records: records, workerLogs: workers.map(\.log))
