@@ -836,7 +836,8 @@ enum QueueFunctions {
                 retire(ns, id, args[o])
               else
                 -- Ahead of the jobs of its priority, in the order they were given: they were
-                -- taken first.
+                -- taken first. Sequence numbers 1, 2, …: the smallest any job has, and still
+                -- within the priority's band, which mimir_stats counts by.
                 redis.call('ZADD', ns .. ':queue:' .. f[3], queue_score(tonumber(f[4]), i - o), id)
                 wake(ns, f[3], 1)
                 move(ns, id, 'running', 'queued', now)

@@ -434,8 +434,8 @@ public final class QueueSession {
 
     /// Sends `commands` (function calls) in one round trip. Those Redis did not know (the library
     /// lost, or loaded by a release without them, during a rolling upgrade) are sent again, in
-    /// order, once this release's library is loaded; the others ran and are not repeated (a
-    /// finish sent twice was refused the second time, and log lines appended twice).
+    /// order, once this release's library is loaded; the others ran and are not repeated (an end
+    /// sent again was refused the second time, its job ended, and so were its log lines).
     private func pipeline(_ commands: [[String]], jobID: String, caller: String) throws(QueueError) -> [RedisReply] {
         do {
             var replies = try open().pipeline(commands)

@@ -1025,6 +1025,9 @@ struct QueueSessionTests {
             return try session.handBackJobsAhead(workerID: "w-1")
         }
         #expect(given == Array(submitted[1...3]))
+        // Counted in their priority's band, as any queued job.
+        let depth = try await harness.queue.stats().depths.first { $0.type == "ml_training" }
+        #expect(depth?.ready == 3 && depth?.byPriority[5] == 3, "\(String(describing: depth))")
         let later = try await harness.submit(priority: 5)
         for id in given {
             let job = try await harness.queue.job(id)
