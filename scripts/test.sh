@@ -39,8 +39,15 @@ if grep -E "^/.*(Sources|Plugins|Tests|bench)/.*warning:" "$build_log" | grep -v
     exit 1
 fi
 
+echo "== the C test fixtures and the C example plugin, where the tests look for them"
+# The test bundles would build them on first use, but inside Swift's cooperative pool (two threads
+# here): ten seconds of compiling there stall every other test waiting on a process or a timeout.
+bin_path=$(swift build --show-bin-path)
+Tests/Fixtures/plugins/build-fixtures.sh "$bin_path/test-fixtures"
+make -s -C examples/c-plugin BUILD_DIR="$bin_path/test-fixtures/example"
+
 echo "== memory ownership across the plugin ABI (valgrind)"
-scripts/memcheck.sh "$(swift build --show-bin-path)"
+scripts/memcheck.sh "$bin_path"
 
 echo "== Kubernetes control plane for the Kubernetes backend's tests (v1.20.2, built once into a cache)"
 scripts/kube-test-env.sh build
