@@ -816,6 +816,11 @@ headers = {
         "required": True,
         "schema": {"type": "string", "const": "true"},
     },
+    "ReportReplayed": {
+        "description": "Present on a final report repeated by the worker that ended the job with it (its first answer was lost): nothing changed.",
+        "required": False,
+        "schema": {"type": "string", "const": "true"},
+    },
     "RetryAfter": {
         "description": "Seconds to wait before trying again.",
         "required": True,
@@ -1105,11 +1110,20 @@ paths = {
                 "report at least once per lease (LEASE_SECONDS) or the job is taken back. `succeeded`, `failed` "
                 "and `cancelled` end the attempt: see the job lifecycle. The job must be running (else 409 "
                 "`illegal_transition`) and leased by `worker_id` (else 409 `not_lease_owner`). The answer's "
-                "`cancel_requested` tells the worker to stop and report `cancelled`."
+                "`cancel_requested` tells the worker to stop and report `cancelled`. A final report whose answer "
+                "was lost (a 503 or a dropped connection after Redis had recorded it) may be sent again: when the "
+                "job ended as it says, by this worker (the same status, and for `failed` or `cancelled` an error "
+                "that holds the reported one), the answer is 200 with `Idempotent-Replayed: true` and nothing "
+                "changes; its log lines are not appended twice. A job ended otherwise (by another worker, another "
+                "outcome, or taken back when its lease expired) answers 409."
             ),
             "requestBody": {"required": True, "content": report_body_content},
             "responses": {
-                "200": {"description": "The report was recorded: the job as it is now.", "content": json_content("WorkerReportResult")},
+                "200": {
+                    "description": "The report was recorded, or it repeated the final report that ended the job (`Idempotent-Replayed: true`): the job as it is now.",
+                    "headers": {"Idempotent-Replayed": ref("ReportReplayed", H)},
+                    "content": json_content("WorkerReportResult"),
+                },
                 "400": r("BadRequest", "The id is longer than 128 bytes (`invalid_id`), or the body is not valid JSON (`malformed_json`) or unreadable (`unreadable_body`)."),
                 "404": r("NotFound"),
                 "409": r("Conflict", "The job is not running (`illegal_transition`: `from` its status, `to` the reported one), or `worker_id` does not hold its lease (`not_lease_owner`)."),

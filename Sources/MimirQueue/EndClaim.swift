@@ -5,14 +5,15 @@
 /// tell whether this end is what moved it.
 struct EndClaim: Sendable {
     let workerID: String
-    /// The attempt ended: the job's `attempts` as taken.
-    let attempt: Int
+    /// The attempt ended: the job's `attempts` as taken; nil when the caller does not know it (a
+    /// report over the REST API), and then any attempt of this worker's matches.
+    let attempt: Int?
     /// The outcome `mimir_finish` was sent: succeeded, failed or cancelled.
     let outcome: String
     /// The error message sent with a failure or a cancellation; empty for a success.
     let message: String
 
-    init(workerID: String, attempt: Int, outcome: AttemptOutcome) {
+    init(workerID: String, attempt: Int?, outcome: AttemptOutcome) {
         self.workerID = workerID
         self.attempt = attempt
         switch outcome {
@@ -26,16 +27,18 @@ struct EndClaim: Sendable {
     }
 
     /// The job's fields to read, in the order ``wentIn(_:)`` takes them.
-    static let fields = ["status", "worker_id", "attempts", "error"]
+    static let fields = ["status", "worker_id", "attempts", "error", "error_kind"]
 
     /// The job's status when its fields show that this end went in, else nil. Only this end
     /// leaves the job ended with this worker and attempt and this outcome: a later take changes
-    /// the attempt (or the worker), and the reaper's end says "lease expired" in the error. A
+    /// the attempt (or the worker), and the reaper's end is of kind `lease_expired`, which no
+    /// worker may report (its message may contain the worker's own: "lease expired" does). A
     /// failure may have ended the job as failed, dead (poison pill), queued (retried) or
     /// cancelled (requested meanwhile); each keeps the message in its error.
     func wentIn(_ values: [String?]) -> JobStatus? {
         guard values.count == Self.fields.count, let status = values[0].flatMap(JobStatus.init(rawValue:)),
-            values[1] == workerID, values[2].flatMap({ Int($0) }) == attempt
+            values[1] == workerID, attempt == nil || values[2].flatMap({ Int($0) }) == attempt,
+            values[4] != "lease_expired"
         else { return nil }
         let error = values[3] ?? ""
         switch outcome {

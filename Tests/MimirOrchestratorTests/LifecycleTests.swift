@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MimirCore
 import MimirHTTPClient
 import MimirQueue
@@ -80,6 +81,53 @@ struct LifecycleTests {
         #expect(response.status == 422)
         let fields = response.json?["error"]?["problems"]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []
         #expect(Set(fields) == ["worker_id", "status", "progress", "retryable"])
+    }
+
+    @Test(
+        "a final report repeated by its worker (its answer lost) is answered as the first was; another outcome, another worker or a job reaped meanwhile is a conflict"
+    )
+    func repeatedFinalReport() async throws {
+        let api = try await APIHarness.start()
+        defer { Task { await api.stop() } }
+        let report: JSONValue = [
+            "worker_id": "w1", "status": "succeeded", "result": ["rows": 3],
+            "logs": [["level": "info", "message": "wrote 3 rows"]],
+        ]
+        let id = try await running(api)
+        let first = try await api.call(.post, "/api/jobs/\(id)", template: "/api/jobs/{id}", json: report)
+        let again = try await api.call(.post, "/api/jobs/\(id)", template: "/api/jobs/{id}", json: report)
+        #expect(first.status == 200 && first.header("Idempotent-Replayed") == nil)
+        #expect(again.status == 200 && again.header("Idempotent-Replayed") == "true", "\(again.raw.text)")
+        #expect(again.json?["status"] == "succeeded" && again.json?["result"] == ["rows": 3])
+        // The lines went in once, with the first report.
+        #expect(try await api.queue.logs(id).map(\.message) == ["wrote 3 rows"])
+        // Not this worker's end, or not this outcome: the conflict it is.
+        let stranger = try await api.call(
+            .post, "/api/jobs/\(id)", template: "/api/jobs/{id}",
+            json: ["worker_id": "w2", "status": "succeeded", "result": ["rows": 3]])
+        let otherOutcome = try await api.call(
+            .post, "/api/jobs/\(id)", template: "/api/jobs/{id}",
+            json: ["worker_id": "w1", "status": "failed", "error": "disk full"])
+        #expect(stranger.status == 409 && otherOutcome.status == 409)
+
+        // A failure repeated: recognised by its message; the reaper's end is not this worker's.
+        let failing = try await running(api)
+        let failure: JSONValue = ["worker_id": "w1", "status": "failed", "error": "column y missing"]
+        _ = try await api.call(.post, "/api/jobs/\(failing)", template: "/api/jobs/{id}", json: failure)
+        let failedAgain = try await api.call(.post, "/api/jobs/\(failing)", template: "/api/jobs/{id}", json: failure)
+        #expect(failedAgain.status == 200 && failedAgain.header("Idempotent-Replayed") == "true")
+        #expect(failedAgain.json?["status"] == "failed")
+        let reaped = try await running(api, maxAttempts: 1)
+        // The reaper, weeks from now: the lease has long expired.
+        let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let later = JobQueue(
+            redis: RedisClient(configuration: try RedisConfiguration(url: api.redisURL), poolSize: 1, logger: quiet),
+            configuration: api.queue.configuration, clock: ManualQueueClock(), logger: quiet)
+        #expect(try await later.reap().dead == 1)
+        let late = try await api.call(
+            .post, "/api/jobs/\(reaped)", template: "/api/jobs/{id}",
+            json: ["worker_id": "w1", "status": "failed", "error": "lease expired"])
+        #expect(late.status == 409, "the reaper's \"lease expired\" end is not the worker's: \(late.raw.text)")
     }
 
     @Test("a retryable failure goes back to the queue with a backoff; a permanent one fails; retry revives it")

@@ -7,11 +7,13 @@ struct EndClaimTests {
     static let failure = AttemptOutcome.failed(message: "disk full", kind: .retryableFailure, retryable: true)
 
     /// A job's fields in `EndClaim.fields` order.
-    static func job(_ status: String, worker: String = "w-1", attempts: String = "2", error: String? = nil)
-        -> [String?]
-    {
-        [status, worker, attempts, error]
+    static func job(
+        _ status: String, worker: String = "w-1", attempts: String = "2", error: String? = nil, kind: String? = nil
+    ) -> [String?] {
+        [status, worker, attempts, error, kind ?? error.map { _ in "retryable_failure" }]
     }
+
+    static let reaped = "lease expired: worker w-1 stopped renewing it (attempt 2 of 3)"
 
     @Test(
         "the end is recognised only in the job it left: this worker, this attempt, this outcome",
@@ -27,13 +29,28 @@ struct EndClaimTests {
                 "cancelled"
             ),
             // The reaper ended the attempt: its error is the lease's, not this end's.
-            (failure, job("queued", error: "lease expired: worker w-1 stopped renewing it (attempt 2 of 3)"), "-"),
+            (failure, job("queued", error: reaped, kind: "lease_expired"), "-"),
+            // Even when the worker's message is in the reaper's.
+            (
+                .failed(message: "lease expired", kind: .retryableFailure, retryable: true),
+                job("queued", error: reaped, kind: "lease_expired"), "-"
+            ),
             (.cancelled(message: "stopped by its user"), job("cancelled", error: "stopped by its user"), "cancelled"),
             (.cancelled(message: "stopped by its user"), job("cancelled", error: "lease expired"), "-"),
-            (.succeeded(result: nil), [nil, nil, nil, nil], "-"),
+            (.succeeded(result: nil), [nil, nil, nil, nil, nil], "-"),
         ])
     func recognised(outcome: AttemptOutcome, fields: [String?], expected: String) {
         let claim = EndClaim(workerID: "w-1", attempt: 2, outcome: outcome)
         #expect((claim.wentIn(fields)?.rawValue ?? "-") == expected)
+    }
+}
+
+extension EndClaimTests {
+    @Test("an end whose attempt is not known (a report over the REST API) matches any attempt of its worker")
+    func anyAttempt() {
+        let claim = EndClaim(workerID: "w-1", attempt: nil, outcome: Self.failure)
+        #expect(claim.wentIn(Self.job("failed", attempts: "3", error: "disk full")) == .failed)
+        #expect(claim.wentIn(Self.job("failed", worker: "w-2", error: "disk full")) == nil)
+        #expect(claim.wentIn(Self.job("dead", error: Self.reaped, kind: "lease_expired")) == nil)
     }
 }

@@ -14,27 +14,41 @@ extension JobRoutes {
     func update(_ request: Request, id: String) async throws -> Response {
         let body = try await JSONBody.read(request, limits: bodyLimits)
         let report = try WorkerReport(body)
-        // Logs first, so they precede the outcome; only the lease holder may write them.
-        if !report.logs.isEmpty {
-            try await run { () async throws(QueueError) in
-                try await queue.appendLogs(jobID: id, lines: report.logs, workerID: report.workerID)
-            }
-        }
         if report.status == "running" {
-            _ = try await run { () async throws(QueueError) in
-                try await queue.heartbeat(
+            // Logs first, so they precede the progress; only the lease holder may write them.
+            try await run { () async throws(QueueError) in
+                try await appendLogs(report, jobID: id)
+                _ = try await queue.heartbeat(
                     jobID: id, workerID: report.workerID, progress: report.progress, message: report.message)
             }
             let record = try await run { () async throws(QueueError) in try await queue.job(id) }
             return answer(.ok, job: record)
         }
         let outcome = report.outcome
-        let status = try await run { () async throws(QueueError) in
-            try await queue.finish(jobID: id, workerID: report.workerID, outcome: outcome)
+        let status: JobStatus
+        do throws(QueueError) {
+            try await appendLogs(report, jobID: id)
+            status = try await queue.finish(jobID: id, workerID: report.workerID, outcome: outcome)
+        } catch let refusal where refusal.isLeaseGone {
+            // The same report again, after its answer was lost (a 503 once Redis had run it): the
+            // job ended as it says, by this worker. Answered as the first was, not as a conflict.
+            guard let record = await queue.recordedEnd(jobID: id, workerID: report.workerID, outcome: outcome) else {
+                throw APIError.from(refusal)
+            }
+            return answer(.ok, job: record, headers: [Self.idempotentReplayed: "true"])
+        } catch {
+            throw APIError.from(error)
         }
         let record = try await run { () async throws(QueueError) in try await queue.job(id) }
         metrics.attemptEnded(type: record.type, status: status)
         return answer(.ok, job: record)
+    }
+
+    /// Appends the report's log lines, if any: before its progress or outcome, and only by the
+    /// lease holder.
+    private func appendLogs(_ report: WorkerReport, jobID: String) async throws(QueueError) {
+        guard !report.logs.isEmpty else { return }
+        try await queue.appendLogs(jobID: jobID, lines: report.logs, workerID: report.workerID)
     }
 }
 
