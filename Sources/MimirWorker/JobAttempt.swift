@@ -27,8 +27,8 @@ struct JobAttempt {
     /// The job's place on the worker's lease clock (`SlotAttempts`), which the slot takes it off
     /// when it reports the job's end.
     let attempt: LeaseRenewer.Attempt
-    /// Called on the slot's thread while an executor process runs the job long (every
-    /// `ExecutorLane.watchInterval` without word from it).
+    /// Called on the slot's thread while an executor process runs the job long (once it has run
+    /// `ExecutorLane.watchInterval`, and after each interval more).
     let runsLong: () -> Void
     /// Called on the slot's thread when the job sent ahead was withdrawn from the executor
     /// process before it started: the slot hands it back.

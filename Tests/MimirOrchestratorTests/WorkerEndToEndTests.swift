@@ -160,12 +160,16 @@ struct WorkerEndToEndTests {
         let worker = try WorkerProcess(
             for: api, id: "w-ahead", slots: 1, extra: ["--short-job-ms", "200", "--prefetch", "8"])
         try await Self.makeEchoShort(api, worker)
+        // The long job runs until the test lets it end, however slowly this test is scheduled, and
+        // reports progress every 10 ms meanwhile: a chatty job is seen running long all the same.
+        let release = FileManager.default.temporaryDirectory.appendingPathComponent("release-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: release) }
         // One batch: the worker takes the first alone (it was idle), then the rest in one report.
         let batch = try await api.call(
             .post, "/api/job-batches",
             json: [
                 "jobs": .array(
-                    [Self.echo("s0"), Self.echo("s1"), Self.echo("long", sleep: 1500)]
+                    [Self.echo("s0"), Self.echo("s1"), Self.echo("long", waitingFor: release)]
                         + (2..<6).map { Self.echo("s\($0)") })
             ])
         #expect(batch.status == 201, "\(batch.raw.text)")
@@ -177,6 +181,7 @@ struct WorkerEndToEndTests {
         #expect(first["status"] == "succeeded", "\(worker.log)")
         let long = try await api.call(.get, "/api/jobs/\(ids[2])", template: "/api/jobs/{id}").json
         #expect(long?["status"] == "running", "s1 was reported only after the long job: \(String(describing: long))")
+        #expect(FileManager.default.createFile(atPath: release, contents: nil))
         for id in ids {
             let job = try await api.poll(id, seconds: 30, until: isFinal)
             #expect(job["status"] == "succeeded" && job["worker_id"] == "w-ahead", "\(job)\n\(worker.log)")
@@ -332,11 +337,10 @@ struct WorkerEndToEndTests {
         }
     }
 
-    static func echo(_ message: String, sleep: Int = 0) -> JSONValue {
-        [
-            "type": "fixture_echo",
-            "task_spec": ["parameters": ["message": .string(message), "sleep_ms": .integer(Int64(sleep))]],
-        ]
+    static func echo(_ message: String, sleep: Int = 0, waitingFor file: String? = nil) -> JSONValue {
+        var parameters: [String: JSONValue] = ["message": .string(message), "sleep_ms": .integer(Int64(sleep))]
+        if let file { parameters["wait_for_file"] = .string(file) }
+        return ["type": "fixture_echo", "task_spec": ["parameters": .object(parameters)]]
     }
 
     /// Runs echo jobs on `worker` one after another until the type counts as short there (5 runs

@@ -69,8 +69,9 @@ final class ExecutorLane {
     /// Runs `request` through `executor`'s plugin in a child process, blocking the calling thread
     /// until the job ends (run it on a thread of its own, never one of Swift concurrency's pool),
     /// and sends `next` ahead into the same process when given. `stillRunning` is called on that
-    /// thread each time a watch interval passes with no word from the child: the job runs long,
-    /// and the caller may see to what waits for it (`withdrawAhead`). `withdrawn` is called when
+    /// thread once the job has run a watch interval, and after each interval more, whether or not
+    /// the child reported meanwhile: the job runs long, and the caller may see to what waits for
+    /// it (`withdrawAhead`). `withdrawn` is called when
     /// the child answers that the job sent ahead will not start: it is the caller's to hand back.
     func run(
         _ executor: LoadedExecutor, _ request: ExecutionRequest, sendingAhead next: Job? = nil,
@@ -184,8 +185,15 @@ final class ExecutorLane {
         // for a plugin that does not look.
         let killDeadline = request.timeout.map { started + $0 + settings.killGrace }
         var cancelSent: ContinuousClock.Instant?
+        // On the clock, not on the child's silence: a plugin reporting progress every few
+        // milliseconds runs long all the same, and what waits for it must not wait its whole run.
+        var nextStillRunning = started + Self.watchInterval
         while true {
             let now = ContinuousClock.now
+            if now >= nextStillRunning {
+                nextStillRunning = now + Self.watchInterval
+                stillRunning()
+            }
             if cancellation.isCancelled, cancelSent == nil {
                 cancelSent = now
                 try? process.cancels.send([.cancel(jobID: request.jobID, attempt: request.attempt)])
@@ -224,7 +232,6 @@ final class ExecutorLane {
             }
             switch event {
             case .idle:
-                stillRunning()
                 continue
             case .closed:
                 // The child's end closed: it is dying or dead. Its wait status says how.
