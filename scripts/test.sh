@@ -60,15 +60,20 @@ echo "== deployment: shellcheck, manifests validated offline and by the API serv
 scripts/check-deployment.sh
 
 echo "== swift test"
-# Three runs: the compute-bound suites (ML, pipelines, expressions, the million-row memory test)
-# first, then everything else except the fault-injection scenarios, then those. Swift Testing runs
-# suites in parallel on the cooperative pool (two threads here), and seconds of training or parsing
-# there would stall the suites that wait on processes, sockets and timeouts.
+# Four runs. Swift Testing runs suites in parallel on the cooperative pool (two threads here), and
+# a test that holds a thread (seconds of training or parsing; waiting for a child process or a
+# blocking HTTP call) stalls every suite waiting on processes, sockets and timeouts meanwhile.
+# First the compute-bound suites (ML, pipelines, expressions, the million-row memory test); then
+# the suites that wait synchronously by design (the blocking HTTP client against Python servers,
+# the plugin host running mimir-worker commands); then everything else except the fault-injection
+# scenarios; then those.
 compute='MimirMLTests|MimirPipelineTests|MimirExpressionsTests|PipelineMemoryTests'
+blocking='MimirHTTPClientTests|MimirPluginHostTests'
 faults='MimirFaultInjectionTests'
 swift test --skip-build --filter "$compute"
-swift test --skip-build --skip "$compute|$faults"
-# Third: the fault-injection scenarios (kill -9 of workers and of the orchestrator, Redis restarts
+swift test --skip-build --filter "$blocking"
+swift test --skip-build --skip "$compute|$blocking|$faults"
+# Last: the fault-injection scenarios (kill -9 of workers and of the orchestrator, Redis restarts
 # and outages; docs/reliability.md), alone, so their timings are not bent by other suites. Each run
 # appends its figures to .build/fault-report/<scenario>.jsonl.
 swift test --skip-build --filter "$faults"

@@ -306,10 +306,7 @@ struct QueueSessionTests {
         _ = try await harness.redis.execute(["SLOWLOG", "RESET"])
         // Frozen (SIGSTOP) rather than busy with a script: at once, however loaded the machine,
         // so the hand-back waits in Redis for most of the freeze.
-        server.freeze()
-        stage.value.store(2, ordering: .sequentiallyConsistent)
-        try await Task.sleep(for: stalled.frozen)
-        server.thaw()
+        try await server.freeze(for: stalled.frozen) { stage.value.store(2, ordering: .sequentiallyConsistent) }
         try await Task.sleep(for: .milliseconds(1_500))
         stage.value.store(3, ordering: .sequentiallyConsistent)
         let (ahead, answer, after) = try await handing.value

@@ -10,12 +10,14 @@ struct RedisBlockingConnectionTests {
         let blocking = RedisBlockingConnection(configuration: try configuration(for: server), logger: quietLogger)
         try await withClient(server, poolSize: 1) { client in
             // Ordering, not timing: the PINGs must finish while BLMOVE still waits. If BLMOVE held
-            // the pool's only thread, they could finish only after it gave up (30 s), empty-handed.
+            // the pool's only thread, they could finish only after it gave up (120 s), empty-handed.
+            // (A block of 30 s ran out once in CI before this task, kept off the cooperative pool
+            // by other tests, got to its LPUSH.)
             let moveFinished = Atomic<Bool>(false)
             async let moved = {
                 defer { moveFinished.store(true, ordering: .sequentiallyConsistent) }
                 return try await blocking.execute(
-                    ["BLMOVE", "queue", "processing", "RIGHT", "LEFT", "30"], blockingFor: .seconds(30))
+                    ["BLMOVE", "queue", "processing", "RIGHT", "LEFT", "120"], blockingFor: .seconds(120))
             }()
             try await Task.sleep(for: .milliseconds(100))
             for _ in 0..<10 { _ = try await client.execute(["PING"]) }

@@ -102,6 +102,21 @@ public final class RedisServer: Sendable {
         process.withLock { $0 }?.signal(SIGCONT)
     }
 
+    /// Freezes the server for `duration`, timed on a thread of its own: a `Task.sleep` between
+    /// ``freeze()`` and ``thaw()`` lasts as long as the cooperative pool takes to give the task a
+    /// thread back, seconds longer when other tests hold it, which a test that needs the freeze
+    /// shorter than a timeout cannot allow. `whileFrozen` runs right after the freeze.
+    public func freeze(for duration: Duration, whileFrozen: @escaping @Sendable () -> Void = {}) async throws {
+        let (seconds, attoseconds) = duration.components
+        let microseconds = UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        try await OwnThread.run {
+            self.freeze()
+            whileFrozen()
+            usleep(microseconds)
+            self.thaw()
+        }
+    }
+
     /// Starts the server again on the same port and directory (stopping it first if it runs). What
     /// it held before survives only with ``Options/appendOnly``.
     public func restart() async throws {
