@@ -1105,7 +1105,8 @@ paths = {
             "tags": ["workers"],
             "summary": "Report on a job (workers)",
             "description": (
-                "For the worker holding the job. Log lines in `logs` are appended first. Then `status: running` "
+                "For the worker holding the job. Log lines in `logs` are appended first (with a final status, "
+                "in the same round trip to Redis as the end). Then `status: running` "
                 "(the default) renews the worker's lease and records `progress` (with `message`); a worker must "
                 "report at least once per lease (LEASE_SECONDS) or the job is taken back. `succeeded`, `failed` "
                 "and `cancelled` end the attempt: see the job lifecycle. The job must be running (else 409 "

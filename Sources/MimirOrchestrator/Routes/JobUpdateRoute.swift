@@ -17,7 +17,9 @@ extension JobRoutes {
         if report.status == "running" {
             // Logs first, so they precede the progress; only the lease holder may write them.
             try await run { () async throws(QueueError) in
-                try await appendLogs(report, jobID: id)
+                if !report.logs.isEmpty {
+                    try await queue.appendLogs(jobID: id, lines: report.logs, workerID: report.workerID)
+                }
                 _ = try await queue.heartbeat(
                     jobID: id, workerID: report.workerID, progress: report.progress, message: report.message)
             }
@@ -27,11 +29,12 @@ extension JobRoutes {
         let outcome = report.outcome
         let status: JobStatus
         do throws(QueueError) {
-            try await appendLogs(report, jobID: id)
-            status = try await queue.finish(jobID: id, workerID: report.workerID, outcome: outcome)
+            status = try await queue.finish(
+                jobID: id, workerID: report.workerID, outcome: outcome, lines: report.logs)
         } catch let refusal where refusal.isLeaseGone {
             // The same report again, after its answer was lost (a 503 once Redis had run it): the
-            // job ended as it says, by this worker. Answered as the first was, not as a conflict.
+            // job ended as it says, by this worker, its lines appended with the end. Answered as
+            // the first was, not as a conflict.
             guard let record = await queue.recordedEnd(jobID: id, workerID: report.workerID, outcome: outcome) else {
                 throw APIError.from(refusal)
             }
@@ -42,13 +45,6 @@ extension JobRoutes {
         let record = try await run { () async throws(QueueError) in try await queue.job(id) }
         metrics.attemptEnded(type: record.type, status: status)
         return answer(.ok, job: record)
-    }
-
-    /// Appends the report's log lines, if any: before its progress or outcome, and only by the
-    /// lease holder.
-    private func appendLogs(_ report: WorkerReport, jobID: String) async throws(QueueError) {
-        guard !report.logs.isEmpty else { return }
-        try await queue.appendLogs(jobID: jobID, lines: report.logs, workerID: report.workerID)
     }
 }
 
