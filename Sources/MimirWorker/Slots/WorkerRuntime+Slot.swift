@@ -85,14 +85,16 @@ extension WorkerRuntime {
             idleSince.withLock { $0 = nil }
             let attempt = attempts.start(job)
             var sawLongRun = false
+            let startedAt = ContinuousClock.now
             let ranFor = JobAttempt(
                 job: job, executor: executor, lane: lane, next: lane == nil ? nil : sendAhead(after: job, session),
                 session: session, configuration: configuration, logger: logger, stopping: stopping, attempt: attempt,
                 runsLong: {
-                    // Once per job: what waits for it must not wait for its whole run. A job sent
-                    // ahead into the executor process goes back once the process says it has not
-                    // started it (`aheadWithdrawn`).
-                    guard !sawLongRun else { return }
+                    // Once per job, once it has run longer than a short job does: what waits for
+                    // it must not wait for its whole run. A job sent ahead into the executor
+                    // process goes back once the process says it has not started it
+                    // (`aheadWithdrawn`).
+                    guard !sawLongRun, ContinuousClock.now - startedAt >= self.configuration.shortJob else { return }
                     sawLongRun = true
                     let sentAhead = lane?.withdrawAhead() ?? false
                     self.handBack(session, attempts, because: "the job before them runs long", keepingFirst: sentAhead)
