@@ -257,16 +257,16 @@ struct WorkerEndToEndTests {
         let api = try await APIHarness.start(WorkerProcess.jobTypes, redisURL: server.url)
         defer { Task { await api.stop() } }
         let worker = try WorkerProcess(
-            for: api, id: "w-held", leaseSeconds: 6, slots: 1, extra: ["--short-job-ms", "1000", "--prefetch", "8"])
-        // Echo jobs count as short even on a loaded machine (1 s): the test needs them taken ahead;
-        // a job runs long once it has run 1 s.
+            for: api, id: "w-held", leaseSeconds: 15, slots: 1, extra: ["--short-job-ms", "5000", "--prefetch", "8"])
+        // Echo jobs count as short even on a loaded machine (5 s): the test needs them taken ahead;
+        // a job runs long once it has run 5 s.
         try await Self.makeEchoShort(api, worker)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("held-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let started = "\(folder)/started"
         let proceed = "\(folder)/proceed"
         // s1 makes a file when it starts and then waits for one from the test, which comes well
-        // before s1 has run the 1 s that would make it long.
+        // before s1 has run the 5 s that would make it long.
         let held: JSONValue = [
             "type": "fixture_echo",
             "task_spec": [
@@ -275,22 +275,22 @@ struct WorkerEndToEndTests {
         ]
         let batch = try await api.call(
             .post, "/api/job-batches",
-            json: ["jobs": [Self.echo("s0"), held, Self.echo("long", sleep: 9000), Self.echo("s2"), Self.echo("s3")]])
+            json: ["jobs": [Self.echo("s0"), held, Self.echo("long", sleep: 10000), Self.echo("s2"), Self.echo("s3")]])
         #expect(batch.status == 201, "\(batch.raw.text)")
         let ids = try #require(batch.json?["jobs"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
         try #require(ids.count == 5)
         // s1 runs, so the report that ended s0 took it and the rest ahead. Redis goes away; s1
-        // ends, its end held; the long job starts and is seen running long 1 s in, when its slot
+        // ends, its end held; the long job starts and is seen running long 5 s in, when its slot
         // tries once to report s1's end and to give back s2 and s3, and cannot (Redis is back
-        // 2.5 s in). s1's lease (6 s) must then be kept renewed through the long job's 9 s, or it
-        // is reaped and run again.
+        // 6.5 s in, or later if this test runs late: never earlier). s1's lease (15 s) must then be
+        // kept renewed through the long job's 10 s, or it is reaped and run again.
         for _ in 0..<3000 where !FileManager.default.fileExists(atPath: started) {
             try await Task.sleep(for: .milliseconds(10))
         }
         try #require(FileManager.default.fileExists(atPath: started), "s1 never started: \(worker.log)")
         await server.kill()
         #expect(FileManager.default.createFile(atPath: proceed, contents: nil))
-        try await Task.sleep(for: .milliseconds(2_500))
+        try await Task.sleep(for: .milliseconds(6_500))
         try await server.restart()
         for id in ids {
             let job = try await api.poll(id, seconds: 40, until: isFinal)
