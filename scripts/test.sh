@@ -60,22 +60,29 @@ echo "== deployment: shellcheck, manifests validated offline and by the API serv
 scripts/check-deployment.sh
 
 echo "== swift test"
-# Four runs. Swift Testing runs suites in parallel on the cooperative pool (two threads here), and
-# a test that holds a thread (seconds of training or parsing; waiting for a child process or a
-# blocking HTTP call) stalls every suite waiting on processes, sockets and timeouts meanwhile.
-# First the compute-bound suites (ML, pipelines, expressions, the million-row memory test); then
+# Six runs, each its own process with its own cooperative pool. Swift Testing runs the suites of a
+# run in parallel on that pool (two threads here), and a test holding a thread (seconds of
+# training, parsing or validating; waiting for a child process or a blocking HTTP call) stalls
+# every suite of its run that waits on processes, sockets, leases and timeouts meanwhile: one CI
+# run had the orchestrator's suites starved for over 15 s, long enough to lose their leases.
+# In order: the compute-bound suites (ML, pipelines, expressions, the million-row memory test);
 # the suites that wait synchronously by design (the blocking HTTP client against Python servers,
-# the plugin host running mimir-worker commands); then everything else except the fault-injection
-# scenarios; then those.
+# the plugin host running mimir-worker commands); the other unit suites; the Redis client and
+# queue; the orchestrator's and workers' end-to-end suites (and any suite not named here); last,
+# alone, the fault-injection scenarios.
 compute='MimirMLTests|MimirPipelineTests|MimirExpressionsTests|PipelineMemoryTests'
 blocking='MimirHTTPClientTests|MimirPluginHostTests'
+units='MimirCoreTests|MimirJSONSchemaTests|MimirTwinTests|MimirStorageTests|MimirKubernetesTests|MimirScalingTests'
+queue='MimirRedisTests|MimirQueueTests'
 faults='MimirFaultInjectionTests'
 swift test --skip-build --filter "$compute"
 swift test --skip-build --filter "$blocking"
-swift test --skip-build --skip "$compute|$blocking|$faults"
-# Last: the fault-injection scenarios (kill -9 of workers and of the orchestrator, Redis restarts
-# and outages; docs/reliability.md), alone, so their timings are not bent by other suites. Each run
-# appends its figures to .build/fault-report/<scenario>.jsonl.
+swift test --skip-build --filter "$units"
+swift test --skip-build --filter "$queue"
+swift test --skip-build --skip "$compute|$blocking|$units|$queue|$faults"
+# The fault-injection scenarios (kill -9 of workers and of the orchestrator, Redis restarts and
+# outages; docs/reliability.md), so their timings are not bent by other suites. Each run appends
+# its figures to .build/fault-report/<scenario>.jsonl.
 swift test --skip-build --filter "$faults"
 
 echo "== API fuzzing: schemathesis against the served OpenAPI document, with tokens (scripts/fuzz-api.sh)"

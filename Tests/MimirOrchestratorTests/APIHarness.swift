@@ -29,8 +29,11 @@ struct APIHarness {
     let queue: JobQueue
     let client = HTTPClient()
 
+    /// `workerLease` is the lease of the jobs the test takes through `queue`, playing the worker:
+    /// a minute by default, so that a test held up on a loaded machine does not lose its job to
+    /// the orchestrator's reaper between two of its calls.
     static func start(
-        _ arguments: [String] = [], redisURL: String? = nil, workerLease: Duration = .seconds(15),
+        _ arguments: [String] = [], redisURL: String? = nil, workerLease: Duration = .seconds(60),
         environment: [String: String] = [:]
     ) async throws -> APIHarness {
         let url: String

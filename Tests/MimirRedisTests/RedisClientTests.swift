@@ -37,16 +37,17 @@ struct RedisClientTests {
     /// DEBUG SLEEP stalls the single-threaded server itself, so every connection would wait.)
     @Test func slowCommandDoesNotBlockOtherThreads() async throws {
         let server = try await RedisServer.start()
-        // A command timeout beyond BLPOP's own 30 s: on a loaded machine the GETs may take seconds.
+        // A command timeout beyond BLPOP's own 120 s: on a loaded machine the GETs may take
+        // seconds (a block of 30 s once ran out in CI before them).
         try await withClient(
-            server, poolSize: 4, configuration: try configuration(for: server) { $0.commandTimeout = .seconds(60) }
+            server, poolSize: 4, configuration: try configuration(for: server) { $0.commandTimeout = .seconds(150) }
         ) { client in
             _ = try await client.execute(["SET", "k", "v"])
             // Ordering, not timing: the GETs must all finish while BLPOP still waits for its list.
             let slowFinished = Atomic<Bool>(false)
             async let slow = {
                 defer { slowFinished.store(true, ordering: .sequentiallyConsistent) }
-                return try await client.execute(["BLPOP", "nothing-here", "30"])
+                return try await client.execute(["BLPOP", "nothing-here", "120"])
             }()
             try await Task.sleep(for: .milliseconds(50))
             for _ in 0..<20 { _ = try await client.execute(["GET", "k"]) }
