@@ -23,14 +23,16 @@ extension JobQueue {
         }
         guard replies.count == 2 else { throw .corrupt("\(replies.count) replies to a final report's 2 calls") }
         for reply in replies {
-            if case .error(let message) = reply {
-                throw QueueError.from(
-                    RedisError(
-                        kind: .server, server: redis.configuration.serverName, command: "FCALL", reason: message),
-                    jobID: jobID, caller: workerID)
-            }
+            if case .error(let message) = reply { throw refusal(message, jobID: jobID, caller: workerID) }
         }
         return try Self.finishedStatus(replies[1])
+    }
+
+    /// An error reply to one of the library's functions, as the queue's error.
+    func refusal(_ message: String, jobID: String, caller: String) -> QueueError {
+        QueueError.from(
+            RedisError(kind: .server, server: redis.configuration.serverName, command: "FCALL", reason: message),
+            jobID: jobID, caller: caller)
     }
 
     private func pipeline(_ commands: [[String]], jobID: String, caller: String) async throws(QueueError)

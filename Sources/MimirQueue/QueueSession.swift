@@ -156,7 +156,8 @@ public final class QueueSession {
         replies.removeLast(takeCommands)
         guard let ends = replies.popLast() else { return [] }
         if case .error(let message) = ends,
-            case .unavailable(let error) = refusal(message, jobID: pendingFinishes.first?.jobID ?? "", caller: workerID)
+            case .unavailable(let error) = queue.refusal(
+                message, jobID: pendingFinishes.first?.jobID ?? "", caller: workerID)
         {
             // Nothing ended: answering each attempt with the refusal dropped its end, the job
             // ran again once its lease ran out, and its result was lost.
@@ -170,7 +171,7 @@ public final class QueueSession {
         for (index, finish) in pendingFinishes.enumerated() {
             var logsRefused: QueueError?
             if finish.logs != nil, case .error(let message)? = logReplies.popFirst() {
-                logsRefused = refusal(message, jobID: finish.jobID, caller: workerID)
+                logsRefused = queue.refusal(message, jobID: finish.jobID, caller: workerID)
             }
             // The end's status is its own reply's: lines refused while the end went in did not
             // make the end refused (the job ended; calling it refused hid that).
@@ -247,13 +248,6 @@ public final class QueueSession {
         return ids
     }
 
-    /// An error reply to one of the library's functions, as the queue's error.
-    private func refusal(_ message: String, jobID: String, caller: String) -> QueueError {
-        QueueError.from(
-            RedisError(kind: .server, server: queue.redis.configuration.serverName, command: "FCALL", reason: message),
-            jobID: jobID, caller: caller)
-    }
-
     /// After the ends were refused as a whole: the log lines that did get appended (their own
     /// call answered) are not sent again with the next report.
     private func keepPendingAfterRefusal(logReplies: ArraySlice<RedisReply>) {
@@ -274,7 +268,7 @@ public final class QueueSession {
 
     /// A finish's status from its entry in `mimir_finish_many`'s answer.
     private func answer(_ reply: RedisReply, jobID: String, caller: String) -> Result<JobStatus, QueueError> {
-        if case .error(let message) = reply { return .failure(refusal(message, jobID: jobID, caller: caller)) }
+        if case .error(let message) = reply { return .failure(queue.refusal(message, jobID: jobID, caller: caller)) }
         return Result { () throws(QueueError) in try JobQueue.finishedStatus(reply) }
     }
 

@@ -35,9 +35,10 @@ extension JobRoutes {
             // The same report again, after its answer was lost (a 503 once Redis had run it): the
             // job ended as it says, by this worker, its lines appended with the end. Answered as
             // the first was, not as a conflict.
-            guard let record = await queue.recordedEnd(jobID: id, workerID: report.workerID, outcome: outcome) else {
-                throw APIError.from(refusal)
+            let recorded = try await run { () async throws(QueueError) in
+                try await queue.recordedEnd(jobID: id, workerID: report.workerID, outcome: outcome)
             }
+            guard let record = recorded else { throw APIError.from(refusal) }
             return answer(.ok, job: record, headers: [Self.idempotentReplayed: "true"])
         } catch {
             throw APIError.from(error)

@@ -71,8 +71,8 @@ final class ExecutorLane {
     /// and sends `next` ahead into the same process when given. `stillRunning` is called on that
     /// thread once the job has run a watch interval, and after each interval more, whether or not
     /// the child reported meanwhile: the job runs long, and the caller may see to what waits for
-    /// it (`withdrawAhead`). `withdrawn` is called when
-    /// the child answers that the job sent ahead will not start: it is the caller's to hand back.
+    /// it (`withdrawAhead`). `withdrawn` is called when the child answers that the job sent ahead
+    /// will not start: it is the caller's to hand back.
     func run(
         _ executor: LoadedExecutor, _ request: ExecutionRequest, sendingAhead next: Job? = nil,
         observer: any ExecutionObserver, cancellation: CancellationToken, stillRunning: () -> Void = {},
