@@ -31,4 +31,15 @@ public enum MonotonicCondition {
         deadline.tv_sec += seconds
         return deadline
     }
+
+    /// The deadline for `pthread_cond_timedwait` on such a condition, `interval` from now.
+    public static func deadline(after interval: Duration) -> timespec {
+        var deadline = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &deadline)
+        let (seconds, attoseconds) = max(interval, .zero).components
+        let nanoseconds = Int(deadline.tv_nsec) + Int(attoseconds / 1_000_000_000)
+        deadline.tv_sec += Int(seconds) + nanoseconds / 1_000_000_000
+        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        return deadline
+    }
 }

@@ -18,6 +18,8 @@ struct JobAttempt {
     let lane: ExecutorLane?
     /// The slot's next job, to send into the executor process behind this one.
     let next: ExecutorLane.Job?
+    /// Watches a job run in this process (no `lane`) on the clock, when something waits for it.
+    let watch: InProcessWatch?
     /// The slot's own connection to the queue.
     let session: QueueSession
     let configuration: WorkerConfiguration
@@ -27,8 +29,9 @@ struct JobAttempt {
     /// The job's place on the worker's lease clock (`SlotAttempts`), which the slot takes it off
     /// when it reports the job's end.
     let attempt: LeaseRenewer.Attempt
-    /// Called on the slot's thread while an executor process runs the job long (once it has run
-    /// `ExecutorLane.watchInterval`, and after each interval more).
+    /// Called while the job runs long: on the slot's thread while an executor process runs it
+    /// (once it has run `ExecutorLane.watchInterval`, and after each interval more); with a
+    /// `watch`, once, on the watch's thread while the slot's thread is in the plugin.
     let runsLong: () -> Void
     /// Called on the slot's thread when the job sent ahead was withdrawn from the executor
     /// process before it started: the slot hands it back.
@@ -50,6 +53,12 @@ struct JobAttempt {
                 outcome = lane.run(
                     executor, request, sendingAhead: next, observer: attempt.reporter,
                     cancellation: attempt.cancellation, stillRunning: runsLong, withdrawn: aheadWithdrawn)
+            } else if let watch {
+                outcome = watch.watching(
+                    longAfter: max(ExecutorLane.watchInterval, configuration.shortJob), onLong: runsLong
+                ) {
+                    executor.run(request, observer: attempt.reporter, cancellation: attempt.cancellation)
+                }
             } else {
                 outcome = executor.run(request, observer: attempt.reporter, cancellation: attempt.cancellation)
             }

@@ -27,6 +27,8 @@ public final class WorkerRuntime: Sendable {
     let stopping = CancellationToken()
     /// Which job types run short here, for taking several in one round trip.
     let runLengths: RunLengths
+    /// Sees a job run long when its executor runs in this process (`isolation` none).
+    let inProcessWatch = InProcessWatch()
 
     /// With `orchestratorURL`, the worker registers there (as `image`) and heartbeats, presenting
     /// `orchestratorToken` (the worker credential) when the API asks for one. The registry says

@@ -160,21 +160,10 @@ struct WorkerEndToEndTests {
         let worker = try WorkerProcess(
             for: api, id: "w-ahead", slots: 1, extra: ["--short-job-ms", "200", "--prefetch", "8"])
         try await Self.makeEchoShort(api, worker)
-        // The long job runs until the test lets it end, however slowly this test is scheduled, and
-        // reports progress every 10 ms meanwhile: a chatty job is seen running long all the same.
-        let release = FileManager.default.temporaryDirectory.appendingPathComponent("release-\(UUID().uuidString)").path
+        // The long job reports progress every 10 ms while it waits: a chatty job is seen running
+        // long all the same.
+        let (ids, release) = try await Self.submitAroundLongJob(api, behind: 4)
         defer { try? FileManager.default.removeItem(atPath: release) }
-        // One batch: the worker takes the first alone (it was idle), then the rest in one report.
-        let batch = try await api.call(
-            .post, "/api/job-batches",
-            json: [
-                "jobs": .array(
-                    [Self.echo("s0"), Self.echo("s1"), Self.echo("long", waitingFor: release)]
-                        + (2..<6).map { Self.echo("s\($0)") })
-            ])
-        #expect(batch.status == 201, "\(batch.raw.text)")
-        let ids = try #require(batch.json?["jobs"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
-        try #require(ids.count == 7)
         // s1 ran before the long job, its end held for the next report: it is reported once the long
         // job is seen running long, not after it.
         let first = try await api.poll(ids[1], seconds: 30, until: isFinal)
@@ -219,14 +208,47 @@ struct WorkerEndToEndTests {
         }
     }
 
+    @Test(
+        "executors in the worker's process: one that runs long has the ends before it reported and the jobs behind it given back, to run elsewhere"
+    )
+    func inProcessRunsLong() async throws {
+        let api = try await APIHarness.start(WorkerProcess.jobTypes)
+        defer { Task { await api.stop() } }
+        let first = try WorkerProcess(
+            for: api, id: "w-inproc-a", slots: 1,
+            extra: ["--isolation", "none", "--short-job-ms", "200", "--prefetch", "8"])
+        try await Self.makeEchoShort(api, first)
+        // The long job runs on the slot's own thread.
+        let (ids, release) = try await Self.submitAroundLongJob(api, behind: 3)
+        defer { try? FileManager.default.removeItem(atPath: release) }
+        let first1 = try await api.poll(ids[1], seconds: 30, until: isFinal)
+        #expect(first1["status"] == "succeeded", "\(first.log)")
+        // Another worker, started while the long job runs, runs what was given back, before the
+        // long job ends: nothing that waited for it waits its whole run.
+        let second = try WorkerProcess(for: api, id: "w-inproc-b", slots: 1)
+        for id in ids[3...] {
+            let job = try await api.poll(id, seconds: 30, until: isFinal)
+            #expect(
+                job["status"] == "succeeded" && job["worker_id"] == "w-inproc-b" && job["attempts"] == 1,
+                "\(job)\n\(first.log)\n\(second.log)")
+        }
+        let long = try await api.call(.get, "/api/jobs/\(ids[2])", template: "/api/jobs/{id}").json
+        #expect(long?["status"] == "running", "\(String(describing: long))")
+        #expect(FileManager.default.createFile(atPath: release, contents: nil))
+        let ended = try await api.poll(ids[2], seconds: 30, until: isFinal)
+        #expect(ended["status"] == "succeeded" && ended["worker_id"] == "w-inproc-a", "\(ended)\n\(first.log)")
+        #expect(first.log.contains("gave back jobs taken ahead: the job before them runs long"), "\(first.log)")
+    }
+
     @Test("past the drain's grace, jobs still waiting ahead are given back, their attempts not counted")
     func stoppingGivesBack() async throws {
         let api = try await APIHarness.start(WorkerProcess.jobTypes)
         defer { Task { await api.stop() } }
-        // In-process executors: nothing watches a long job, so the jobs taken ahead wait behind it.
+        // In-process executors, and jobs of 10 s still count as short: the jobs taken ahead wait
+        // behind the 5 s one until the worker stops.
         let worker = try WorkerProcess(
             for: api, id: "w-stop", slots: 1,
-            extra: ["--isolation", "none", "--short-job-ms", "200", "--drain-seconds", "0.5"])
+            extra: ["--isolation", "none", "--short-job-ms", "10000", "--drain-seconds", "0.5"])
         try await Self.makeEchoShort(api, worker)
         let batch = try await api.call(
             .post, "/api/job-batches",
@@ -337,6 +359,25 @@ struct WorkerEndToEndTests {
             let job = try await api.poll(id, seconds: 40, until: isFinal)
             #expect(job["status"] == "succeeded" && job["attempts"] == 1, "\(job)\n\(worker.log)")
         }
+    }
+
+    /// Submits echo jobs s0 and s1, a long one, and `behind` more (s2, …) in one batch: an idle
+    /// worker takes s0 alone, then the rest in one report. The long job runs until the test
+    /// creates the file returned, however slowly the test is scheduled. Returns the jobs' ids in
+    /// that order.
+    static func submitAroundLongJob(_ api: APIHarness, behind: Int) async throws -> (ids: [String], release: String) {
+        let release = FileManager.default.temporaryDirectory.appendingPathComponent("release-\(UUID().uuidString)").path
+        let batch = try await api.call(
+            .post, "/api/job-batches",
+            json: [
+                "jobs": .array(
+                    [echo("s0"), echo("s1"), echo("long", waitingFor: release)]
+                        + (2..<(2 + behind)).map { echo("s\($0)") })
+            ])
+        #expect(batch.status == 201, "\(batch.raw.text)")
+        let ids = try #require(batch.json?["jobs"]?.arrayValue?.compactMap { $0["id"]?.stringValue })
+        try #require(ids.count == 3 + behind)
+        return (ids, release)
     }
 
     static func echo(_ message: String, sleep: Int = 0, waitingFor file: String? = nil) -> JSONValue {

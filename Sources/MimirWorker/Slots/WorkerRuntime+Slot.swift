@@ -14,7 +14,9 @@ extension WorkerRuntime {
     /// A report takes the slot's next job along and, once jobs of some types run short here
     /// (`RunLengths`), up to `prefetch - 1` more of those types: the slot runs them back to back
     /// and holds each short job's end for the report that takes the next ones. A job that runs
-    /// long after all has the held ends reported and the jobs behind it given back at once.
+    /// long after all has the held ends reported and the jobs behind it given back at once (by the
+    /// slot's thread between an executor process's messages, or by the `InProcessWatch` while an
+    /// executor runs in this process).
     func runSlot(types: [String], offer: WorkerOffer, renewer: LeaseRenewer) {
         let session = QueueSession(queue: queue, types: types)
         let attempts = SlotAttempts(renewer: renewer)
@@ -88,6 +90,9 @@ extension WorkerRuntime {
             let startedAt = ContinuousClock.now
             let ranFor = JobAttempt(
                 job: job, executor: executor, lane: lane, next: lane == nil ? nil : sendAhead(after: job, session),
+                // In this process, a job is watched only when ends or jobs wait for it: the rest
+                // cost the watch nothing.
+                watch: lane == nil && (session.hasJobAhead || session.hasPendingFinishes) ? inProcessWatch : nil,
                 session: session, configuration: configuration, logger: logger, stopping: stopping, attempt: attempt,
                 runsLong: {
                     // Once per job, once it has run longer than a short job does: what waits for
