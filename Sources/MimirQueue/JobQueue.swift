@@ -74,10 +74,20 @@ public final class JobQueue: Sendable {
     public func job(_ id: String) async throws(QueueError) -> JobRecord {
         let reply: RedisReply
         do {
-            reply = try await redis.execute(["HGETALL", "\(namespace):job:\(id)"])
+            reply = try await redis.execute(jobReadCommand(id))
         } catch {
             throw QueueError.from(error, jobID: id)
         }
+        return try job(id, from: reply)
+    }
+
+    /// The command that reads job `id`'s record.
+    func jobReadCommand(_ id: String) -> [String] {
+        ["HGETALL", "\(namespace):job:\(id)"]
+    }
+
+    /// Job `id`'s record from the reply to ``jobReadCommand(_:)``.
+    func job(_ id: String, from reply: RedisReply) throws(QueueError) -> JobRecord {
         guard let fields = Self.fields(reply), !fields.isEmpty else { throw .notFound(jobID: id) }
         guard let record = JobRecord(fields: fields) else { throw .corrupt("job \(id) lacks required fields") }
         return record
@@ -95,7 +105,7 @@ public final class JobQueue: Sendable {
         let page = entries.prefix(limit)
         let replies: [RedisReply]
         do {
-            replies = try await redis.pipeline(page.map { ["HGETALL", "\(namespace):job:\($0.id)"] })
+            replies = try await redis.pipeline(page.map { jobReadCommand($0.id) })
         } catch {
             throw QueueError.from(error, jobID: "")
         }
@@ -228,12 +238,16 @@ public final class JobQueue: Sendable {
         async throws(QueueError) -> Bool
     {
         let reply = try await call(
-            .heartbeat,
-            [
-                jobID, workerID, String(clock.nowMilliseconds()), String(configuration.leaseDuration.milliseconds),
-                progress.map { String(min(max($0, 0), 1)) } ?? "", message ?? "", message == nil ? "0" : "1",
-            ], jobID: jobID, caller: workerID)
+            .heartbeat, heartbeatArguments(jobID: jobID, workerID: workerID, progress: progress, message: message),
+            jobID: jobID, caller: workerID)
         return reply.int == 1
+    }
+
+    func heartbeatArguments(jobID: String, workerID: String, progress: Double?, message: String?) -> [String] {
+        [
+            jobID, workerID, String(clock.nowMilliseconds()), String(configuration.leaseDuration.milliseconds),
+            progress.map { String(min(max($0, 0), 1)) } ?? "", message ?? "", message == nil ? "0" : "1",
+        ]
     }
 
     /// Ends the worker's attempt. Returns the job's new status.

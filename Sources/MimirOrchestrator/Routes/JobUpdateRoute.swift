@@ -15,22 +15,19 @@ extension JobRoutes {
         let body = try await JSONBody.read(request, limits: bodyLimits)
         let report = try WorkerReport(body)
         if report.status == "running" {
-            // Logs first, so they precede the progress; only the lease holder may write them.
-            try await run { () async throws(QueueError) in
-                if !report.logs.isEmpty {
-                    try await queue.appendLogs(jobID: id, lines: report.logs, workerID: report.workerID)
-                }
-                _ = try await queue.heartbeat(
-                    jobID: id, workerID: report.workerID, progress: report.progress, message: report.message)
+            // Logs, progress and the job read back in one round trip; only the lease holder may
+            // write them.
+            let record = try await run { () async throws(QueueError) in
+                try await queue.report(
+                    jobID: id, workerID: report.workerID, progress: report.progress, message: report.message,
+                    lines: report.logs)
             }
-            let record = try await run { () async throws(QueueError) in try await queue.job(id) }
             return answer(.ok, job: record)
         }
         let outcome = report.outcome
-        let status: JobStatus
+        let ended: (status: JobStatus, job: JobRecord)
         do throws(QueueError) {
-            status = try await queue.finish(
-                jobID: id, workerID: report.workerID, outcome: outcome, lines: report.logs)
+            ended = try await queue.finish(jobID: id, workerID: report.workerID, outcome: outcome, lines: report.logs)
         } catch let refusal where refusal.isLeaseGone {
             // The same report again, after its answer was lost (a 503 once Redis had run it): the
             // job ended as it says, by this worker, its lines appended with the end. Answered as
@@ -43,9 +40,8 @@ extension JobRoutes {
         } catch {
             throw APIError.from(error)
         }
-        let record = try await run { () async throws(QueueError) in try await queue.job(id) }
-        metrics.attemptEnded(type: record.type, status: status)
-        return answer(.ok, job: record)
+        metrics.attemptEnded(type: ended.job.type, status: ended.status)
+        return answer(.ok, job: ended.job)
     }
 }
 
