@@ -25,19 +25,27 @@ struct ExecutorLaneTests {
         let registry: ExecutorRegistry
         let pool: ExecutorProcessPool
 
-        init(jobsPerProcess: Int? = nil) throws {
+        /// `script`: a scripted executor process (Tests/Fixtures/executor-process) instead of
+        /// `mimir-worker executor-process`, for an order of events a real one produces only by chance.
+        init(jobsPerProcess: Int? = nil, script: String? = nil) throws {
             let plugins = try WorkerProcess.faultyPlugins()
             var logger = Logger(label: "lane-test")
             logger.logLevel = .critical
             registry = try ExecutorRegistry.load(
                 directory: plugins, configuration: PluginHostConfiguration(), logger: logger)
+            let executable = script == nil ? BuildProducts.path("mimir-worker") : "/usr/bin/env"
+            let arguments =
+                script.map { ["python3", Self.scriptedChildren.appendingPathComponent($0).path] }
+                ?? ["executor-process", "--plugin-dir", plugins, "--log-level", "error"]
             pool = ExecutorProcessPool(
                 settings: ExecutorProcessSettings(
-                    executable: BuildProducts.path("mimir-worker"),
-                    arguments: ["executor-process", "--plugin-dir", plugins, "--log-level", "error"], processes: 1,
+                    executable: executable, arguments: arguments, processes: 1,
                     maximumJobsPerProcess: jobsPerProcess, killGrace: .seconds(1)),
                 logger: logger)
         }
+
+        static let scriptedChildren = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/executor-process")
 
         deinit {
             pool.shutdown()
@@ -68,6 +76,34 @@ struct ExecutorLaneTests {
             stillRunning: stillRunning, withdrawn: withdrawn)
         let echoed = outcome.result?["echo"]?.stringValue.map { " \($0)" } ?? ""
         return "\(outcome.status.rawValue)\(echoed) \(lines.all)"
+    }
+
+    @Test(
+        "a withdraw the child answers only after the job before ended: the job was not started, and is sent again to the same process"
+    )
+    func withdrawnBetweenJobs() async throws {
+        let setup = try Setup(script: "withdrawn-between-jobs.py")
+        let results = try await OwnThread.run { () throws -> [String] in
+            let lane = ExecutorLane(pool: setup.pool)
+            defer { lane.close() }
+            let (a, b) = (try setup.echo("a"), try setup.echo("b"))
+            var asked = false
+            var toldWithdrawn = false
+            let first = Self.run(
+                lane, a, ahead: b, stillRunning: { if !asked { asked = lane.withdrawAhead() } },
+                withdrawn: { toldWithdrawn = true })
+            let pid = try #require(lane.heldProcessID, "the process was not kept for the job sent ahead")
+            let stillAhead = lane.hasSentAhead("job-b")
+            let second = Self.run(lane, b)
+            // Both ran in the process kept for the job sent ahead.
+            return [first, "\(asked)", "\(toldWithdrawn)", "\(stillAhead)", second, "\(lane.heldProcessID == nil)"]
+                .map { $0.replacingOccurrences(of: " in \(pid) ", with: " in the same process ") }
+        }
+        #expect(
+            results == [
+                "succeeded job-a in the same process []", "true", "false", "true",
+                "succeeded job-b in the same process []", "true",
+            ])
     }
 
     @Test("a job sent ahead runs right after the one before it, each job's log and result its own")
