@@ -111,7 +111,7 @@ if paced:
         "submit→start p50 ≤ 2 ms, p99 ≤ 10 ms at 1,000 jobs/s", p50[0] <= 2 and p99[0] <= 10,
         f"p50 {fmt(p50)} ms, p99 {fmt(p99)} ms at {achieved[0]:,.0f} submissions/s achieved"))
 rps = {}
-for route in ("ceiling", "submit", "get"):
+for route in ("ceiling", "submit", "get", "report"):
     rps[route] = spread([r["rps"] for r in http if r["route"] == route])
 
 
@@ -225,7 +225,7 @@ if http:
     out += [
         "### REST API (wrk -t2 -c32, server, Redis and wrk on the same cores)", "",
         "| route | req/s | % of ceiling | p99 latency ms |", "| --- | ---: | ---: | --- |"]
-    for route in ("ceiling", "submit", "get"):
+    for route in ("ceiling", "submit", "get", "report"):
         rows = [r for r in http if r["route"] == route]
         if not rows:
             continue
