@@ -24,14 +24,6 @@ public enum MonotonicCondition {
         condition.deallocate()
     }
 
-    /// The deadline for `pthread_cond_timedwait` on such a condition, `seconds` from now.
-    public static func deadline(secondsFromNow seconds: Int) -> timespec {
-        var deadline = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &deadline)
-        deadline.tv_sec += seconds
-        return deadline
-    }
-
     /// The deadline for `pthread_cond_timedwait` on such a condition, `interval` from now.
     public static func deadline(after interval: Duration) -> timespec {
         var deadline = timespec()

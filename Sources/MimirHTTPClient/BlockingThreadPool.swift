@@ -138,7 +138,7 @@ final class BlockingThreadPool: @unchecked Sendable {  // Mutable state is guard
     private func nextJob(for worker: Worker) -> Job? {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        var deadline = MonotonicCondition.deadline(secondsFromNow: idleSeconds)
+        var deadline = MonotonicCondition.deadline(after: .seconds(idleSeconds))
         while worker.job == nil {
             if pthread_cond_timedwait(worker.wakeUp, mutex, &deadline) == ETIMEDOUT { break }
         }
