@@ -60,6 +60,7 @@ rq_batch = [r for r in peers_batch if r["system"] == "rq"]
 celery = [r for r in peers if r["system"] == "celery"]
 rq = [r for r in peers if r["system"] == "rq"]
 http, abi = lines("http.jsonl"), lines("abi.jsonl")
+redis_functions = lines("redis-functions.jsonl")
 recovery, scale = lines("recovery.jsonl"), lines("scale.jsonl")
 
 
@@ -242,6 +243,18 @@ if abi:
             values = [r["ns"] for r in abi if r["plugin"] == plugin and r["figure"] == figure]
             out.append(f"| {plugin} | {names[figure]} | {fmt(spread(values), 1)} |")
     out.append("")
+
+# Redis' instructions per job: counted, so one run.
+if redis_functions:
+    out += ["### Redis instructions per job (callgrind: counted, not timed, so one run)", "",
+            "| function | jobs per call | per call | per job |", "| --- | ---: | ---: | ---: |"]
+    for r in redis_functions:
+        out.append(f"| {r['step']} | {r['jobs_per_call']} | {r['instructions_per_call']:,.0f} | "
+                   f"{r['instructions_per_job']:,.0f} |")
+    lone = sum(r["instructions_per_job"] for r in redis_functions if r["jobs_per_call"] == 1)
+    backlog = sum(r["instructions_per_job"] for r in redis_functions if r["jobs_per_call"] > 1)
+    out += [f"| a lone job: submitted, taken, ended one per call | | | {lone:,.0f} |",
+            f"| a job of a backlog: in batches | | | {backlog:,.0f} |", ""]
 
 # Recovery, scale-up, memory.
 out += ["### Recovery, scale-up, memory", "", "| figure | median (min–max) |", "| --- | --- |"]

@@ -9,7 +9,7 @@
 # binaries to measure instead of this build (as in the before/after comparisons).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-for tool in swift redis-server redis-cli wrk hey python3 gcc; do
+for tool in swift redis-server redis-cli wrk hey python3 gcc valgrind; do
     command -v "$tool" >/dev/null || { echo "$tool is missing (see docs/benchmarks.md, Running)" >&2; exit 1; }
 done
 python3 -c 'import celery, rq, redis' 2>/dev/null || {
@@ -71,6 +71,8 @@ step "dead-worker recovery"
 bench/recovery.sh "$rounds" | tee "$results/recovery.jsonl" || failed bench/recovery.sh
 step "scale-up reaction"
 bench/scale.sh "$((rounds + 2))" | tee "$results/scale.jsonl" || failed bench/scale.sh
+step "Redis' instructions per job (callgrind: one run, it repeats to a fraction of a percent)"
+BENCH_JSON="$results/redis-functions.jsonl" bench/redis-functions.sh 2000 || failed bench/redis-functions.sh
 step "report"
 python3 bench/report.py "$results" "${BENCH_DOCS:-docs/benchmarks.md}"
 echo "results in $results; docs/benchmarks.md rewritten (generated part)" >&2
