@@ -101,7 +101,7 @@ public struct OrchestratorApp: Sendable {
             validator: JobSubmissionValidator(
                 configuredTypes: configuration.jobTypes, defaultMaxAttempts: configuration.defaultMaxAttempts,
                 catalog: catalog),
-            metrics: metrics, bodyLimits: bodyLimits, audit: audit
+            metrics: metrics, bodyLimits: bodyLimits, audit: audit, scaler: scaler
         ).register(on: router)
         AuditRoutes(audit: audit).register(on: router)
         WorkerRoutes(

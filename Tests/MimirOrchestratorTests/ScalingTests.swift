@@ -87,6 +87,32 @@ struct ScalingTests {
         let images2 = try await scaling()["images"]?.arrayValue ?? []
         #expect(images2.first { $0["image"] == "pipeline-img" }?["desired"] == 0)
     }
+
+    @Test("a job no worker is there for starts one at once, not at the end of the scaler's interval")
+    func scaleFromZeroAtOnce() async throws {
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("workers-\(UUID().uuidString)").path
+        // A minute between passes: only the submission itself can start the worker in time.
+        let api = try await APIHarness.start([
+            "--worker-backend", "local", "--local-plugin-dir", try WorkerProcess.fixtures.get(),
+            "--min-workers", "0", "--max-workers", "2", "--queue-threshold", "1",
+            "--scaler-interval-seconds", "60", "--worker-idle-timeout-seconds", "30", "--worker-log-dir", logs,
+        ])
+        defer { Task { await api.stop() } }
+        // The pass when the server began listening found nothing to do.
+        for _ in 0..<100 {
+            let images = try await api.call(.get, "/api/scaling").json?["images"]?.arrayValue ?? []
+            if !images.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        let id = try await api.submit([
+            "type": "fixture_echo", "task_spec": ["parameters": ["message": "wake"]],
+        ])
+        let job = try await api.poll(id, seconds: 30, until: isFinal)
+        #expect(job["status"] == "succeeded", "\(job)")
+        let decisions = try await api.call(.get, "/api/scaling").json?["decisions"]?.arrayValue ?? []
+        #expect(decisions.filter { $0["kind"] == "launched" }.count == 1, "\(decisions)")
+    }
 }
 
 extension Array {

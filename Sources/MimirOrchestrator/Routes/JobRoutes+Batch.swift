@@ -19,6 +19,7 @@ extension JobRoutes {
             var perType: [String: Int] = [:]
             for record in records { perType[record.type, default: 0] += 1 }
             for (type, count) in perType { metrics.submitted(type: type, count: count) }
+            scaler.submitted(types: perType.keys)
             audit.loggedBatch(caller, records)
             return batchAnswer(.created, records, preference)
         case .existing(let records):

@@ -10,6 +10,8 @@ struct JobRoutes: Sendable {
     let metrics: OrchestratorMetrics
     let bodyLimits: BodyLimits
     let audit: AuditLog
+    /// Told of every accepted job's type, so that work no worker is there for starts one at once.
+    let scaler: Scaler
 
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
@@ -79,6 +81,7 @@ struct JobRoutes: Sendable {
         }) {
         case .created(let record):
             metrics.submitted(type: record.type)
+            scaler.submitted(types: CollectionOfOne(record.type))
             audit.logged(caller, .submit, jobID: record.id, jobType: record.type)
             return submissionAnswer(.created, record, preference, headers: [.location: "/api/jobs/\(record.id)"])
         case .existing(let record):

@@ -39,6 +39,9 @@ final class Scaler: Sendable {
         var unserved: [ImageAssignment.Unserved] = []
         var orchestratorURL = ""
         var lastError: String?
+        /// Job types no worker was there for at the last pass (none live, none starting) that an
+        /// image this backend can start serves: a submission of one asks for a pass at once.
+        var unattended: Set<String> = []
     }
 
     static let recordLimit = 100
@@ -54,6 +57,8 @@ final class Scaler: Sendable {
     /// Environment every launched worker gets (REDIS_NAMESPACE; for local workers also REDIS_URL, ...).
     let workerEnvironment: [String: String]
     private let state = Mutex(State())
+    /// Ends the wait between passes early (`ScalerService`).
+    let passSignal = PassSignal()
 
     init(
         backend: (any WorkerBackend)?, settings: ScalerSettings, policy: ScalingPolicy.Settings, queue: JobQueue,
@@ -75,9 +80,19 @@ final class Scaler: Sendable {
     func listening(on port: Int) {
         let url = settings.advertisedURL.isEmpty ? "http://127.0.0.1:\(port)" : settings.advertisedURL
         state.withLock { $0.orchestratorURL = url }
+        // The passes before had to wait for this: the first that can launch runs now.
+        passSignal.signal()
     }
 
     private var now: Int64 { SystemQueueClock().nowMilliseconds() }
+
+    /// Jobs of these types were accepted: if no worker was there for one of them at the last
+    /// pass, the next pass runs now rather than at the end of the interval, so a job submitted to
+    /// an idle fleet waits for a worker's start only. A lock and a set lookup per submission.
+    func submitted<Types: Sequence<String>>(types: Types) {
+        let unattended = state.withLock { state in types.contains { state.unattended.contains($0) } }
+        if unattended { passSignal.signal() }
+    }
 
     /// One look at the queue and the workers, and the launches it calls for.
     func pass() async {
@@ -142,6 +157,9 @@ final class Scaler: Sendable {
                 // Shown as starting at once, not only from the next pass.
                 state.withLock { $0.statuses[decision.image]?.starting += started }
             }
+            let unattended = Self.unattended(
+                images: images, statuses: state.withLock { $0.statuses }, live: snapshot.liveWorkers)
+            state.withLock { $0.unattended = unattended }
         } catch {
             let message = "scaler pass failed: \(error)"
             let repeated = state.withLock { state in
@@ -150,6 +168,25 @@ final class Scaler: Sendable {
             }
             if !repeated { logger.warning("\(message)") }
         }
+    }
+
+    /// The job types some image that can start serves while no worker serves them: none live
+    /// (by the catalog) and none of an image with workers present or starting.
+    static func unattended(images: [CapabilityProvider], statuses: [String: Status], live: [CapabilityProvider])
+        -> Set<String>
+    {
+        var attended = Set(live.flatMap { $0.capabilities.map(\.jobType) })
+        var startable = Set<String>()
+        for image in images {
+            guard let status = statuses[image.name] else { continue }
+            let types = image.capabilities.map(\.jobType)
+            if status.present > 0 {
+                attended.formUnion(types)
+            } else if status.launchable, status.maximum > 0 {
+                startable.formUnion(types)
+            }
+        }
+        return startable.subtracting(attended)
     }
 
     /// With no backend the scaler only reports what it sees.

@@ -1,0 +1,81 @@
+import MimirCore
+import Testing
+
+@testable import MimirOrchestrator
+
+/// What ends the scaler's wait between passes early, and which submissions ask for it.
+@Suite("Scaler wake-up")
+struct ScalerWakeUpTests {
+    @Test("a signal ends a wait at once, whether it came before the wait or during it")
+    func signalEndsTheWait() async throws {
+        let signal = PassSignal()
+        signal.signal()
+        let clock = ContinuousClock()
+        var signalled = false
+        let early = await clock.measure { signalled = await signal.wait(upTo: .seconds(30)) }
+        #expect(signalled && early < .seconds(10))
+
+        async let during = signal.wait(upTo: .seconds(30))
+        try await Task.sleep(for: .milliseconds(50))
+        let began = clock.now
+        signal.signal()
+        #expect(await during)
+        #expect(clock.now - began < .seconds(10))
+    }
+
+    @Test("without a signal the wait lasts its time; signals before a wait count as one")
+    func timeoutAndOneSignal() async {
+        let signal = PassSignal()
+        let clock = ContinuousClock()
+        var signalled = true
+        let waited = await clock.measure { signalled = await signal.wait(upTo: .milliseconds(200)) }
+        #expect(!signalled && waited >= .milliseconds(200))
+
+        for _ in 0..<5 { signal.signal() }
+        #expect(await signal.wait(upTo: .seconds(30)))
+        #expect(!(await signal.wait(upTo: .milliseconds(100))), "the five signals were one")
+    }
+
+    @Test("a cancelled wait returns at once and leaves no signal behind")
+    func cancelledWait() async {
+        let signal = PassSignal()
+        let clock = ContinuousClock()
+        let began = clock.now
+        let waiting = Task { await signal.wait(upTo: .seconds(30)) }
+        try? await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        #expect(!(await waiting.value))
+        #expect(clock.now - began < .seconds(10))
+        #expect(!(await signal.wait(upTo: .milliseconds(100))))
+    }
+
+    static func image(_ name: String, _ types: [String]) -> CapabilityProvider {
+        CapabilityProvider(
+            kind: .image, name: name, image: name,
+            capabilities: types.map {
+                Capability(
+                    jobType: $0, plugin: nil, pluginVersion: nil,
+                    executorVersion: SemanticVersion(major: 1, minor: 0, patch: 0), needsGPU: false,
+                    parametersSchema: nil)
+            }, resources: ResourceOffer())
+    }
+
+    @Test("unattended: types a startable image serves while no worker is live or starting for them")
+    func unattendedTypes() {
+        let images = [
+            Self.image("ml", ["ml_training", "ml_inference"]), Self.image("pipeline", ["pipeline_execution"]),
+            Self.image("twin", ["digital_twin_update"]), Self.image("capped", ["noop"]),
+        ]
+        var statuses: [String: Scaler.Status] = [:]
+        statuses["ml"] = Scaler.Status(image: "ml", launchable: true)
+        statuses["pipeline"] = Scaler.Status(image: "pipeline", starting: 1, launchable: true)
+        statuses["twin"] = Scaler.Status(image: "twin", launchable: false)
+        statuses["capped"] = Scaler.Status(image: "capped", maximum: 0, launchable: true)
+        // A live worker that no image started serves ml_inference.
+        var live = Self.image("worker-1", ["ml_inference"])
+        live.kind = .worker
+        #expect(Scaler.unattended(images: images, statuses: statuses, live: [live]) == ["ml_training"])
+        statuses["ml"]?.idle = 1
+        #expect(Scaler.unattended(images: images, statuses: statuses, live: []).isEmpty)
+    }
+}
