@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Usage: bench/scale.sh [ROUNDS]
 # Scale-up reaction of the local backend, release build: from a job submitted with no worker running
-# to a worker the scaler started taking it (scaler interval 1 s, the default), ROUNDS times (default 5).
+# to a worker the scaler started taking it, ROUNDS times (default 5). The scaler interval is the
+# default 1 s, but such a submission starts a pass at once (docs/operations.md, scaling workers).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds=${1:-5}
