@@ -74,8 +74,11 @@ struct ScalerWakeUpTests {
         // A live worker that no image started serves ml_inference.
         var live = Self.image("worker-1", ["ml_inference"])
         live.kind = .worker
-        #expect(Scaler.unattended(images: images, statuses: statuses, live: [live]) == ["ml_training"])
+        #expect(
+            Scaler.unattended(images: images, statuses: statuses, live: [live], maximumWorkers: 10) == ["ml_training"])
+        // MAX_WORKERS present (the one starting): no pass could start another.
+        #expect(Scaler.unattended(images: images, statuses: statuses, live: [live], maximumWorkers: 1).isEmpty)
         statuses["ml"]?.idle = 1
-        #expect(Scaler.unattended(images: images, statuses: statuses, live: []).isEmpty)
+        #expect(Scaler.unattended(images: images, statuses: statuses, live: [], maximumWorkers: 10).isEmpty)
     }
 }

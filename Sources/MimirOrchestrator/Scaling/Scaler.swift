@@ -157,9 +157,11 @@ final class Scaler: Sendable {
                 // Shown as starting at once, not only from the next pass.
                 state.withLock { $0.statuses[decision.image]?.starting += started }
             }
-            let unattended = Self.unattended(
-                images: images, statuses: state.withLock { $0.statuses }, live: snapshot.liveWorkers)
-            state.withLock { $0.unattended = unattended }
+            state.withLock { state in
+                state.unattended = Self.unattended(
+                    images: images, statuses: state.statuses, live: snapshot.liveWorkers,
+                    maximumWorkers: policy.maximumWorkers)
+            }
         } catch {
             let message = "scaler pass failed: \(error)"
             let repeated = state.withLock { state in
@@ -171,10 +173,12 @@ final class Scaler: Sendable {
     }
 
     /// The job types some image that can start serves while no worker serves them: none live
-    /// (by the catalog) and none of an image with workers present or starting.
-    static func unattended(images: [CapabilityProvider], statuses: [String: Status], live: [CapabilityProvider])
-        -> Set<String>
-    {
+    /// (by the catalog) and none of an image with workers present or starting. None at
+    /// `maximumWorkers` present: no pass could start one then.
+    static func unattended(
+        images: [CapabilityProvider], statuses: [String: Status], live: [CapabilityProvider], maximumWorkers: Int
+    ) -> Set<String> {
+        guard statuses.values.reduce(0, { $0 + $1.present }) < maximumWorkers else { return [] }
         var attended = Set(live.flatMap { $0.capabilities.map(\.jobType) })
         var startable = Set<String>()
         for image in images {
