@@ -5,8 +5,9 @@
 # 2000) submitted, taken and finished one call per job, as a lone job goes, then in batches, as a
 # backlog goes, each step's calls pipelined from one client. Redis is the one process every
 # orchestrator and worker shares, so its cost per job is the platform's ceiling. The library is
-# the one a release orchestrator loads. Prints a Markdown table; with BENCH_JSON=FILE, also
-# appends one JSON line per step to FILE.
+# the one a release orchestrator loads (MIMIR_REDIS_LIBRARY=FILE: that file's instead, to count an
+# edit before building it). Prints a Markdown table; with BENCH_JSON=FILE, also appends one JSON
+# line per step to FILE.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 jobs=${1:-2000}

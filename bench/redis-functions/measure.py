@@ -10,7 +10,9 @@ reading, running and answering them. Steps: JOBS single submissions (`mimir_subm
 ends one job per call (`mimir_take_patient`, `mimir_finish`: a lone job's way through a worker
 slot), then the same number in batches (`mimir_submit_batch` of 100, `mimir_take_many_patient`
 and `mimir_finish_many` of 8, a slot's prefetch). Prints a Markdown table; with BENCH_JSON set,
-also appends one JSON line per step to that file."""
+also appends one JSON line per step to that file. With MIMIR_REDIS_LIBRARY=FILE the library is
+that file's text instead (an edited copy of what `FUNCTION LIST WITHCODE` shows), so a change to
+the functions can be counted before it is built."""
 import glob
 import json
 import os
@@ -59,19 +61,24 @@ try:
             time.sleep(0.1)
     else:
         sys.exit("redis-server under valgrind did not start")
-    # The orchestrator loads the library when it starts; it needs a token to start with one.
-    env = dict(os.environ, API_TOKENS="admin:bench:" + "b" * 32)
-    orchestrator = subprocess.Popen(
-        [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--redis-url", f"redis://127.0.0.1:{port}",
-         "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    for _ in range(300):
-        if client.execute_command("FUNCTION", "LIST"):
-            break
-        time.sleep(0.1)
+    if os.environ.get("MIMIR_REDIS_LIBRARY"):
+        # An edited library, measured without a build (`FUNCTION LIST WITHCODE` gives the text).
+        with open(os.environ["MIMIR_REDIS_LIBRARY"]) as library:
+            client.execute_command("FUNCTION", "LOAD", "REPLACE", library.read())
     else:
-        sys.exit("the orchestrator did not load the function library")
-    orchestrator.terminate()
-    orchestrator.wait()
+        # The orchestrator loads the library when it starts; it needs a token to start with one.
+        env = dict(os.environ, API_TOKENS="admin:bench:" + "b" * 32)
+        orchestrator = subprocess.Popen(
+            [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--redis-url", f"redis://127.0.0.1:{port}",
+             "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        for _ in range(300):
+            if client.execute_command("FUNCTION", "LIST"):
+                break
+            time.sleep(0.1)
+        else:
+            sys.exit("the orchestrator did not load the function library")
+        orchestrator.terminate()
+        orchestrator.wait()
 
     def counted(calls):
         """Instructions Redis spent on `calls`, sent in one pipeline; fails on any error reply."""
