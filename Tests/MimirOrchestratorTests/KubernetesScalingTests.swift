@@ -70,8 +70,17 @@ struct KubernetesScalingTests {
             if scaling["decisions"]?.arrayValue?.contains(where: { $0["kind"] == "launched" }) == true { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let launched = scaling["decisions"]?.arrayValue?.filter { $0["kind"] == "launched" } ?? []
-        #expect(launched.count == 1 && launched.first?["image"] == .string(image), "\(scaling)")
+        let decisions = scaling["decisions"]?.arrayValue ?? []
+        let launched = decisions.filter { $0["kind"] == "launched" }
+        // One launch for the one queued job. A second is right only once the first worker has
+        // ended (no real worker takes the job here; the stand-in kubelet ends the pod after the
+        // idle timeout), which a starved test process may see before it looks.
+        let launchedAt = launched.compactMap { $0["at"]?.stringValue }.sorted()
+        let exitedAt = decisions.filter { $0["kind"] == "exited" }.compactMap { $0["at"]?.stringValue }
+        let relaunched =
+            launchedAt.count == 2 && exitedAt.contains { $0 >= launchedAt[0] && $0 <= launchedAt[1] }
+        #expect((launched.count == 1 || relaunched), "\(scaling)")
+        #expect(!launched.isEmpty && launched.allSatisfy { $0["image"] == .string(image) }, "\(scaling)")
         let token = try String(contentsOfFile: kube["KUBE_ADMIN_TOKEN_FILE"] ?? "", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let client = HTTPClient(tls: TLSOptions(caFile: kube["KUBE_CA"]))
