@@ -4,11 +4,4 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = os.getenv("REPORT_BODY")
 
--- Count non-200 answers so a run that fails fast (a lost lease: 409) is not mistaken for a fast run.
-local failures = 0
-response = function(status, headers, body)
-    if status ~= 200 then failures = failures + 1 end
-end
-done = function(summary, latency, requests)
-    io.write(string.format("non_200=%d\n", failures))
-end
+dofile("bench/http/expect-status.lua")(200)
