@@ -46,6 +46,13 @@ struct ChildProcess {
         return .signalled(status & 0x7f)
     }
 
+    /// Blocks until the child has ended, without reaping it, so that `ended()` can still say how.
+    /// Returns at once if it was reaped already.
+    func waitUntilEnded() {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1, errno == EINTR {}
+    }
+
     enum Termination: Equatable {
         case exited(Int32)
         case signalled(Int32)

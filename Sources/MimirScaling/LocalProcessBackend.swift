@@ -1,3 +1,4 @@
+import MimirCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -5,9 +6,10 @@ import Synchronization
 #endif
 
 /// Workers as processes on this machine (the embedded default): `mimir-worker serve` with the
-/// image's plugin directory, its log in `logDirectory/<worker id>.log`. Exited children are reaped
-/// on every `inventory`; one that exited cleanly (idle, drained) is not restarted, one that failed
-/// is reported. On `shutdown` the workers get SIGTERM and drain: running jobs finish or go back to
+/// image's plugin directory, its log in `logDirectory/<worker id>.log`. A child's end is told to
+/// the scaler the moment it happens (`notifyOnEvents`) and the child is reaped by the `inventory`
+/// that follows; one that exited cleanly (idle, drained) is not restarted, one that failed is
+/// reported. On `shutdown` the workers get SIGTERM and drain: running jobs finish or go back to
 /// the queue. Workers also drain by themselves when this process dies without a shutdown (they
 /// watch their parent pid, `MIMIR_PARENT_PID`), so a crashed orchestrator leaves no orphans.
 public final class LocalProcessBackend: WorkerBackend {
@@ -45,6 +47,7 @@ public final class LocalProcessBackend: WorkerBackend {
     private struct State {
         var children: [String: Child] = [:]
         var events: [BackendEvent] = []
+        var notify: (@Sendable () -> Void)?
     }
 
     private let state = Mutex(State())
@@ -109,6 +112,22 @@ public final class LocalProcessBackend: WorkerBackend {
             environment: environment, logPath: logPath)
         let worker = BackendWorker(workerID: launch.workerID, image: launch.profile.image, startedAt: clock())
         state.withLock { $0.children[launch.workerID] = Child(process: process, worker: worker, logPath: logPath) }
+        watch(process)
+    }
+
+    public func notifyOnEvents(_ notify: @escaping @Sendable () -> Void) {
+        state.withLock { $0.notify = notify }
+    }
+
+    /// A thread per child, asleep in `waitid` until the child ends, tells the scaler at once: a
+    /// worker killed mid-job has its jobs back in the queue within milliseconds rather than at the
+    /// next pass. Reaping stays with `inventory`. Without a thread (the system refused one), the
+    /// next pass notices all the same.
+    private func watch(_ process: ChildProcess) {
+        DetachedThread.start(stackSize: 64 * 1024) { [weak self] in
+            process.waitUntilEnded()
+            self?.state.withLock { $0.notify }?()
+        }
     }
 
     public func drainEvents() async -> [BackendEvent] {

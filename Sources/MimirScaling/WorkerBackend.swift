@@ -89,6 +89,15 @@ public protocol WorkerBackend: Sendable {
     func launch(_ launch: WorkerLaunch) async throws
     /// What happened since the last call, oldest first.
     func drainEvents() async -> [BackendEvent]
+    /// Has `notify` called, from any thread, as soon as there is news for `inventory` and
+    /// `drainEvents` (a worker ended), so the scaler looks now instead of at its next pass: a dead
+    /// worker's jobs go back to the queue and its replacement starts at once. A backend that
+    /// only notices when asked keeps the default, which never calls it.
+    func notifyOnEvents(_ notify: @escaping @Sendable () -> Void)
     /// Stops tracking (local processes are left to finish their work and exit when idle).
     func shutdown() async
+}
+
+extension WorkerBackend {
+    public func notifyOnEvents(_ notify: @escaping @Sendable () -> Void) {}
 }

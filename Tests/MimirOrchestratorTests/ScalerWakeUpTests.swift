@@ -1,4 +1,5 @@
 import MimirCore
+import Synchronization
 import Testing
 
 @testable import MimirOrchestrator
@@ -21,6 +22,32 @@ struct ScalerWakeUpTests {
         signal.signal()
         #expect(await during)
         #expect(clock.now - began < .seconds(10))
+    }
+
+    @Test("the first early pass runs at once after a regular one; the next waits out the minimum gap")
+    func earlyPassesArePaced() async throws {
+        let signal = PassSignal()
+        let passes = Mutex(0)
+        // A regular pass only every minute; early ones at least 30 s apart.
+        let service = ScalerService(
+            pass: { passes.withLock { $0 += 1 } }, signal: signal, interval: .seconds(60), minimumGap: .seconds(30))
+        let running = Task { try await service.run() }
+        defer { running.cancel() }
+        func passesWithin(_ limit: Duration, reaching count: Int) async throws -> Int {
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline, passes.withLock({ $0 }) < count {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return passes.withLock { $0 }
+        }
+        #expect(try await passesWithin(.seconds(10), reaching: 1) == 1)
+        signal.signal()
+        #expect(try await passesWithin(.seconds(10), reaching: 2) == 2, "the first early pass is not held back")
+        for _ in 0..<20 {
+            signal.signal()
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await passesWithin(.seconds(1), reaching: 3) == 2, "the next one waits out the gap")
     }
 
     @Test("without a signal the wait lasts its time; signals before a wait count as one")

@@ -113,6 +113,90 @@ struct ScalingTests {
         let decisions = try await api.call(.get, "/api/scaling").json?["decisions"]?.arrayValue ?? []
         #expect(decisions.filter { $0["kind"] == "launched" }.count == 1, "\(decisions)")
     }
+
+    @Test("a local worker killed mid-job: its job runs on another worker at once, not at the next pass or lease end")
+    func killedWorkersJobBackAtOnce() async throws {
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("workers-\(UUID().uuidString)").path
+        // A minute between passes and a five-minute lease: only the backend telling the scaler of
+        // the death brings the job back in time.
+        let api = try await APIHarness.start(
+            [
+                "--worker-backend", "local", "--local-plugin-dir", try WorkerProcess.fixtures.get(),
+                "--min-workers", "2", "--max-workers", "3", "--queue-threshold", "1",
+                "--scaler-interval-seconds", "60", "--worker-idle-timeout-seconds", "600", "--worker-log-dir", logs,
+            ], environment: ["LEASE_SECONDS": "300"])
+        defer { Task { await api.stop() } }
+        for _ in 0..<300 {
+            let workers = try await api.call(.get, "/api/workers").json?["workers"]?.arrayValue ?? []
+            if workers.filter({ $0["status"] == "idle" }).count == 2 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let id = try await api.submit([
+            "type": "fixture_echo", "task_spec": ["parameters": ["message": "long", "sleep_ms": 10_000]],
+        ])
+        let first = try await api.poll(id, seconds: 30) { $0["status"] == "running" }
+        let killed = try #require(first["worker_id"]?.stringValue, "\(first)")
+        let pid = try #require(Self.localWorkerPID(killed, orchestrator: api.orchestrator.process.pid))
+        #expect(kill(pid, SIGKILL) == 0)
+
+        // Running again, or done already if this poll came late.
+        let again = try await api.poll(id, seconds: 30) {
+            ["running", "succeeded"].contains($0["status"]) && $0["worker_id"] != .string(killed)
+        }
+        #expect(again["worker_id"] != .string(killed), "\(again)")
+        #expect(again["attempts"] == 2, "\(again)")
+    }
+
+    @Test("a job retried while no worker is there for it starts one at once, not at the end of the scaler's interval")
+    func retryWakesTheScaler() async throws {
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("workers-\(UUID().uuidString)").path
+        let api = try await APIHarness.start([
+            "--worker-backend", "local", "--local-plugin-dir", try WorkerProcess.fixtures.get(),
+            "--min-workers", "0", "--max-workers", "1", "--queue-threshold", "1",
+            "--scaler-interval-seconds", "60", "--worker-idle-timeout-seconds", "600", "--worker-log-dir", logs,
+        ])
+        defer { Task { await api.stop() } }
+        func decisions(_ kind: String) async throws -> Int {
+            let all = try await api.call(.get, "/api/scaling").json?["decisions"]?.arrayValue ?? []
+            return all.filter { $0["kind"] == .string(kind) }.count
+        }
+        // A failed job, and the worker it started gone (the pass its death brings on counts it
+        // gone): nothing serves the type any more.
+        let id = try await api.submit([
+            "type": "fixture_echo", "task_spec": ["parameters": ["message": "again", "fail": "permanent"]],
+        ])
+        let failed = try await api.poll(id, seconds: 30) { $0["status"] == "failed" }
+        let worker = try #require(failed["worker_id"]?.stringValue, "\(failed)")
+        let pid = try #require(Self.localWorkerPID(worker, orchestrator: api.orchestrator.process.pid))
+        #expect(kill(pid, SIGKILL) == 0)
+        for _ in 0..<300 where try await decisions("crashed") == 0 { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try await decisions("crashed") == 1)
+
+        let retried = try await api.call(.post, "/api/jobs/\(id)/retry", template: "/api/jobs/{id}/retry")
+        #expect(retried.status == 200, "\(retried.raw.text)")
+        let again = try await api.poll(id, seconds: 30) {
+            $0["worker_id"] != nil && $0["worker_id"] != .null && $0["worker_id"] != .string(worker)
+        }
+        #expect(again["worker_id"] != .string(worker) && again["manual_retries"] == 1, "\(again)")
+        let scaling = try await api.call(.get, "/api/scaling").raw.text
+        let workers = try await api.call(.get, "/api/workers").raw.text
+        #expect(try await decisions("launched") == 2, "\(scaling) \(workers)")
+    }
+
+    /// The orchestrator's child process running this worker (children are listed per thread, the
+    /// one that spawned them; the worker's id is in its environment).
+    static func localWorkerPID(_ workerID: String, orchestrator: pid_t) -> pid_t? {
+        let entry = Array("MIMIR_WORKER_ID=\(workerID)".utf8)
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(orchestrator)/task")) ?? []
+        for task in tasks {
+            let children = (try? String(contentsOfFile: "/proc/\(orchestrator)/task/\(task)/children", encoding: .utf8))
+            for pid in (children ?? "").split(separator: " ").compactMap({ pid_t($0) }) {
+                guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { continue }
+                if environ.split(separator: 0).contains(where: { $0.elementsEqual(entry) }) { return pid }
+            }
+        }
+        return nil
+    }
 }
 
 extension Array {

@@ -29,6 +29,7 @@ struct JobRoutes: Sendable {
         router.post("/api/jobs/:id/retry") { _, context in
             let jobID = try id(context)
             let record = try await run { () async throws(QueueError) in try await queue.retry(jobID) }
+            scaler.submitted(types: CollectionOfOne(record.type))
             await audit.record(context.caller, .retry, jobID: record.id, jobType: record.type)
             return answer(.ok, job: record)
         }

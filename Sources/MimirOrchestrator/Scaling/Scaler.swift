@@ -75,6 +75,8 @@ final class Scaler: Sendable {
         self.logger = logger
         self.workerEnvironment = workerEnvironment
         state.withLock { $0.orchestratorURL = settings.advertisedURL }
+        // A worker that ended is looked at now: its jobs go back to the queue, its replacement starts.
+        backend?.notifyOnEvents { [passSignal] in passSignal.signal() }
     }
 
     func listening(on port: Int) {
@@ -157,10 +159,12 @@ final class Scaler: Sendable {
                 // Shown as starting at once, not only from the next pass.
                 state.withLock { $0.statuses[decision.image]?.starting += started }
             }
+            // The catalog is refreshed on its own schedule: a worker this pass found gone (its process
+            // ended, its heartbeat stopped) may still be in it, and must not count as serving.
+            let stillLive = snapshot.liveWorkers.filter { registered.contains($0.name) }
             state.withLock { state in
                 state.unattended = Self.unattended(
-                    images: images, statuses: state.statuses, live: snapshot.liveWorkers,
-                    maximumWorkers: policy.maximumWorkers)
+                    images: images, statuses: state.statuses, live: stillLive, maximumWorkers: policy.maximumWorkers)
             }
         } catch {
             let message = "scaler pass failed: \(error)"
