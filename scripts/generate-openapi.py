@@ -1620,7 +1620,15 @@ schemas["Scaling"] = {
                 "properties": {
                     "at": ref("Timestamp"),
                     "image": {"type": "string"},
-                    "kind": {"enum": ["scale_up", "launched", "launch_failed", "exited", "crashed", "failed_to_start"]},
+                    "kind": {
+                        "enum": [
+                            "scale_up", "launched", "launch_failed", "exited", "crashed", "failed_to_start",
+                            "jobs_released",
+                        ],
+                        "description": "`jobs_released`: the jobs a worker held when it died went back to the "
+                        "queue at once (its process ended, or its Job failed with every pod ended), not at "
+                        "the end of their leases.",
+                    },
                     "message": {"type": "string"},
                 },
             },

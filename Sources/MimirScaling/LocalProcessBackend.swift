@@ -71,22 +71,24 @@ public final class LocalProcessBackend: WorkerBackend {
         }
     }
 
+    /// A reaped child is gone for good: local worker ids are never reused.
     private static func event(for ended: ChildProcess.Termination, _ child: Child, at now: Int64) -> BackendEvent {
         let worker = child.worker
         switch ended {
         case .exited(0):
             return BackendEvent(
-                kind: .exited, workerID: worker.workerID, image: worker.image, message: "exited cleanly", at: now)
+                kind: .exited, workerID: worker.workerID, image: worker.image, message: "exited cleanly", at: now,
+                workerGone: true)
         case .exited(let code):
             // A worker that dies within its first seconds never really started.
             let kind: BackendEvent.Kind = now - worker.startedAt < 5_000 ? .failedToStart : .crashed
             return BackendEvent(
                 kind: kind, workerID: worker.workerID, image: worker.image,
-                message: "exited with status \(code) (log: \(child.logPath))", at: now)
+                message: "exited with status \(code) (log: \(child.logPath))", at: now, workerGone: true)
         case .signalled(let number):
             return BackendEvent(
                 kind: .crashed, workerID: worker.workerID, image: worker.image,
-                message: "killed by signal \(number) (log: \(child.logPath))", at: now)
+                message: "killed by signal \(number) (log: \(child.logPath))", at: now, workerGone: true)
         }
     }
 

@@ -67,13 +67,19 @@ public struct BackendEvent: Sendable, Hashable {
     public var message: String
     /// Milliseconds since the epoch.
     public var at: Int64
+    /// The backend knows that nothing runs as this worker any more and nothing will again under its
+    /// id (its process was reaped; its Job failed and every pod of it has ended). The jobs it held
+    /// can go back to the queue at once instead of when their leases expire: no late report of
+    /// it can race a new attempt. `false` when in doubt (a pod still terminating).
+    public var workerGone: Bool
 
-    public init(kind: Kind, workerID: String, image: String, message: String, at: Int64) {
+    public init(kind: Kind, workerID: String, image: String, message: String, at: Int64, workerGone: Bool = false) {
         self.kind = kind
         self.workerID = workerID
         self.image = image
         self.message = message
         self.at = at
+        self.workerGone = workerGone
     }
 }
 

@@ -84,6 +84,7 @@ import Testing
         #expect(event.kind == .crashed)
         #expect(event.message.contains("BackoffLimitExceeded"), "\(event.message)")
         #expect(event.message.contains("exit code 3"), "\(event.message)")
+        #expect(event.workerGone, "its one pod failed: nothing runs as the worker any more")
         #expect(try await backend.inventory().isEmpty)
     }
 

@@ -16,8 +16,12 @@ import Testing
         ])
     }
 
-    static func pod(job: String, waiting reason: String? = nil, unschedulable: Bool = false) -> WorkerPod? {
+    static func pod(
+        job: String, waiting reason: String? = nil, unschedulable: Bool = false, phase: String? = nil,
+        suffix: String = ""
+    ) -> WorkerPod? {
         var status: [String: JSONValue] = [:]
+        if let phase { status["phase"] = .string(phase) }
         if let reason {
             status["containerStatuses"] = [
                 ["name": "worker", "state": ["waiting": ["reason": .string(reason), "message": "details"]]]
@@ -32,7 +36,7 @@ import Testing
             ]
         }
         return WorkerPod([
-            "metadata": ["name": .string("\(job)-pod"), "labels": ["job-name": .string(job)]],
+            "metadata": ["name": .string("\(job)-pod\(suffix)"), "labels": ["job-name": .string(job)]],
             "status": .object(status),
         ])
     }
@@ -74,6 +78,31 @@ import Testing
         // A new Job under the same name (new uid) is a new worker.
         let second = try #require(Self.job("b", uid: "u2", conditions: [complete]))
         #expect(tracker.review(jobs: [second], pods: [], now: 7).events.count == 1)
+    }
+
+    @Test func aFailedJobsWorkerIsGoneOnlyOnceEveryPodOfItHasEnded() throws {
+        let failed: JSONValue = ["type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"]
+        func gone(_ pods: [WorkerPod?]) throws -> Bool? {
+            var tracker = EventTracker()
+            let job = try #require(Self.job("c", uid: "u3", conditions: [failed]))
+            return tracker.review(jobs: [job], pods: pods.compactMap { $0 }, now: 8).events.first?.workerGone
+        }
+        #expect(try gone([Self.pod(job: "c", phase: "Failed")]) == true)
+        #expect(
+            try gone([Self.pod(job: "c", phase: "Failed"), Self.pod(job: "c", phase: "Succeeded", suffix: "2")]) == true
+        )
+        // A pod still running (a deadline's or a deletion's termination under way) may still report.
+        #expect(
+            try gone([Self.pod(job: "c", phase: "Failed"), Self.pod(job: "c", phase: "Running", suffix: "2")]) == false)
+        // No pod listed: nothing says how it ended (a node lost, the pod deleted by force).
+        #expect(try gone([]) == false)
+        // The same for a completed Job (whose worker drained by itself: the scaler releases nothing).
+        var tracker = EventTracker()
+        let complete: JSONValue = ["type": "Complete", "status": "True"]
+        let job = try #require(Self.job("d", uid: "u4", conditions: [complete]))
+        let review = tracker.review(
+            jobs: [job], pods: [Self.pod(job: "d", phase: "Succeeded")].compactMap { $0 }, now: 9)
+        #expect(review.events.map(\.kind) == [.exited] && review.events.first?.workerGone == true)
     }
 
     @Test func timestampsWithFractionsAndOffsets() {

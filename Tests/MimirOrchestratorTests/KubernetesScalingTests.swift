@@ -126,4 +126,89 @@ struct KubernetesScalingTests {
         let final = try await api.call(.get, "/api/scaling").json ?? .null
         #expect(exited, "\(final)")
     }
+
+    @Test("a worker whose Job failed, every pod of it ended: its jobs go back to the queue at once, not at lease end")
+    func failedWorkersJobsBackAtOnce() async throws {
+        let kube = try Self.environment()
+        let image = "registry.example.com/mimir/echo-worker:1.0"
+        let name = "orch-\(UUID().uuidString.prefix(6).lowercased())"
+        let declaration: JSONValue = [
+            "images": [
+                ["image": .string(image), "capabilities": [["job_type": "fixture_echo", "executor_version": "1.2.3"]]]
+            ]
+        ]
+        // The test plays the worker the Job would run: its lease (5 minutes) cannot be what
+        // brings the job back within the 30 s looked at below.
+        let api = try await APIHarness.start(
+            [
+                "--worker-images", try ImageCatalogTests.write(declaration), "--worker-backend", "kubernetes",
+                "--kube-server", kube["KUBE_SERVER"] ?? "", "--kube-token-file",
+                kube["KUBE_ORCHESTRATOR_TOKEN_FILE"] ?? "",
+                "--kube-ca-file", kube["KUBE_CA"] ?? "", "--kube-namespace", kube["KUBE_NAMESPACE"] ?? "",
+                "--kube-orchestrator-name", name, "--min-workers", "0", "--max-workers", "1",
+                "--worker-idle-timeout-seconds", "600", "--scaler-interval-seconds", "0.2",
+            ],
+            workerLease: .seconds(300),
+            environment: [
+                "KUBE_IMAGE_PULL_POLICY": "Never", "KUBE_WORKER_TOKEN_SECRET": "mimir-api-tokens/worker-token",
+            ])
+        defer { Task { await api.stop() } }
+        let id = try await api.submit(["type": "fixture_echo"])
+
+        // The Job the scaler starts for it, and its pod once the stand-in kubelet runs it.
+        let token = try String(contentsOfFile: kube["KUBE_ADMIN_TOKEN_FILE"] ?? "", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = HTTPClient(tls: TLSOptions(caFile: kube["KUBE_CA"]))
+        let namespaceURL = "\(kube["KUBE_SERVER"] ?? "")/api/v1/namespaces/\(kube["KUBE_NAMESPACE"] ?? "")"
+        func get(_ url: String) async throws -> [JSONValue] {
+            let answer = try await client.send(HTTPRequest(url: url, headers: [("Authorization", "Bearer \(token)")]))
+            return try answer.json()["items"]?.arrayValue ?? []
+        }
+        var job: JSONValue?
+        var pod: JSONValue?
+        for _ in 0..<300 where pod == nil {
+            try await Task.sleep(for: .milliseconds(100))
+            job = try await get(
+                "\(kube["KUBE_SERVER"] ?? "")/apis/batch/v1/namespaces/\(kube["KUBE_NAMESPACE"] ?? "")/jobs"
+                    + "?labelSelector=mimir-aip.io/orchestrator%3D\(name)"
+            ).first
+            guard let jobName = job?["metadata"]?["name"]?.stringValue else { continue }
+            pod = try await get("\(namespaceURL)/pods?labelSelector=job-name%3D\(jobName)").first {
+                $0["status"]?["phase"] == "Running"
+            }
+        }
+        let workerID = try #require(job?["metadata"]?["annotations"]?["mimir-aip.io/worker-id"]?.stringValue)
+        let podName = try #require(pod?["metadata"]?["name"]?.stringValue, "no running pod: \(String(describing: job))")
+        let taken = try await api.queue.take(workerID: workerID, types: ["fixture_echo"])
+        #expect(taken?.id == id)
+
+        // The worker is OOM-killed: the kubelet reports the pod failed, the Job controller fails the Job.
+        let container = pod?["spec"]?["containers"]?.arrayValue?.first
+        let failed: JSONValue = [
+            "status": [
+                "phase": "Failed",
+                "containerStatuses": [
+                    [
+                        "name": container?["name"] ?? "worker", "image": container?["image"] ?? .string(image),
+                        "imageID": "", "containerID": "", "ready": false, "restartCount": 0,
+                        "state": ["terminated": ["exitCode": 137, "reason": "OOMKilled"]],
+                    ]
+                ],
+            ]
+        ]
+        let patched = try await client.send(
+            HTTPRequest(
+                method: .patch, url: "\(namespaceURL)/pods/\(podName)/status",
+                headers: [
+                    ("Authorization", "Bearer \(token)"), ("Content-Type", "application/strategic-merge-patch+json"),
+                ],
+                body: failed.jsonBytes()))
+        #expect(patched.status < 300, "\(patched.text)")
+
+        let back = try await api.poll(id, seconds: 30) { $0["attempts"] == 1 && $0["status"] != "running" }
+        #expect(back["status"] == "queued" || back["worker_id"] != .string(workerID), "\(back)")
+        #expect(back["error"]?.stringValue?.contains("OOMKilled") == true, "\(back)")
+        let decisions = try await api.call(.get, "/api/scaling").json?["decisions"]?.arrayValue ?? []
+        #expect(decisions.contains { $0["kind"] == "jobs_released" }, "\(decisions)")
+    }
 }

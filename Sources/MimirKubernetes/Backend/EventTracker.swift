@@ -64,16 +64,24 @@ struct EventTracker {
         -> BackendEvent
     {
         let termination = pods.lazy.compactMap(\.termination).first
+        // An ended Job starts no pod again (backoffLimit 0); once each of its pods has ended too,
+        // nothing runs as the worker. A pod still terminating (a deadline, a deletion) may still
+        // report, and with no pod listed nothing says how it ended: then its jobs are left to
+        // their leases.
+        let gone = !pods.isEmpty && pods.allSatisfy(\.hasEnded)
         switch outcome {
         case .complete(let at):
             return BackendEvent(
                 kind: .exited, workerID: job.workerID, image: job.image,
-                message: "Job \(job.name) completed" + (termination.map { ": \($0)" } ?? ""), at: at ?? now)
+                message: "Job \(job.name) completed" + (termination.map { ": \($0)" } ?? ""), at: at ?? now,
+                workerGone: gone)
         case .failed(let reason, let message, let at):
             var text = "Job \(job.name) failed: \(reason)"
             if !message.isEmpty { text += ": \(message)" }
             if let termination { text += "; \(termination)" }
-            return BackendEvent(kind: .crashed, workerID: job.workerID, image: job.image, message: text, at: at ?? now)
+            return BackendEvent(
+                kind: .crashed, workerID: job.workerID, image: job.image, message: text, at: at ?? now, workerGone: gone
+            )
         }
     }
 }

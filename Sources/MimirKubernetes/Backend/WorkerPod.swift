@@ -22,6 +22,8 @@ struct WorkerPod: Sendable, Hashable {
     let problem: StartProblem?
     /// The container's termination, for a crashed worker's message: `exit code 3 (Error)`.
     let termination: String?
+    /// Phase `Succeeded` or `Failed`: every container has terminated and none will restart.
+    let hasEnded: Bool
 
     init?(_ pod: JSONValue) {
         guard let name = pod["metadata"]?["name"]?.stringValue else { return nil }
@@ -32,6 +34,7 @@ struct WorkerPod: Sendable, Hashable {
             ?? pod["metadata"]?["ownerReferences"]?.arrayValue?.first { $0["kind"]?.stringValue == "Job" }?["name"]?
             .stringValue
         let status = pod["status"]
+        hasEnded = ["Succeeded", "Failed"].contains(status?["phase"]?.stringValue ?? "")
         let containers = status?["containerStatuses"]?.arrayValue ?? []
         problem = Self.waitingProblem(containers) ?? Self.schedulingProblem(status?["conditions"]?.arrayValue ?? [])
         termination = containers.lazy.compactMap { Self.describeTermination($0["state"]?["terminated"]) }.first

@@ -105,7 +105,7 @@ final class Scaler: Sendable {
             let started = try await backend.inventory()
             for event in await backend.drainEvents() {
                 record(event)
-                await releaseJobs(of: event, backend: backend)
+                await releaseJobs(of: event)
             }
             let live = try await liveWorkers()
             let groups = try await queue.pendingWork()
@@ -299,15 +299,16 @@ final class Scaler: Sendable {
         }
     }
 
-    /// A local worker whose process died cannot finish its jobs: they go back to the queue now
-    /// rather than when their leases expire (up to LEASE_SECONDS later), and the worker is
-    /// forgotten, so this pass already counts it gone and starts a replacement (its registration
-    /// would otherwise look alive until its last heartbeat is 15 s old). Only for the local
-    /// backend, whose worker ids are never reused, so the process that ended is the only one that
-    /// could hold them (a Kubernetes pod can be restarted under the same id). A clean exit is a
-    /// drained worker: its jobs were finished or handed back, and it deregistered itself.
-    private func releaseJobs(of event: BackendEvent, backend: any WorkerBackend) async {
-        guard backend is LocalProcessBackend, event.kind != .exited else { return }
+    /// A worker that died cannot finish its jobs: they go back to the queue now rather than when
+    /// their leases expire (up to LEASE_SECONDS later), and the worker is forgotten, so this pass
+    /// already counts it gone and starts a replacement (its registration would otherwise look
+    /// alive until its last heartbeat is 15 s old). Only when the backend knows nothing runs as
+    /// the worker any more, nor will under its id (`BackendEvent.workerGone`: a reaped local
+    /// process; a failed Kubernetes Job whose pods have all ended), so no late report can race the
+    /// next attempt. A clean exit is a drained worker: its jobs were finished or handed back, and
+    /// it deregistered itself.
+    private func releaseJobs(of event: BackendEvent) async {
+        guard event.workerGone, event.kind != .exited else { return }
         do {
             let released = try await queue.releaseWorker(event.workerID, reason: event.message)
             try await workers.remove(id: event.workerID)
