@@ -395,7 +395,8 @@ enum QueueFunctions {
         -- What a take reads of a job: the requirements (as `meets` wants them), then what leasing it
         -- changes, so that a taken job is written with one HSET (no HINCRBY for its attempts, no
         -- HGET for its error: each command a function calls costs ~1.5 µs beyond its own work).
-        local TAKE_FIELDS = {'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem', 'attempts', 'error', 'run_after'}
+        local TAKE_FIELDS = {'req_min', 'req_max', 'req_gpu', 'req_cpu', 'req_mem', 'attempts', 'error', 'run_after',
+          'created_at'}
 
         -- A job's TAKE_FIELDS when this worker can serve it, else nil.
         local function servable(job, gpu, cpu, mem, version)
@@ -405,9 +406,14 @@ enum QueueFunctions {
         end
 
         -- The fields leasing a job sets besides its status, from `f`, its TAKE_FIELDS; removes the
-        -- ones it clears. A retried job's error becomes its last_error.
-        local function leased_fields(job, f, worker, now_text, expires, lease_text)
-          local fields = {'attempts', num((tonumber(f[6]) or 0) + 1), 'worker_id', worker, 'started_at', now_text,
+        -- ones it clears. A retried job's error becomes its last_error. A patient take's `now` errs
+        -- early by as much as the slot's estimate of Redis' clock may be off (it must never be
+        -- after the take ran), which could date a job taken at once as started before it was
+        -- created: started_at is never before created_at.
+        local function leased_fields(job, f, worker, now, now_text, expires, lease_text)
+          local created = tonumber(f[9])
+          local started = (created and created > now) and num(created) or now_text
+          local fields = {'attempts', num((tonumber(f[6]) or 0) + 1), 'worker_id', worker, 'started_at', started,
             'lease_expires_at', expires, 'lease_ms', lease_text, 'progress', '0', 'progress_message', ''}
           if f[7] and f[7] ~= '' then
             fields[#fields + 1] = 'last_error'
@@ -460,7 +466,7 @@ enum QueueFunctions {
           local job = jobkey(ns, best_id)
           -- The taker chooses the lease length; renewals keep it, whoever relays them.
           move(ns, best_id, 'queued', 'running', now,
-            leased_fields(job, best_fields, worker, num(now), num(now + lease), num(lease)))
+            leased_fields(job, best_fields, worker, now, num(now), num(now + lease), num(lease)))
           redis.call('ZADD', ns .. ':inflight', num(now + lease), best_id)
           return redis.call('HGETALL', job)
         end
@@ -558,7 +564,7 @@ enum QueueFunctions {
             inflight[2 * k - 1], inflight[2 * k] = expires, id
             local job = jobkey(ns, id)
             redis.call('HSET', job, 'status', 'running', 'updated_at', now_text,
-              unpack(leased_fields(job, f, worker, now_text, expires, lease_text)))
+              unpack(leased_fields(job, f, worker, now, now_text, expires, lease_text)))
             jobs[k] = redis.call('HGETALL', job)
           end
           for _, jtype in ipairs(types) do redis.call('ZREM', ns .. ':queue:' .. jtype, unpack(by_type[jtype])) end
@@ -610,7 +616,8 @@ enum QueueFunctions {
           local result, err, kind, retryable = a[o + 4], a[o + 5], a[o + 6], a[o + 7]
           if ended[id] then return illegal(ended[id], outcome) end
           local job = jobkey(ns, id)
-          local f = redis.call('HMGET', job, 'status', 'worker_id', 'attempts', 'max_attempts', 'cancel_requested')
+          local f = redis.call('HMGET', job, 'status', 'worker_id', 'attempts', 'max_attempts', 'cancel_requested',
+            'started_at')
           if not f[1] then return redis.error_reply('NOTFOUND ' .. id) end
           if f[1] ~= 'running' then return illegal(f[1], outcome) end
           if f[2] ~= worker then return redis.error_reply('NOTOWNER ' .. tostring(f[2])) end
@@ -647,7 +654,9 @@ enum QueueFunctions {
             fields[#fields + 1] = name
             fields[#fields + 1] = value
           end
-          if FINAL[to] then set('finished_at', num(now)) end
+          -- Never before started_at, which a take may have moved up to created_at (leased_fields):
+          -- a job's created_at <= started_at <= finished_at whatever the hosts' clocks say.
+          if FINAL[to] then set('finished_at', num(math.max(now, tonumber(f[6]) or now))) end
           if result ~= '' then set('result', result) end
           if err ~= '' then
             set('error', err)

@@ -50,6 +50,20 @@ struct ScalerWakeUpTests {
         #expect(try await passesWithin(.seconds(1), reaching: 3) == 2, "the next one waits out the gap")
     }
 
+    @Test("a second waiter ends the first instead of leaving it to hang, and gets the signal")
+    func aSecondWaiterEndsTheFirst() async throws {
+        let signal = PassSignal()
+        let clock = ContinuousClock()
+        let began = clock.now
+        async let first = signal.wait(upTo: .seconds(60))
+        try await Task.sleep(for: .milliseconds(100))
+        async let second = signal.wait(upTo: .seconds(60))
+        #expect(await first == false)
+        #expect(clock.now - began < .seconds(30))
+        signal.signal()
+        #expect(await second)
+    }
+
     @Test("without a signal the wait lasts its time; signals before a wait count as one")
     func timeoutAndOneSignal() async {
         let signal = PassSignal()

@@ -472,7 +472,14 @@ struct QueueSessionTests {
         let slot = JobQueue(
             redis: slotRedis, configuration: harness.queue.configuration, clock: SystemQueueClock(),
             logger: quietLogger)
-        for _ in 0..<300 { try await harness.submit() }
+        // Submitted on the wall clock too: a job's started_at is never before its created_at, and
+        // the harness' clock is weeks ahead.
+        let submitter = JobQueue(
+            redis: harness.redis, configuration: harness.queue.configuration, clock: SystemQueueClock(),
+            logger: quietLogger)
+        for _ in 0..<300 {
+            _ = try await submitter.submit(NewJob(type: "ml_training", priority: 5, maxAttempts: 3, spec: [:]))
+        }
         let configuration = harness.redis.configuration
         let late = try await OwnThread.run { () throws -> [String] in
             let session = QueueSession(queue: slot, types: ["ml_training"])
@@ -505,6 +512,42 @@ struct QueueSessionTests {
             return late
         }
         #expect(late.isEmpty, "\(late.count) takes dated after Redis ran them: \(late.prefix(5))")
+    }
+
+    @Test(
+        "created_at <= started_at <= finished_at for every job, even with the submitter's clock ahead of the worker's")
+    func timelineInOrderAcrossClocks() async throws {
+        // The harness submits on its clock, weeks ahead of the wall clock the slot takes and ends
+        // jobs on; the slot's takes are patient (they date a job by its own estimate of Redis' clock).
+        let harness = try await QueueHarness.make()
+        let slot = JobQueue(
+            redis: harness.redis, configuration: harness.queue.configuration, clock: SystemQueueClock(),
+            logger: quietLogger)
+        var ids: [String] = []
+        for _ in 0..<8 { ids.append(try await harness.submit().id) }
+        let count = try await OwnThread.run { () throws -> Int in
+            let session = QueueSession(queue: slot, types: ["ml_training"])
+            var ended = 0
+            // One take alone, then reports taking three along, each ending the job before.
+            var held = try session.take(workerID: "w-1", offer: Self.offer)
+            while let job = held {
+                _ = try session.finish(
+                    jobID: job.id, workerID: "w-1", outcome: .succeeded(result: nil), lines: [], thenTakeFor: Self.offer
+                )
+                ended += 1
+                held = try session.take(workerID: "w-1", offer: Self.offer)
+            }
+            return ended
+        }
+        #expect(count == ids.count)
+        for id in ids {
+            let job = try await harness.queue.job(id)
+            let created = job.createdAt
+            let started = try #require(job.startedAt)
+            let finished = try #require(job.finishedAt)
+            #expect(job.status == .succeeded)
+            #expect(created <= started && started <= finished, "\(id): \(created) / \(started) / \(finished)")
+        }
     }
 
     /// The commands in a slow log sent by clients, by name: those the library's functions call

@@ -124,10 +124,14 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-# A job cannot start after it finished; if the data says so, the latencies below are wrong.
+# A job cannot start before it was created or after it finished; if the data says so, the
+# latencies below are wrong.
 inverted = [j["id"] for j in jobs if ms(j["started_at"]) > ms(j["finished_at"])]
 if inverted:
     sys.exit(f"{len(inverted)} jobs have started_at after finished_at (e.g. {inverted[0]}): the timestamps are wrong")
+early = [j["id"] for j in jobs if ms(j["started_at"]) < ms(j["created_at"])]
+if early:
+    sys.exit(f"{len(early)} jobs have started_at before created_at (e.g. {early[0]}): the timestamps are wrong")
 to_start = [ms(j["started_at"]) - ms(j["created_at"]) for j in jobs]
 to_done = [ms(j["finished_at"]) - ms(j["created_at"]) for j in jobs]
 span = (max(ms(j["finished_at"]) for j in jobs) - min(ms(j["created_at"]) for j in jobs)) / 1000
