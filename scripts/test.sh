@@ -67,12 +67,13 @@ echo "== swift test"
 # run had the orchestrator's suites starved for over 15 s, long enough to lose their leases.
 # In order: the compute-bound suites (ML, pipelines, expressions, the million-row memory test);
 # the suites that wait synchronously by design (the blocking HTTP client against Python servers,
-# the plugin host running mimir-worker commands); the other unit suites; the Redis client and
+# the plugin host running mimir-worker commands); the other unit suites (with the orchestrator's
+# scaler wake-up, whose waits are timed); the Redis client and
 # queue; the orchestrator's and workers' end-to-end suites (and any suite not named here); last,
 # alone, the fault-injection scenarios.
 compute='MimirMLTests|MimirPipelineTests|MimirExpressionsTests|PipelineMemoryTests'
 blocking='MimirHTTPClientTests|MimirPluginHostTests'
-units='MimirCoreTests|MimirJSONSchemaTests|MimirTwinTests|MimirStorageTests|MimirKubernetesTests|MimirScalingTests'
+units='MimirCoreTests|MimirJSONSchemaTests|MimirTwinTests|MimirStorageTests|MimirKubernetesTests|MimirScalingTests|ScalerWakeUpTests'
 queue='MimirRedisTests|MimirQueueTests'
 faults='MimirFaultInjectionTests'
 swift test --skip-build --filter "$compute"

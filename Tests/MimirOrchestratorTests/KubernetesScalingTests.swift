@@ -137,8 +137,8 @@ struct KubernetesScalingTests {
                 ["image": .string(image), "capabilities": [["job_type": "fixture_echo", "executor_version": "1.2.3"]]]
             ]
         ]
-        // The test plays the worker the Job would run: its lease (5 minutes) cannot be what
-        // brings the job back within the 30 s looked at below.
+        // The test plays the worker the Job would run: its lease (15 minutes) cannot be what
+        // brings the job back within the 2 minutes looked at below.
         let api = try await APIHarness.start(
             [
                 "--worker-images", try ImageCatalogTests.write(declaration), "--worker-backend", "kubernetes",
@@ -148,7 +148,7 @@ struct KubernetesScalingTests {
                 "--kube-orchestrator-name", name, "--min-workers", "0", "--max-workers", "1",
                 "--worker-idle-timeout-seconds", "600", "--scaler-interval-seconds", "0.2",
             ],
-            workerLease: .seconds(300),
+            workerLease: .seconds(900),
             environment: [
                 "KUBE_IMAGE_PULL_POLICY": "Never", "KUBE_WORKER_TOKEN_SECRET": "mimir-api-tokens/worker-token",
             ])
@@ -205,7 +205,7 @@ struct KubernetesScalingTests {
                 body: failed.jsonBytes()))
         #expect(patched.status < 300, "\(patched.text)")
 
-        let back = try await api.poll(id, seconds: 30) { $0["attempts"] == 1 && $0["status"] != "running" }
+        let back = try await api.poll(id, seconds: 120) { $0["attempts"] == 1 && $0["status"] != "running" }
         #expect(back["status"] == "queued" || back["worker_id"] != .string(workerID), "\(back)")
         #expect(back["error"]?.stringValue?.contains("OOMKilled") == true, "\(back)")
         let decisions = try await api.call(.get, "/api/scaling").json?["decisions"]?.arrayValue ?? []
