@@ -32,7 +32,7 @@ struct KubernetesScalingTests {
 
     @Test("a queued job of a declared image becomes a Kubernetes Job with the image, which runs to completion")
     func jobRunsToCompletion() async throws {
-        let kube = try Self.environment()
+        let kube = try KubeCluster(Self.environment())
         let image = "registry.example.com/mimir/echo-worker:1.0"
         let name = "orch-\(UUID().uuidString.prefix(6).lowercased())"
         let declaration: JSONValue = [
@@ -44,15 +44,10 @@ struct KubernetesScalingTests {
             ]
         ]
         let api = try await APIHarness.start(
-            [
-                "--worker-images", try ImageCatalogTests.write(declaration), "--worker-backend", "kubernetes",
-                "--kube-server", kube["KUBE_SERVER"] ?? "", "--kube-token-file",
-                kube["KUBE_ORCHESTRATOR_TOKEN_FILE"] ?? "",
-                "--kube-ca-file", kube["KUBE_CA"] ?? "", "--kube-namespace", kube["KUBE_NAMESPACE"] ?? "",
+            try kube.orchestratorArguments(name: name, declaration: declaration) + [
                 // The stand-in kubelet ends the pod after the worker's idle timeout: long enough that the
                 // Job is usually still the only one when it is looked at below.
-                "--kube-orchestrator-name", name, "--min-workers", "0", "--worker-idle-timeout-seconds", "8",
-                "--scaler-interval-seconds", "0.2",
+                "--min-workers", "0", "--worker-idle-timeout-seconds", "8", "--scaler-interval-seconds", "0.2",
             ],
             environment: [
                 // Deployment choices the manifests make through the ConfigMap: passed on to every Job.
@@ -81,14 +76,7 @@ struct KubernetesScalingTests {
             launchedAt.count == 2 && exitedAt.contains { $0 >= launchedAt[0] && $0 <= launchedAt[1] }
         #expect((launched.count == 1 || relaunched), "\(scaling)")
         #expect(!launched.isEmpty && launched.allSatisfy { $0["image"] == .string(image) }, "\(scaling)")
-        let token = try String(contentsOfFile: kube["KUBE_ADMIN_TOKEN_FILE"] ?? "", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let client = HTTPClient(tls: TLSOptions(caFile: kube["KUBE_CA"]))
-        let list = try await client.send(
-            HTTPRequest(
-                url:
-                    "\(kube["KUBE_SERVER"] ?? "")/apis/batch/v1/namespaces/\(kube["KUBE_NAMESPACE"] ?? "")/jobs?labelSelector=mimir-aip.io/orchestrator%3D\(name)",
-                headers: [("Authorization", "Bearer \(token)")]))
+        let list = try await kube.get(kube.jobsPath(orchestrator: name))
         let jobs = try list.json()["items"]?.arrayValue ?? []
         // One Job for the one queued job. A second is right only once the first worker has ended: no
         // real worker runs here, so the job still waits when the stand-in kubelet ends the pod after
@@ -129,7 +117,7 @@ struct KubernetesScalingTests {
 
     @Test("a worker whose Job failed, every pod of it ended: its jobs go back to the queue at once, not at lease end")
     func failedWorkersJobsBackAtOnce() async throws {
-        let kube = try Self.environment()
+        let kube = try KubeCluster(Self.environment())
         let image = "registry.example.com/mimir/echo-worker:1.0"
         let name = "orch-\(UUID().uuidString.prefix(6).lowercased())"
         let declaration: JSONValue = [
@@ -140,13 +128,9 @@ struct KubernetesScalingTests {
         // The test plays the worker the Job would run: its lease (15 minutes) cannot be what
         // brings the job back within the 2 minutes looked at below.
         let api = try await APIHarness.start(
-            [
-                "--worker-images", try ImageCatalogTests.write(declaration), "--worker-backend", "kubernetes",
-                "--kube-server", kube["KUBE_SERVER"] ?? "", "--kube-token-file",
-                kube["KUBE_ORCHESTRATOR_TOKEN_FILE"] ?? "",
-                "--kube-ca-file", kube["KUBE_CA"] ?? "", "--kube-namespace", kube["KUBE_NAMESPACE"] ?? "",
-                "--kube-orchestrator-name", name, "--min-workers", "0", "--max-workers", "1",
-                "--worker-idle-timeout-seconds", "600", "--scaler-interval-seconds", "0.2",
+            try kube.orchestratorArguments(name: name, declaration: declaration) + [
+                "--min-workers", "0", "--max-workers", "1", "--worker-idle-timeout-seconds", "600",
+                "--scaler-interval-seconds", "0.2",
             ],
             workerLease: .seconds(900),
             environment: [
@@ -156,26 +140,14 @@ struct KubernetesScalingTests {
         let id = try await api.submit(["type": "fixture_echo"])
 
         // The Job the scaler starts for it, and its pod once the stand-in kubelet runs it.
-        let token = try String(contentsOfFile: kube["KUBE_ADMIN_TOKEN_FILE"] ?? "", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let client = HTTPClient(tls: TLSOptions(caFile: kube["KUBE_CA"]))
-        let namespaceURL = "\(kube["KUBE_SERVER"] ?? "")/api/v1/namespaces/\(kube["KUBE_NAMESPACE"] ?? "")"
-        func get(_ url: String) async throws -> [JSONValue] {
-            let answer = try await client.send(HTTPRequest(url: url, headers: [("Authorization", "Bearer \(token)")]))
-            return try answer.json()["items"]?.arrayValue ?? []
-        }
         var job: JSONValue?
         var pod: JSONValue?
         for _ in 0..<300 where pod == nil {
             try await Task.sleep(for: .milliseconds(100))
-            job = try await get(
-                "\(kube["KUBE_SERVER"] ?? "")/apis/batch/v1/namespaces/\(kube["KUBE_NAMESPACE"] ?? "")/jobs"
-                    + "?labelSelector=mimir-aip.io/orchestrator%3D\(name)"
-            ).first
+            job = try await kube.get(kube.jobsPath(orchestrator: name)).json()["items"]?.arrayValue?.first
             guard let jobName = job?["metadata"]?["name"]?.stringValue else { continue }
-            pod = try await get("\(namespaceURL)/pods?labelSelector=job-name%3D\(jobName)").first {
-                $0["status"]?["phase"] == "Running"
-            }
+            pod = try await kube.get("\(kube.podsPath)?labelSelector=job-name%3D\(jobName)").json()["items"]?
+                .arrayValue?.first { $0["status"]?["phase"] == "Running" }
         }
         let workerID = try #require(job?["metadata"]?["annotations"]?["mimir-aip.io/worker-id"]?.stringValue)
         let podName = try #require(pod?["metadata"]?["name"]?.stringValue, "no running pod: \(String(describing: job))")
@@ -196,13 +168,9 @@ struct KubernetesScalingTests {
                 ],
             ]
         ]
-        let patched = try await client.send(
-            HTTPRequest(
-                method: .patch, url: "\(namespaceURL)/pods/\(podName)/status",
-                headers: [
-                    ("Authorization", "Bearer \(token)"), ("Content-Type", "application/strategic-merge-patch+json"),
-                ],
-                body: failed.jsonBytes()))
+        let patched = try await kube.send(
+            .patch, "\(kube.podsPath)/\(podName)/status", json: failed,
+            contentType: "application/strategic-merge-patch+json")
         #expect(patched.status < 300, "\(patched.text)")
 
         let back = try await api.poll(id, seconds: 120) { $0["attempts"] == 1 && $0["status"] != "running" }
@@ -210,5 +178,56 @@ struct KubernetesScalingTests {
         #expect(back["error"]?.stringValue?.contains("OOMKilled") == true, "\(back)")
         let decisions = try await api.call(.get, "/api/scaling").json?["decisions"]?.arrayValue ?? []
         #expect(decisions.contains { $0["kind"] == "jobs_released" }, "\(decisions)")
+    }
+}
+
+/// The test control plane as these tests use it: the flags that connect an orchestrator to it with
+/// its own Role-bound token, and the administrator's view of what the API server stores.
+struct KubeCluster {
+    let server: String
+    let namespace: String
+    let caFile: String
+    let orchestratorTokenFile: String
+    let adminToken: String
+    let client: HTTPClient
+
+    init(_ environment: [String: String]) throws {
+        server = environment["KUBE_SERVER"] ?? ""
+        namespace = environment["KUBE_NAMESPACE"] ?? ""
+        caFile = environment["KUBE_CA"] ?? ""
+        orchestratorTokenFile = environment["KUBE_ORCHESTRATOR_TOKEN_FILE"] ?? ""
+        adminToken = try String(contentsOfFile: environment["KUBE_ADMIN_TOKEN_FILE"] ?? "", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        client = HTTPClient(tls: TLSOptions(caFile: caFile))
+    }
+
+    /// An orchestrator named `name` with `declaration` as its image catalog, starting Kubernetes Jobs.
+    func orchestratorArguments(name: String, declaration: JSONValue) throws -> [String] {
+        [
+            "--worker-images", try ImageCatalogTests.write(declaration), "--worker-backend", "kubernetes",
+            "--kube-server", server, "--kube-token-file", orchestratorTokenFile, "--kube-ca-file", caFile,
+            "--kube-namespace", namespace, "--kube-orchestrator-name", name,
+        ]
+    }
+
+    /// The worker Jobs of the orchestrator named `name`.
+    func jobsPath(orchestrator name: String) -> String {
+        "/apis/batch/v1/namespaces/\(namespace)/jobs?labelSelector=mimir-aip.io/orchestrator%3D\(name)"
+    }
+
+    var podsPath: String { "/api/v1/namespaces/\(namespace)/pods" }
+
+    func get(_ path: String) async throws -> HTTPResponse {
+        try await send(.get, path)
+    }
+
+    /// A request to the API server as its administrator.
+    func send(_ method: HTTPMethod, _ path: String, json: JSONValue? = nil, contentType: String = "application/json")
+        async throws -> HTTPResponse
+    {
+        var headers = [("Authorization", "Bearer \(adminToken)")]
+        if json != nil { headers.append(("Content-Type", contentType)) }
+        return try await client.send(
+            HTTPRequest(method: method, url: server + path, headers: headers, body: json?.jsonBytes()))
     }
 }

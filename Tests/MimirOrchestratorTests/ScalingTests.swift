@@ -90,13 +90,8 @@ struct ScalingTests {
 
     @Test("a job no worker is there for starts one at once, not at the end of the scaler's interval")
     func scaleFromZeroAtOnce() async throws {
-        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("workers-\(UUID().uuidString)").path
         // A minute between passes: only the submission itself can start the worker in time.
-        let api = try await APIHarness.start([
-            "--worker-backend", "local", "--local-plugin-dir", try WorkerProcess.fixtures.get(),
-            "--min-workers", "0", "--max-workers", "2", "--queue-threshold", "1",
-            "--scaler-interval-seconds", "60", "--worker-idle-timeout-seconds", "30", "--worker-log-dir", logs,
-        ])
+        let api = try await Self.fixtureWorkers(min: 0, max: 2, interval: 60, idleTimeout: 30)
         defer { Task { await api.stop() } }
         // The pass when the server began listening found nothing to do.
         for _ in 0..<100 {
@@ -116,15 +111,9 @@ struct ScalingTests {
 
     @Test("a local worker killed mid-job: its job runs on another worker at once, not at the next pass or lease end")
     func killedWorkersJobBackAtOnce() async throws {
-        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("workers-\(UUID().uuidString)").path
         // Ten minutes between passes and a fifteen-minute lease: only the backend telling the
         // scaler of the death brings the job back in time (the 2 minutes allow for a loaded machine).
-        let api = try await APIHarness.start(
-            [
-                "--worker-backend", "local", "--local-plugin-dir", try WorkerProcess.fixtures.get(),
-                "--min-workers", "2", "--max-workers", "3", "--queue-threshold", "1",
-                "--scaler-interval-seconds", "600", "--worker-idle-timeout-seconds", "600", "--worker-log-dir", logs,
-            ], environment: ["LEASE_SECONDS": "900"])
+        let api = try await Self.fixtureWorkers(min: 2, max: 3, interval: 600, idleTimeout: 600, lease: 900)
         defer { Task { await api.stop() } }
         for _ in 0..<300 {
             let workers = try await api.call(.get, "/api/workers").json?["workers"]?.arrayValue ?? []
@@ -153,12 +142,7 @@ struct ScalingTests {
 
     @Test("a job retried while no worker is there for it starts one at once, not at the end of the scaler's interval")
     func retryWakesTheScaler() async throws {
-        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("workers-\(UUID().uuidString)").path
-        let api = try await APIHarness.start([
-            "--worker-backend", "local", "--local-plugin-dir", try WorkerProcess.fixtures.get(),
-            "--min-workers", "0", "--max-workers", "1", "--queue-threshold", "1",
-            "--scaler-interval-seconds", "600", "--worker-idle-timeout-seconds", "600", "--worker-log-dir", logs,
-        ])
+        let api = try await Self.fixtureWorkers(min: 0, max: 1, interval: 600, idleTimeout: 600)
         defer { Task { await api.stop() } }
         func decisions(_ kind: String) async throws -> Int {
             let all = try await api.call(.get, "/api/scaling").json?["decisions"]?.arrayValue ?? []
@@ -185,6 +169,21 @@ struct ScalingTests {
         let scaling = try await api.call(.get, "/api/scaling").raw.text
         let workers = try await api.call(.get, "/api/workers").raw.text
         #expect(try await decisions("launched") == 2, "\(scaling) \(workers)")
+    }
+
+    /// An orchestrator whose local backend starts workers with the C fixture plugins, one per
+    /// queued job (QUEUE_THRESHOLD 1); times in seconds, `lease` the workers' LEASE_SECONDS.
+    static func fixtureWorkers(min: Int, max: Int, interval: Int, idleTimeout: Int, lease: Int? = nil)
+        async throws -> APIHarness
+    {
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("workers-\(UUID().uuidString)").path
+        return try await APIHarness.start(
+            [
+                "--worker-backend", "local", "--local-plugin-dir", try WorkerProcess.fixtures.get(),
+                "--min-workers", String(min), "--max-workers", String(max), "--queue-threshold", "1",
+                "--scaler-interval-seconds", String(interval), "--worker-idle-timeout-seconds", String(idleTimeout),
+                "--worker-log-dir", logs,
+            ], environment: lease.map { ["LEASE_SECONDS": String($0)] } ?? [:])
     }
 
     /// The orchestrator's child process running this worker (children are listed per thread, the
