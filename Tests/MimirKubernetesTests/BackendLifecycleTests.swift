@@ -2,6 +2,7 @@ import Foundation
 import MimirCore
 import MimirKubernetes
 import MimirScaling
+import MimirTestSupport
 import Testing
 
 /// Inventory and events against the stand-in kubelet, which runs a pod for its

@@ -1,6 +1,7 @@
 import Foundation
 import MimirCore
 import MimirKubernetes
+import MimirTestSupport
 import Testing
 
 @Suite struct ClientTests {

@@ -1,6 +1,7 @@
 import MimirCore
 import MimirKubernetes
 import MimirScaling
+import MimirTestSupport
 import Testing
 
 /// Jobs as the API server stores them (read back as admin), not as the builder meant them.

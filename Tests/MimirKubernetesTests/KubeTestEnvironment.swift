@@ -3,49 +3,10 @@ import MimirCore
 import MimirHTTPClient
 import MimirKubernetes
 import MimirScaling
+import MimirTestSupport
 import Testing
 
-/// The API server `scripts/kube-test-env.sh start DIR` runs, read from `MIMIR_KUBE_ENV=DIR/env`.
-/// Without it the integration tests fail (never skip) and say how to start one.
-struct KubeTestEnvironment: Sendable {
-    struct Missing: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    let server: String
-    let caFile: String
-    let namespace: String
-    let adminTokenFile: String
-    let orchestratorTokenFile: String
-
-    static func load() throws -> KubeTestEnvironment {
-        let howTo =
-            "start one with: scripts/kube-test-env.sh build && scripts/kube-test-env.sh start DIR, "
-            + "then run MIMIR_KUBE_ENV=DIR/env swift test"
-        guard let path = Environment.value("MIMIR_KUBE_ENV"), !path.isEmpty else {
-            throw Missing(
-                description: "MIMIR_KUBE_ENV is not set, so there is no Kubernetes API server to test; \(howTo)")
-        }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw Missing(description: "MIMIR_KUBE_ENV=\(path) cannot be read (stopped environment?); \(howTo)")
-        }
-        var values: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
-        }
-        func value(_ key: String) throws -> String {
-            guard let value = values[key], !value.isEmpty else {
-                throw Missing(description: "\(path) has no \(key); \(howTo)")
-            }
-            return value
-        }
-        return KubeTestEnvironment(
-            server: try value("KUBE_SERVER"), caFile: try value("KUBE_CA"), namespace: try value("KUBE_NAMESPACE"),
-            adminTokenFile: try value("KUBE_ADMIN_TOKEN_FILE"),
-            orchestratorTokenFile: try value("KUBE_ORCHESTRATOR_TOKEN_FILE"))
-    }
-
+extension KubeTestEnvironment {
     /// The orchestrator's own identity: the Role in k8s/base/orchestrator-rbac.yaml, nothing more.
     var orchestratorClient: KubernetesClient {
         KubernetesClient(

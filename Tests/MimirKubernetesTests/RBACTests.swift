@@ -1,6 +1,7 @@
 import MimirCore
 import MimirKubernetes
 import MimirScaling
+import MimirTestSupport
 import Testing
 
 /// The orchestrator's token is bound by k8s/base/orchestrator-rbac.yaml, exactly as deployed.

@@ -8,31 +8,9 @@ import Testing
 /// `scripts/kube-test-env.sh` (MIMIR_KUBE_ENV), with the orchestrator's own Role-bound token.
 @Suite("Scaling with Kubernetes Jobs")
 struct KubernetesScalingTests {
-    struct NoKubernetes: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func environment() throws -> [String: String] {
-        guard let path = Environment.value("MIMIR_KUBE_ENV"), !path.isEmpty,
-            let text = try? String(contentsOfFile: path, encoding: .utf8)
-        else {
-            throw NoKubernetes(
-                description:
-                    "MIMIR_KUBE_ENV is not set or unreadable: run scripts/kube-test-env.sh build && "
-                    + "scripts/kube-test-env.sh start DIR, then MIMIR_KUBE_ENV=DIR/env swift test (scripts/test.sh does)"
-            )
-        }
-        var values: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
-        }
-        return values
-    }
-
     @Test("a queued job of a declared image becomes a Kubernetes Job with the image, which runs to completion")
     func jobRunsToCompletion() async throws {
-        let kube = try KubeCluster(Self.environment())
+        let kube = try KubeCluster(KubeTestEnvironment.load())
         let image = "registry.example.com/mimir/echo-worker:1.0"
         let name = "orch-\(UUID().uuidString.prefix(6).lowercased())"
         let declaration: JSONValue = [
@@ -117,7 +95,7 @@ struct KubernetesScalingTests {
 
     @Test("a worker whose Job failed, every pod of it ended: its jobs go back to the queue at once, not at lease end")
     func failedWorkersJobsBackAtOnce() async throws {
-        let kube = try KubeCluster(Self.environment())
+        let kube = try KubeCluster(KubeTestEnvironment.load())
         let image = "registry.example.com/mimir/echo-worker:1.0"
         let name = "orch-\(UUID().uuidString.prefix(6).lowercased())"
         let declaration: JSONValue = [
@@ -184,38 +162,33 @@ struct KubernetesScalingTests {
 /// The test control plane as these tests use it: the flags that connect an orchestrator to it with
 /// its own Role-bound token, and the administrator's view of what the API server stores.
 struct KubeCluster {
-    let server: String
-    let namespace: String
-    let caFile: String
-    let orchestratorTokenFile: String
+    let environment: KubeTestEnvironment
     let adminToken: String
     let client: HTTPClient
 
-    init(_ environment: [String: String]) throws {
-        server = environment["KUBE_SERVER"] ?? ""
-        namespace = environment["KUBE_NAMESPACE"] ?? ""
-        caFile = environment["KUBE_CA"] ?? ""
-        orchestratorTokenFile = environment["KUBE_ORCHESTRATOR_TOKEN_FILE"] ?? ""
-        adminToken = try String(contentsOfFile: environment["KUBE_ADMIN_TOKEN_FILE"] ?? "", encoding: .utf8)
+    init(_ environment: KubeTestEnvironment) throws {
+        self.environment = environment
+        adminToken = try String(contentsOfFile: environment.adminTokenFile, encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        client = HTTPClient(tls: TLSOptions(caFile: caFile))
+        client = HTTPClient(tls: TLSOptions(caFile: environment.caFile))
     }
 
     /// An orchestrator named `name` with `declaration` as its image catalog, starting Kubernetes Jobs.
     func orchestratorArguments(name: String, declaration: JSONValue) throws -> [String] {
         [
             "--worker-images", try ImageCatalogTests.write(declaration), "--worker-backend", "kubernetes",
-            "--kube-server", server, "--kube-token-file", orchestratorTokenFile, "--kube-ca-file", caFile,
-            "--kube-namespace", namespace, "--kube-orchestrator-name", name,
+            "--kube-server", environment.server, "--kube-token-file", environment.orchestratorTokenFile,
+            "--kube-ca-file", environment.caFile, "--kube-namespace", environment.namespace,
+            "--kube-orchestrator-name", name,
         ]
     }
 
     /// The worker Jobs of the orchestrator named `name`.
     func jobsPath(orchestrator name: String) -> String {
-        "/apis/batch/v1/namespaces/\(namespace)/jobs?labelSelector=mimir-aip.io/orchestrator%3D\(name)"
+        "/apis/batch/v1/namespaces/\(environment.namespace)/jobs?labelSelector=mimir-aip.io/orchestrator%3D\(name)"
     }
 
-    var podsPath: String { "/api/v1/namespaces/\(namespace)/pods" }
+    var podsPath: String { "/api/v1/namespaces/\(environment.namespace)/pods" }
 
     func get(_ path: String) async throws -> HTTPResponse {
         try await send(.get, path)
@@ -228,6 +201,6 @@ struct KubeCluster {
         var headers = [("Authorization", "Bearer \(adminToken)")]
         if json != nil { headers.append(("Content-Type", contentType)) }
         return try await client.send(
-            HTTPRequest(method: method, url: server + path, headers: headers, body: json?.jsonBytes()))
+            HTTPRequest(method: method, url: environment.server + path, headers: headers, body: json?.jsonBytes()))
     }
 }
