@@ -110,7 +110,9 @@ struct LeaseRenewerTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(try await setup.queue.logs(setup.job.id).isEmpty)
         _ = try await admin.execute(["CONFIG", "SET", "maxmemory", "0"])
+        // A renewal delivers its lines, then its progress, in two calls: wait for both.
         #expect(try await Self.eventually { try await setup.queue.logs(setup.job.id).count >= 2 })
+        #expect(try await Self.eventually { try await setup.queue.job(setup.job.id).progress == 0.25 })
         #expect(try await setup.queue.logs(setup.job.id).map(\.message) == ["during the outage", "still in it"])
         let job = try await setup.queue.job(setup.job.id)
         #expect(job.progress == 0.25 && job.progressMessage == "a quarter" && job.status == .running)
