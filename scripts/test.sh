@@ -73,7 +73,7 @@ echo "== swift test"
 # alone, the fault-injection scenarios.
 compute='MimirMLTests|MimirPipelineTests|MimirExpressionsTests|PipelineMemoryTests'
 blocking='MimirHTTPClientTests|MimirPluginHostTests'
-units='MimirCoreTests|MimirJSONSchemaTests|MimirTwinTests|MimirStorageTests|MimirKubernetesTests|MimirScalingTests|ScalerWakeUpTests'
+units='MimirCoreTests|MimirJSONSchemaTests|MimirTwinTests|MimirStorageTests|MimirKubernetesTests|MimirScalingTests|ScalerWakeUpTests|CapabilityCatalogTests'
 queue='MimirRedisTests|MimirQueueTests'
 faults='MimirFaultInjectionTests'
 swift test --skip-build --filter "$compute"

@@ -73,18 +73,28 @@ final class WorkerProcess: Sendable {
         return folder
     }
 
-    /// Waits until every worker named is listed by the orchestrator (registered and in its catalog).
+    /// Waits until every worker named is listed by the orchestrator and serves something in its
+    /// capability catalog: the registration is stored before the catalog is reloaded.
     static func waitUntilRegistered(_ ids: [String], _ api: APIHarness) async throws {
-        for _ in 0..<400 {
+        for _ in 0..<2400 {
             let workers = try await api.call(.get, "/api/workers").json?["workers"]?.arrayValue ?? []
-            if Set(ids).isSubset(of: Set(workers.compactMap { $0["id"]?.stringValue })) { return }
+            let catalog = try await api.call(.get, "/api/capabilities").json?["job_types"]?.objectValue ?? [:]
+            let serving = catalog.values.flatMap { $0["executors"]?.arrayValue ?? [] }
+                .flatMap { $0["workers"]?.arrayValue ?? [] }.compactMap(\.stringValue)
+            if Set(ids).isSubset(of: Set(workers.compactMap { $0["id"]?.stringValue })),
+                Set(ids).isSubset(of: Set(serving))
+            {
+                return
+            }
             try await Task.sleep(for: .milliseconds(25))
         }
-        Issue.record("workers \(ids) did not register within 10 s")
+        Issue.record("workers \(ids) did not register within a minute")
     }
 
+    /// Leases last 30 s unless a test asks otherwise: with the 2 s they once had, a worker that a
+    /// loaded machine held back for as long lost a running job to the reaper and ran it twice.
     init(
-        for api: APIHarness, id: String, leaseSeconds: Int = 2, slots: Int = 2, register: Bool = false,
+        for api: APIHarness, id: String, leaseSeconds: Int = 30, slots: Int = 2, register: Bool = false,
         image: String = "fixture-image", pluginDirectory: String? = nil, executable: String? = nil,
         extra: [String] = []
     ) throws {

@@ -46,12 +46,25 @@ final class CapabilityCatalog: Sendable {
         var knownTypes: Set<String> { Set(executors.keys) }
     }
 
-    private let state = Mutex(Snapshot())
+    /// A load's place in the order loads began reading Redis.
+    struct LoadTicket: Sendable {
+        fileprivate let number: UInt64
+    }
 
-    var snapshot: Snapshot { state.withLock { $0 } }
+    private let loadsBegun = Atomic<UInt64>(0)
+    /// The catalog, and the ticket of the load that built it.
+    private let state = Mutex((snapshot: Snapshot(), loadedBy: UInt64(0)))
 
-    /// Rebuilds the catalog from the image records and the workers that are not lost.
-    func refresh(workers: [WorkerRecord], images: [WorkerImageRecord], now: Int64) {
+    var snapshot: Snapshot { state.withLock { $0.snapshot } }
+
+    /// Call before reading what `refresh` is given.
+    func beginLoad() -> LoadTicket {
+        LoadTicket(number: loadsBegun.add(1, ordering: .relaxed).newValue)
+    }
+
+    /// Rebuilds the catalog from the image records and the workers that are not lost, unless a
+    /// load that began later has already done so.
+    func refresh(workers: [WorkerRecord], images: [WorkerImageRecord], now: Int64, loadedBy ticket: LoadTicket) {
         let live = workers.filter { now - $0.heartbeatAt <= Self.lostAfter.milliseconds }
         var snapshot = Snapshot()
         for record in images.sorted(by: { $0.name < $1.name }) {
@@ -120,7 +133,13 @@ final class CapabilityCatalog: Sendable {
                 return executor
             }.sorted { $0.executorVersion > $1.executorVersion }
         }
-        state.withLock { $0 = snapshot }
+        state.withLock { current in
+            // A registration's load and a maintenance pass's overlap: the one that began reading
+            // later saw at least as much, and an earlier one ending after it would hide a worker
+            // that has just registered until the next pass.
+            guard ticket.number > current.loadedBy else { return }
+            current = (snapshot, ticket.number)
+        }
     }
 
     /// One executor unless both name their plugin and the names differ.

@@ -10,12 +10,15 @@ struct CapabilityCatalogLoader: Sendable {
     let catalog: CapabilityCatalog
 
     func reload() async throws(QueueError) {
+        let ticket = catalog.beginLoad()
         var records = try await images.all()
         if !holdsDeclarations(records) {
             try await images.declare(declarations.declarations.map { ($0.image, $0.document) })
             records = try await images.all()
         }
-        catalog.refresh(workers: try await workers.all(), images: records, now: SystemQueueClock().nowMilliseconds())
+        catalog.refresh(
+            workers: try await workers.all(), images: records, now: SystemQueueClock().nowMilliseconds(),
+            loadedBy: ticket)
     }
 
     /// Forgets undeclared images nothing has reported for the retention period.
