@@ -133,10 +133,11 @@ public final class WorkerRuntime: Sendable {
     /// Stops taking jobs; after the grace period, stops running ones and hands them back.
     public func drain() {
         guard !draining.isCancelled else { return }
+        // Before the line that says so: whoever reads it may count on no new job being taken.
+        draining.cancel()
         logger.notice(
             "draining: no new jobs; running ones may finish",
             metadata: ["running": "\(runningJobs)", "grace": "\(configuration.drainGrace)"])
-        draining.cancel()
         let grace = configuration.drainGrace
         let stopping = stopping
         Task {

@@ -39,7 +39,7 @@ struct ConcurrencyTests {
         let sawQuick = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<16 {
                 group.addTask {
-                    _ = try await client.send(HTTPRequest(url: server.url("/slow?seconds=8")))
+                    _ = try await client.send(HTTPRequest(url: server.url("/slow?seconds=20")))
                     return quickRan.isSet
                 }
             }

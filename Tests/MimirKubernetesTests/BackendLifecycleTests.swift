@@ -62,7 +62,7 @@ import Testing
         defer { Task { await deleteJobs(of: backend, using: environment.adminClient) } }
         // Long enough that the Job is surely still running when the inventory is read, however
         // loaded the machine.
-        try await backend.launch(workerLaunch("w-exit", idleSeconds: 8))
+        try await backend.launch(workerLaunch("w-exit", idleSeconds: 20))
         #expect(try await backend.inventory().map(\.workerID) == ["w-exit"])
 
         let events = try await drainUntil(backend) { $0.workerID == "w-exit" }

@@ -92,16 +92,15 @@ struct APIHarness {
         return try #require(response.json?["id"]?.stringValue, sourceLocation: sourceLocation)
     }
 
-    /// Polls a job until `done` holds for it (at most `seconds`), returning its last state.
+    /// Polls a job until `done` holds for it (at most `seconds`), returning its last state. The
+    /// last read is at or after the deadline, so a test held back past it still sees the job now.
     func poll(_ id: String, seconds: Double = 20, until done: (JSONValue) -> Bool) async throws -> JSONValue {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        var last: JSONValue = .null
-        while ContinuousClock.now < deadline {
-            last = try await call(.get, "/api/jobs/\(id)", template: "/api/jobs/{id}").json ?? .null
-            if done(last) { return last }
+        while true {
+            let last = try await call(.get, "/api/jobs/\(id)", template: "/api/jobs/{id}").json ?? .null
+            if done(last) || ContinuousClock.now >= deadline { return last }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return last
     }
 
     func stop() async {

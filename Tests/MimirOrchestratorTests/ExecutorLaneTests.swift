@@ -55,12 +55,13 @@ struct ExecutorLaneTests {
             try #require(registry.executor(for: type))
         }
 
-        func echo(_ message: String, sleepMS: Int = 0) throws -> ExecutorLane.Job {
-            ExecutorLane.Job(
+        /// `startedFile`: made by the job when it starts.
+        func echo(_ message: String, sleepMS: Int = 0, startedFile: String? = nil) throws -> ExecutorLane.Job {
+            var parameters: [String: JSONValue] = ["message": .string(message), "sleep_ms": .integer(Int64(sleepMS))]
+            if let startedFile { parameters["started_file"] = .string(startedFile) }
+            return ExecutorLane.Job(
                 executor: try executor("fixture_echo"),
-                request: ExecutionRequest(
-                    jobID: "job-\(message)",
-                    parameters: ["message": .string(message), "sleep_ms": .integer(Int64(sleepMS))]))
+                request: ExecutionRequest(jobID: "job-\(message)", parameters: .object(parameters)))
         }
     }
 
@@ -146,9 +147,14 @@ struct ExecutorLaneTests {
         let results = try await OwnThread.run { () throws -> [String] in
             let lane = ExecutorLane(pool: setup.pool)
             defer { lane.close() }
-            let a = Self.run(lane, try setup.echo("a"), ahead: try setup.echo("b"))
-            // b runs at once behind a: by now it has logged and ended, before the answer is written.
-            usleep(300_000)
+            let started = FileManager.default.temporaryDirectory
+                .appendingPathComponent("started-\(UUID().uuidString)").path
+            defer { unlink(started) }
+            let a = Self.run(lane, try setup.echo("a"), ahead: try setup.echo("b", startedFile: started))
+            // b runs at once behind a: the withdraw comes once it has started and, as a rule, also
+            // logged and ended, so its events wait for its turn.
+            for _ in 0..<6000 where !FileManager.default.fileExists(atPath: started) { usleep(10_000) }
+            usleep(100_000)
             let withdrawn = lane.withdrawAheadNow()
             return [a, "\(withdrawn)", Self.run(lane, try setup.echo("b")), Self.run(lane, try setup.echo("c"))]
         }

@@ -154,7 +154,13 @@ struct KubernetesScalingTests {
         let back = try await api.poll(id, seconds: 120) { $0["attempts"] == 1 && $0["status"] != "running" }
         #expect(back["status"] == "queued" || back["worker_id"] != .string(workerID), "\(back)")
         #expect(back["error"]?.stringValue?.contains("OOMKilled") == true, "\(back)")
-        let decisions = try await api.call(.get, "/api/scaling").json?["decisions"]?.arrayValue ?? []
+        // The pass records its decision after the release it stands for.
+        var decisions: [JSONValue] = []
+        for _ in 0..<1200 {
+            decisions = try await api.call(.get, "/api/scaling").json?["decisions"]?.arrayValue ?? []
+            if decisions.contains(where: { $0["kind"] == "jobs_released" }) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(decisions.contains { $0["kind"] == "jobs_released" }, "\(decisions)")
     }
 }

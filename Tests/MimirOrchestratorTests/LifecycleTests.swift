@@ -231,7 +231,7 @@ struct LifecycleTests {
             // The worker never reports: its lease runs out and the orchestrator's reaper acts.
             let expected = attempt == 1 ? "queued" : "dead"
             var status = ""
-            for _ in 0..<100 where status != expected {
+            for _ in 0..<1200 where status != expected {
                 try await Task.sleep(for: .milliseconds(50))
                 status =
                     try await api.call(.get, "/api/jobs/\(id)", template: "/api/jobs/{id}").json?["status"]?.stringValue
@@ -261,7 +261,7 @@ struct LifecycleTests {
         #expect(submit.status == 503 && submit.json?["error"]?["code"] == "redis_unavailable")
         try await redis.restart()
         var status = 0
-        for _ in 0..<100 where status != 200 {
+        for _ in 0..<1200 where status != 200 {
             try await Task.sleep(for: .milliseconds(50))
             status = try await api.call(.get, "/ready").status
         }
@@ -274,17 +274,18 @@ struct LifecycleTests {
 
     @Test("an orchestrator started while Redis still loads its data serves 503 until Redis is ready, then takes jobs")
     func redisLoadingAtStart() async throws {
-        // Loading 300 keys at 30 ms each (events handled every KB meanwhile) keeps Redis in
-        // LOADING for about 9 s after a restart.
+        // Loading 4,000 keys at 30 ms each (events handled every KB meanwhile) would keep Redis in
+        // LOADING for two minutes after a restart: the test ends the delay once it has seen the
+        // orchestrator refuse, so a slow start of the orchestrator cannot outlast the loading.
         let redis = try await RedisServer.start(
             RedisServer.Options(
                 extraArguments: ["--key-load-delay", "30000", "--loading-process-events-interval-bytes", "1024"]))
         let admin = RedisClient(configuration: try RedisConfiguration(url: redis.url), poolSize: 1)
-        for index in 0..<300 {
+        for index in 0..<4000 {
             _ = try await admin.execute(["SET", "filler:\(index)", String(repeating: "x", count: 60)])
         }
         _ = try await admin.execute(["SAVE"])
-        let restarted = Task { try await redis.restart() }
+        let restarted = Task { try await redis.restart(probing: .seconds(600)) }
         var loading = false
         for _ in 0..<250 where !loading {
             try await Task.sleep(for: .milliseconds(20))
@@ -301,9 +302,10 @@ struct LifecycleTests {
         #expect(api.orchestrator.log.contains("LOADING"), "\(api.orchestrator.log)")
         let submit = try await api.call(.post, "/api/jobs", json: ["type": "ml_training"])
         #expect(submit.status == 503 && submit.json?["error"]?["code"] == "redis_unavailable", "\(submit.raw.text)")
+        _ = try await admin.execute(["CONFIG", "SET", "key-load-delay", "0"])
         try await restarted.value
         var status = 0
-        for _ in 0..<100 where status != 200 {
+        for _ in 0..<1200 where status != 200 {
             try await Task.sleep(for: .milliseconds(50))
             status = try await api.call(.get, "/ready").status
         }
@@ -317,8 +319,8 @@ struct LifecycleTests {
     func gracefulShutdown() async throws {
         let api = try await APIHarness.start()
         _ = try await api.submit()
-        // Exit status 0 after SIGTERM (not a SIGKILL after the 10 s grace) is the clean shutdown.
-        let code = await api.orchestrator.stop(within: .seconds(10))
+        // Exit status 0 after SIGTERM (not a SIGKILL after 60 s) is the clean shutdown.
+        let code = await api.orchestrator.stop(within: .seconds(60))
         #expect(code == 0, "\(api.orchestrator.log)")
     }
 }

@@ -26,7 +26,7 @@ final class OrchestratorProcess: Sendable {
                 "--log-level", "info",
             ] + (arguments.contains("--auth") ? [] : ["--api-tokens-file", TestTokens.file]) + arguments,
             outputPath: logPath, environment: ["MIMIR_WORKER_TOKEN": TestTokens.worker].merging(environment) { $1 })
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             if let line = log.split(separator: "\n").first(where: {
@@ -45,7 +45,7 @@ final class OrchestratorProcess: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         process.signal(SIGKILL)
-        throw StartFailure(description: "mimir-orchestrator did not start listening within 20 s")
+        throw StartFailure(description: "mimir-orchestrator did not start listening within 120 s")
     }
 
     private init(process: SpawnedProcess, port: Int, logPath: String) {

@@ -182,13 +182,21 @@ struct ExecutionTests {
         let executor = try #require(local.executor(for: "fixture_echo"))
         let outcome = Mutex<ExecutionOutcome?>(nil)
         let finished = DispatchSemaphore(value: 0)
+        // The shutdown comes once the job has begun, however late its thread is scheduled.
+        let started = FileManager.default.temporaryDirectory.appendingPathComponent("started-\(UUID().uuidString)").path
+        defer { unlink(started) }
         Thread {
             outcome.withLock {
-                $0 = executor.run(ExecutionRequest(jobID: "long", parameters: ["sleep_ms": 200, "message": "done"]))
+                $0 = executor.run(
+                    ExecutionRequest(
+                        jobID: "long",
+                        parameters: ["sleep_ms": 200, "message": "done", "started_file": .string(started)]))
             }
             finished.signal()
         }.start()
-        Thread.sleep(forTimeInterval: 0.05)
+        for _ in 0..<6000 where !FileManager.default.fileExists(atPath: started) {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
         local.shutdown()
         finished.wait()
         #expect(outcome.withLock { $0?.result?["echo"] } == "done")

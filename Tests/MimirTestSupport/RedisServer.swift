@@ -119,9 +119,10 @@ public final class RedisServer: Sendable {
 
     /// Starts the server again on the same port and directory (stopping it first if it runs). What
     /// it held before survives only with ``Options/appendOnly``.
-    public func restart() async throws {
+    /// `probing` bounds the wait for PING: a server loading a large data set needs more.
+    public func restart(probing budget: Duration = .seconds(10)) async throws {
         if isRunning { await stop() }
-        try await launch()
+        try await launch(probing: budget)
     }
 
     /// The server's log, for failure messages.
@@ -132,7 +133,7 @@ public final class RedisServer: Sendable {
 
     // MARK: - Implementation
 
-    private func launch() async throws {
+    private func launch(probing budget: Duration = .seconds(10)) async throws {
         var arguments = [
             "--port", "\(port)", "--bind", "127.0.0.1", "--dir", directory.path, "--daemonize", "no",
             "--logfile", directory.appendingPathComponent("redis.log").path, "--save", "",
@@ -147,12 +148,12 @@ public final class RedisServer: Sendable {
             outputPath: directory.appendingPathComponent("output.log").path)
         self.process.withLock { $0 = process }
 
-        // 10 s of probing, counted in probes rather than on the clock: while other tests hold
-        // every thread of the cooperative pool, this task waits for one without probing, and that
-        // wait says nothing about the server.
+        // The budget is counted in probes rather than on the clock: while other tests hold every
+        // thread of the cooperative pool, this task waits for one without probing, and that wait
+        // says nothing about the server.
         let interval = Duration.milliseconds(20)
         var probing = Duration.zero
-        while probing < .seconds(10) {
+        while probing < budget {
             guard process.isRunning else {
                 throw Failure(description: "redis-server on port \(port) exited at start:\n\(log)")
             }
@@ -162,7 +163,7 @@ public final class RedisServer: Sendable {
             try await Task.sleep(for: interval)
         }
         await signal(SIGKILL)
-        throw Failure(description: "redis-server on port \(port) did not answer PING in 10 s of probing:\n\(log)")
+        throw Failure(description: "redis-server on port \(port) did not answer PING in \(budget) of probing:\n\(log)")
     }
 
     private func signal(_ signal: Int32) async {
