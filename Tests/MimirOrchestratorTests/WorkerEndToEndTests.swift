@@ -356,7 +356,7 @@ struct WorkerEndToEndTests {
         let api = try await APIHarness.start(
             WorkerProcess.jobTypes + ["--reaper-interval-seconds", "0.2"], redisURL: server.url)
         defer { Task { await api.stop() } }
-        let worker = try WorkerProcess(for: api, id: "w-refused", leaseSeconds: 3, slots: 1)
+        let worker = try WorkerProcess(for: api, id: "w-refused", slots: 1)
         // The ends are refused as when the memory runs out between them and the take that goes
         // along in the same round trip; every other call works.
         let refusing = try #require(
@@ -373,15 +373,35 @@ struct WorkerEndToEndTests {
         try await Task.sleep(for: .milliseconds(1600))
         let running = try await api.call(.get, "/api/jobs?status=running").json?["jobs"]?.arrayValue ?? []
         #expect(running.count == 2, "the ended job and the one taken with the first try: \(running.count)")
-        // Past their 3 s leases: renewed while the slot retries, not reaped.
-        try await Task.sleep(for: .milliseconds(3000))
+        // Their leases are renewed while the slot retries: off the renewer's clock, they would run
+        // out and be reaped. Seen by the leases' ends moving on, not by outwaiting a short lease,
+        // which a loaded machine could hold the worker back past.
+        let leasedUntil = try await Self.leaseEnds(api, running.compactMap { $0["id"]?.stringValue })
+        try #require(leasedUntil.count == 2 && leasedUntil.values.allSatisfy { !$0.isEmpty }, "\(leasedUntil)")
+        var renewed = false
+        for _ in 0..<1200 where !renewed {
+            try await Task.sleep(for: .milliseconds(50))
+            let now = try await Self.leaseEnds(api, Array(leasedUntil.keys))
+            renewed = leasedUntil.allSatisfy { id, until in (now[id] ?? "") > until }
+        }
+        #expect(renewed, "the leases were not renewed while the slot retried: \(leasedUntil)\n\(worker.log)")
         let still = try await api.call(.get, "/api/jobs?status=running").json?["jobs"]?.arrayValue ?? []
-        #expect(still.count == 2, "\(still.count) running after the leases' length")
+        #expect(still.count == 2, "\(still.count) running while the slot retries")
         _ = try await admin.execute(QueueFunctions.loadCommand)
         for id in ids {
             let job = try await api.poll(id, seconds: 40, until: isFinal)
             #expect(job["status"] == "succeeded" && job["attempts"] == 1, "\(job)\n\(worker.log)")
         }
+    }
+
+    /// Each running job's `lease_expires_at`, by id ("" for a job not running).
+    static func leaseEnds(_ api: APIHarness, _ ids: [String]) async throws -> [String: String] {
+        var ends: [String: String] = [:]
+        for id in ids {
+            let job = try await api.call(.get, "/api/jobs/\(id)", template: "/api/jobs/{id}").json
+            ends[id] = job?["status"] == "running" ? job?["lease_expires_at"]?.stringValue ?? "" : ""
+        }
+        return ends
     }
 
     /// Submits echo jobs s0 and s1, a long one, and `behind` more (s2, …) in one batch: an idle
