@@ -53,7 +53,11 @@ final class LeaseRenewer: Sendable {
     /// Takes the attempt off the clock, waiting (on the slot's own thread) for a renewal of it in
     /// flight. Renewals are at most one per interval per job, so the wait is rare and short.
     func end(_ attempt: Attempt) {
-        attempts.withLock { _ = $0.removeValue(forKey: attempt.jobID) }
+        attempts.withLock { attempts in
+            // Only this attempt: a job given back from one slot may already run on another slot
+            // of this worker, registered under the same id, and must stay on the clock.
+            if attempts[attempt.jobID] === attempt { attempts[attempt.jobID] = nil }
+        }
         while true {
             let ended = attempt.gate.withLock { gate in
                 guard !gate.renewing else { return false }

@@ -90,6 +90,24 @@ struct LeaseRenewerTests {
     }
 
     @Test(
+        "ending an attempt leaves a later attempt of the same job on the clock (given back, then taken by another slot)"
+    )
+    func endLeavesLaterAttempt() async throws {
+        let setup = try await Setup.make()
+        defer { setup.ticking.cancel() }
+        let givenBack = setup.attempt()
+        setup.renewer.register(givenBack)
+        // Another slot of this worker takes the job again before the first slot ends its attempt.
+        let retaken = setup.attempt()
+        setup.renewer.register(retaken)
+        try await Self.end(givenBack, on: setup.renewer)
+        retaken.reporter.executorProgressed(0.5, "the other slot's")
+        #expect(try await Self.eventually { try await setup.queue.job(setup.job.id).progress == 0.5 })
+        #expect(try await setup.queue.job(setup.job.id).progressMessage == "the other slot's")
+        try await Self.end(retaken, on: setup.renewer)
+    }
+
+    @Test(
         "lines and progress a renewal cannot deliver (Redis out of memory) go with a later one, each line once and in order"
     )
     func undeliveredReportsKept() async throws {
