@@ -1,3 +1,5 @@
+import MimirCore
+
 /// What an attempt's end says, kept with a slot's pending end so that the job can show whether
 /// that end went in when the report carrying it got no answer: Redis stalled past the socket's
 /// timeout, or the connection broke after Redis had read the report. Redis runs what it read all
@@ -8,14 +10,18 @@ struct EndClaim: Sendable {
     /// The attempt ended: the job's `attempts` as taken; nil when the caller does not know it (a
     /// report over the REST API), and then any attempt of this worker's matches.
     let attempt: Int?
+    /// The job's `started_at` as taken: a retried job counts its attempts from 1 again, so only
+    /// the start tells two takes with the same number apart.
+    let startedAt: Int64?
     /// The outcome `mimir_finish` was sent: succeeded, failed or cancelled.
     let outcome: String
     /// The error message sent with a failure or a cancellation; empty for a success.
     let message: String
 
-    init(workerID: String, attempt: Int?, outcome: AttemptOutcome) {
+    init(workerID: String, attempt: Int?, startedAt: Int64? = nil, outcome: AttemptOutcome) {
         self.workerID = workerID
         self.attempt = attempt
+        self.startedAt = startedAt
         switch outcome {
         case .succeeded:
             (self.outcome, message) = ("succeeded", "")
@@ -26,8 +32,25 @@ struct EndClaim: Sendable {
         }
     }
 
-    /// The job's fields to read, in the order ``wentIn(_:)`` takes them.
-    static let fields = ["status", "worker_id", "attempts", "error", "error_kind"]
+    /// The job's fields to read, in the order ``wentIn(_:)`` and ``laterTakeHere(_:)`` take them.
+    static let fields = ["status", "worker_id", "attempts", "error", "error_kind", "started_at"]
+
+    /// The job's attempt when its fields show it running under this worker again, taken since
+    /// the attempt this end is for (another number, or the same number started at another time:
+    /// a retry counts from 1 again); nil otherwise, or when the claim does not know its attempt.
+    func laterTakeHere(_ values: [String?]) -> (attempt: Int, startedAt: Int64?)? {
+        guard let attempt, let startedAt, values.count == Self.fields.count,
+            values[0] == JobStatus.running.rawValue, values[1] == workerID,
+            let current = values[2].flatMap({ Int($0) })
+        else { return nil }
+        let started = values[5].flatMap { Int64($0) }
+        return current != attempt || started != startedAt ? (current, started) : nil
+    }
+
+    /// "w-1 (attempt 2, started 2026-12-01T21:50:00.000Z)": which take of the job.
+    static func take(by workerID: String, attempt: Int, startedAt: Int64?) -> String {
+        "\(workerID) (attempt \(attempt), started \(startedAt.map { UTCTimestamp.format(milliseconds: $0) } ?? "?"))"
+    }
 
     /// The job's status when its fields show that this end went in, else nil. Only this end
     /// leaves the job ended with this worker and attempt and this outcome: a later take changes
@@ -38,7 +61,7 @@ struct EndClaim: Sendable {
     func wentIn(_ values: [String?]) -> JobStatus? {
         guard values.count == Self.fields.count, let status = values[0].flatMap(JobStatus.init(rawValue:)),
             values[1] == workerID, attempt == nil || values[2].flatMap({ Int($0) }) == attempt,
-            values[4] != "lease_expired"
+            startedAt == nil || values[5].flatMap({ Int64($0) }) == startedAt, values[4] != "lease_expired"
         else { return nil }
         let error = values[3] ?? ""
         switch outcome {

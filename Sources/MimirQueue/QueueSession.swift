@@ -103,7 +103,8 @@ public final class QueueSession {
     /// back reports several in one round trip. `attempt` (the job's `attempts` as taken) lets a
     /// report tell an end that went in with an earlier report that got no answer from one refused.
     public func finishLater(
-        jobID: String, workerID: String, outcome: AttemptOutcome, lines: [LogLine], attempt: Int? = nil
+        jobID: String, workerID: String, outcome: AttemptOutcome, lines: [LogLine], attempt: Int? = nil,
+        startedAt: Int64? = nil
     ) {
         pendingFinishes.append(
             PendingFinish(
@@ -113,7 +114,9 @@ public final class QueueSession {
                     : queue.command(
                         .appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)),
                 finish: queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome),
-                claim: attempt.map { EndClaim(workerID: workerID, attempt: $0, outcome: outcome) }))
+                claim: attempt.map {
+                    EndClaim(workerID: workerID, attempt: $0, startedAt: startedAt, outcome: outcome)
+                }))
     }
 
     /// Sends the pending finishes (the attempts' log lines, then their ends in one
@@ -130,6 +133,7 @@ public final class QueueSession {
     public func report(workerID: String, takes: Int = 0, offer: WorkerOffer? = nil, ahead: WorkerOffer? = nil)
         throws(QueueError) -> [FinishAnswer]
     {
+        let settled = try settleEndsOfLaterTakes(workerID: workerID)
         var commands = pendingFinishes.compactMap(\.logs)
         if !pendingFinishes.isEmpty { commands.append(queue.command(.finishMany, pendingFinishes.flatMap(\.finish))) }
         var takeCommands = 0
@@ -144,7 +148,7 @@ public final class QueueSession {
                 takeCommands = 2
             }
         }
-        guard !commands.isEmpty else { return [] }
+        guard !commands.isEmpty else { return settled }
         var replies: [RedisReply]
         do {
             replies = try pipeline(commands, jobID: pendingFinishes.first?.jobID ?? "", caller: workerID)
@@ -191,6 +195,43 @@ public final class QueueSession {
                 FinishAnswer(jobID: finish.jobID, status: status, logsRefused: logsRefused, wentInBefore: wentInBefore))
         }
         pendingFinishes = []
+        return settled + answers
+    }
+
+    /// An end sent in a report that got no answer may have gone in, and the job since been taken
+    /// again by this worker (by another of its slots): sent again, the end would be accepted, as
+    /// the job runs under this worker, and would end the new attempt with the old one's outcome.
+    /// So each such end is checked against the job's fields first; one whose job runs here on a
+    /// later attempt is answered as refused and not sent.
+    private func settleEndsOfLaterTakes(workerID: String) throws(QueueError) -> [FinishAnswer] {
+        var answers: [FinishAnswer] = []
+        var kept: [PendingFinish] = []
+        for finish in pendingFinishes {
+            guard finish.sentUnanswered, let claim = finish.claim, let attempt = claim.attempt else {
+                kept.append(finish)
+                continue
+            }
+            let fields: [String?]
+            do {
+                let reply = try open().send(["HMGET", "\(queue.namespace):job:\(finish.jobID)"] + EndClaim.fields)
+                fields = reply.array?.map(\.string) ?? []
+            } catch {
+                throw QueueError.from(error, jobID: finish.jobID, caller: workerID)
+            }
+            guard let later = claim.laterTakeHere(fields) else {
+                kept.append(finish)
+                continue
+            }
+            answers.append(
+                FinishAnswer(
+                    jobID: finish.jobID,
+                    status: .failure(
+                        .notOwner(
+                            jobID: finish.jobID,
+                            owner: EndClaim.take(by: workerID, attempt: later.attempt, startedAt: later.startedAt),
+                            caller: EndClaim.take(by: workerID, attempt: attempt, startedAt: claim.startedAt)))))
+        }
+        pendingFinishes = kept
         return answers
     }
 

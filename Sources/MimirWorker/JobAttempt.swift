@@ -83,7 +83,7 @@ struct JobAttempt {
         session.finishLater(
             jobID: job.id, workerID: configuration.workerID,
             outcome: Self.attemptOutcome(outcome, handedBack: stopping.isCancelled, worker: configuration.workerID),
-            lines: lines, attempt: job.attempts)
+            lines: lines, attempt: job.attempts, startedAt: job.startedAt)
         logger.debug(
             "job ran",
             metadata: ["job": "\(job.id)", "type": "\(job.type)", "outcome": "\(outcome.status.rawValue)"])

@@ -35,7 +35,10 @@ final class LeaseRenewer: Sendable {
     /// Set when the worker's drain grace is over: running jobs are stopped and handed back.
     private let stopping: CancellationToken
     private let logger: Logger
-    private let attempts = Mutex<[String: Attempt]>([:])
+    /// By attempt, not by job: a job given back by one slot may run on another slot of this
+    /// worker before the first is done with it, or an end held by one slot may be of a job that
+    /// another slot has taken again; each stays on the clock until its own `end`.
+    private let attempts = Mutex<[ObjectIdentifier: Attempt]>([:])
 
     init(queue: JobQueue, workerID: String, interval: Duration, stopping: CancellationToken, logger: Logger) {
         self.queue = queue
@@ -46,18 +49,14 @@ final class LeaseRenewer: Sendable {
     }
 
     func register(_ attempt: Attempt) {
-        attempts.withLock { $0[attempt.jobID] = attempt }
+        attempts.withLock { $0[ObjectIdentifier(attempt)] = attempt }
         if stopping.isCancelled { attempt.cancellation.cancel() }
     }
 
     /// Takes the attempt off the clock, waiting (on the slot's own thread) for a renewal of it in
     /// flight. Renewals are at most one per interval per job, so the wait is rare and short.
     func end(_ attempt: Attempt) {
-        attempts.withLock { attempts in
-            // Only this attempt: a job given back from one slot may already run on another slot
-            // of this worker, registered under the same id, and must stay on the clock.
-            if attempts[attempt.jobID] === attempt { attempts[attempt.jobID] = nil }
-        }
+        attempts.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(attempt)) }
         while true {
             let ended = attempt.gate.withLock { gate in
                 guard !gate.renewing else { return false }

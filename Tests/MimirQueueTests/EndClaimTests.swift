@@ -8,9 +8,10 @@ struct EndClaimTests {
 
     /// A job's fields in `EndClaim.fields` order.
     static func job(
-        _ status: String, worker: String = "w-1", attempts: String = "2", error: String? = nil, kind: String? = nil
+        _ status: String, worker: String = "w-1", attempts: String = "2", error: String? = nil, kind: String? = nil,
+        startedAt: String = "1700000000000"
     ) -> [String?] {
-        [status, worker, attempts, error, kind ?? error.map { _ in "retryable_failure" }]
+        [status, worker, attempts, error, kind ?? error.map { _ in "retryable_failure" }, startedAt]
     }
 
     static let reaped = "lease expired: worker w-1 stopped renewing it (attempt 2 of 3)"
@@ -37,11 +38,25 @@ struct EndClaimTests {
             ),
             (.cancelled(message: "stopped by its user"), job("cancelled", error: "stopped by its user"), "cancelled"),
             (.cancelled(message: "stopped by its user"), job("cancelled", error: "lease expired"), "-"),
-            (.succeeded(result: nil), [nil, nil, nil, nil, nil], "-"),
+            (.succeeded(result: nil), [nil, nil, nil, nil, nil, nil], "-"),
+            // Attempt 2 of another take: the job was retried, its attempts counted from 0 again.
+            (.succeeded(result: nil), job("succeeded", startedAt: "1700000009000"), "-"),
         ])
     func recognised(outcome: AttemptOutcome, fields: [String?], expected: String) {
-        let claim = EndClaim(workerID: "w-1", attempt: 2, outcome: outcome)
+        let claim = EndClaim(workerID: "w-1", attempt: 2, startedAt: 1_700_000_000_000, outcome: outcome)
         #expect((claim.wentIn(fields)?.rawValue ?? "-") == expected)
+    }
+
+    @Test("a job running here again on a later take (another attempt, or the same number started later) is told apart")
+    func laterTake() {
+        let claim = EndClaim(workerID: "w-1", attempt: 2, startedAt: 1_700_000_000_000, outcome: Self.failure)
+        #expect(claim.laterTakeHere(Self.job("running")) == nil, "the take this end is for")
+        #expect(claim.laterTakeHere(Self.job("running", attempts: "3", startedAt: "1700000005000"))?.attempt == 3)
+        #expect(claim.laterTakeHere(Self.job("running", startedAt: "1700000009000"))?.startedAt == 1_700_000_009_000)
+        #expect(claim.laterTakeHere(Self.job("running", worker: "w-2", attempts: "3")) == nil, "another worker's")
+        #expect(claim.laterTakeHere(Self.job("queued", attempts: "3")) == nil)
+        let unknown = EndClaim(workerID: "w-1", attempt: 2, outcome: Self.failure)
+        #expect(unknown.laterTakeHere(Self.job("running", attempts: "3")) == nil, "its take is not known")
     }
 }
 

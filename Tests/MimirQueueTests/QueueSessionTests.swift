@@ -255,6 +255,69 @@ struct QueueSessionTests {
         #expect(try await harness.queue.logs(ids[0]).map(\.message) == ["last line"])
     }
 
+    @Test(
+        "an end that went in with a report answered too late, whose job this worker has taken again since, is not sent again: it would end the new attempt"
+    )
+    func endOfAnUnansweredReportSparesALaterAttempt() async throws {
+        // A Redis of its own: the test freezes it.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let (harness, ids) = try await Self.twoJobsTaken(from: server)
+        let impatient = harness.queue(commandTimeout: .milliseconds(200))
+        let started = [try await harness.queue.job(ids[0]).startedAt, try await harness.queue.job(ids[1]).startedAt]
+        let stage = Stage()
+        let reporting = Task {
+            try await OwnThread.run { () throws -> (String, [QueueSession.FinishAnswer]) in
+                let session = QueueSession(queue: impatient, types: ["ml_training"])
+                _ = try session.take(workerID: "w-1", offer: Self.offer)
+                stage.value.store(1, ordering: .sequentiallyConsistent)
+                while stage.value.load(ordering: .sequentiallyConsistent) < 2 { usleep(1_000) }
+                session.finishLater(
+                    jobID: ids[0], workerID: "w-1", outcome: .succeeded(result: nil), lines: [], attempt: 1,
+                    startedAt: started[0])
+                session.finishLater(
+                    jobID: ids[1], workerID: "w-1",
+                    outcome: .failed(message: "bad input", kind: .invalidInput, retryable: false), lines: [],
+                    attempt: 1, startedAt: started[1])
+                var first = "answered"
+                do {
+                    _ = try session.report(workerID: "w-1")
+                } catch {
+                    first = "\(error)"
+                }
+                while stage.value.load(ordering: .sequentiallyConsistent) < 3 { usleep(1_000) }
+                return (first, try session.report(workerID: "w-1"))
+            }
+        }
+        while stage.value.load(ordering: .sequentiallyConsistent) < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        server.freeze()
+        stage.value.store(2, ordering: .sequentiallyConsistent)
+        try await Task.sleep(for: .seconds(1))
+        server.thaw()
+        let giveUp = ContinuousClock.now + .seconds(60)
+        while try await harness.queue.job(ids[1]).status != .failed, ContinuousClock.now < giveUp {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // The failed job is retried (its attempts counted from 0 again), and another slot of the
+        // same worker takes it: attempt 1 again, started later.
+        harness.clock.advance(by: .seconds(1))
+        _ = try await harness.queue.retry(ids[1])
+        let again = try #require(try await harness.queue.take(workerID: "w-1", types: ["ml_training"]))
+        #expect(again.id == ids[1] && again.attempts == 1 && again.startedAt != started[1])
+        stage.value.store(3, ordering: .sequentiallyConsistent)
+        let (first, answers) = try await reporting.value
+        #expect(first.contains("unavailable"), "the slot gave up on the first report's answer: \(first)")
+        let take = { (started: Int64?) in EndClaim.take(by: "w-1", attempt: 1, startedAt: started) }
+        #expect(
+            Self.described(answers) == [
+                "refused: job \(ids[1]) is leased by worker \(take(again.startedAt)), not \(take(started[1]))",
+                "succeeded",
+            ])
+        #expect(answers.map(\.wentInBefore) == [false, true])
+        let running = try await harness.queue.job(ids[1])
+        #expect(running.status == .running && running.startedAt == again.startedAt, "\(running)")
+    }
+
     /// How a hand-back sent while Redis is frozen ends for the slot.
     enum StalledHandBack: CaseIterable, Sendable {
         /// The slot's socket gives up first (0.2 s; Redis frozen 3 s).
