@@ -25,6 +25,8 @@ public final class WorkerRuntime: Sendable {
     let draining = CancellationToken()
     /// Cancels running executors when the drain grace period is over.
     let stopping = CancellationToken()
+    /// Whether the grace period's clock runs: a retirement does not start it (see `retire`).
+    private let stopArmed = Atomic<Bool>(false)
     /// Which job types run short here, for taking several in one round trip.
     let runLengths: RunLengths
     /// Sees a job run long when its executor runs in this process (`isolation` none).
@@ -123,27 +125,35 @@ public final class WorkerRuntime: Sendable {
         logger.notice("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
     }
 
-    /// Leaves for good after being idle: no job runs, so draining ends at once.
+    /// Leaves for good after being idle. Draining then ends at once, unless a job was taken in the
+    /// moment between the idle report and the answer to retire: that one runs to its end, with no
+    /// grace period to cut it short (stopped, it would spend an attempt for nothing). A drain
+    /// asked for afterwards (SIGTERM) still starts the grace period.
     func retire() {
         logger.notice(
             "retiring: idle past the idle timeout", metadata: ["worker": "\(configuration.workerID)"])
-        drain()
+        stopTakingJobs()
     }
 
     /// Stops taking jobs; after the grace period, stops running ones and hands them back.
     public func drain() {
-        guard !draining.isCancelled else { return }
-        // Before the line that says so: whoever reads it may count on no new job being taken.
-        draining.cancel()
-        logger.notice(
-            "draining: no new jobs; running ones may finish",
-            metadata: ["running": "\(runningJobs)", "grace": "\(configuration.drainGrace)"])
+        stopTakingJobs()
+        guard !stopArmed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let grace = configuration.drainGrace
         let stopping = stopping
         Task {
             try? await Task.sleep(for: grace)
             stopping.cancel()
         }
+    }
+
+    private func stopTakingJobs() {
+        guard !draining.isCancelled else { return }
+        // Before the line that says so: whoever reads it may count on no new job being taken.
+        draining.cancel()
+        logger.notice(
+            "draining: no new jobs; running ones may finish",
+            metadata: ["running": "\(runningJobs)", "grace": "\(configuration.drainGrace)"])
     }
 }
 
