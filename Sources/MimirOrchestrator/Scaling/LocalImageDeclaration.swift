@@ -1,5 +1,6 @@
 import Foundation
 import MimirCore
+import Synchronization
 
 /// The image `local`: the plugins of `LOCAL_PLUGIN_DIR`, declared at start by asking
 /// `mimir-worker declare` (the plugins themselves, not a hand-written list), so the embedded
@@ -25,10 +26,19 @@ enum LocalImageDeclaration {
                         process.standardOutput = output
                         process.standardError = errors
                         try process.run()
+                        // Both pipes at once: a child that fills one while this side waits on the
+                        // other (64 KiB of warnings, say) would wait for ever, and so would the start.
+                        let problems = Mutex(Data())
+                        let errorsRead = DispatchSemaphore(value: 0)
+                        Thread {
+                            let data = errors.fileHandleForReading.readDataToEndOfFile()
+                            problems.withLock { $0 = data }
+                            errorsRead.signal()
+                        }.start()
                         let text = output.fileHandleForReading.readDataToEndOfFile()
-                        let problems = errors.fileHandleForReading.readDataToEndOfFile()
+                        errorsRead.wait()
                         process.waitUntilExit()
-                        return (process.terminationStatus, text, problems)
+                        return (process.terminationStatus, text, problems.withLock { $0 })
                     })
             }.start()
         }
