@@ -121,6 +121,9 @@ public final class WorkerRuntime: Sendable {
         }
         renewals.cancel()
         heartbeats?.cancel()
+        // Ended before the deregistration: a registration of its in flight (after a heartbeat
+        // answered 404) landing after it would list the stopped worker as live again.
+        await heartbeats?.value
         await registration?.deregister()
         logger.notice("worker stopped", metadata: ["worker": "\(configuration.workerID)"])
     }
