@@ -37,6 +37,8 @@ public final class QueueSession {
         let jobID: String
         /// The attempt's last log lines, if any (`nil` once they are appended).
         var logs: [String]?
+        /// The lines `logs` appends.
+        var lines: [LogLine]
         /// Its end, as `mimir_finish_many` takes it.
         let finish: [String]
         /// What the end says, when the attempt is known: to tell, after a report got no answer,
@@ -113,10 +115,22 @@ public final class QueueSession {
                     ? nil
                     : queue.command(
                         .appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)),
+                lines: lines,
                 finish: queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome),
                 claim: attempt.map {
                     EndClaim(workerID: workerID, attempt: $0, startedAt: startedAt, outcome: outcome)
                 }))
+    }
+
+    /// Lines of a pending end's attempt that reached the slot after the end was made (a renewal
+    /// that could not deliver them put them back): they go with the end, ahead of its own lines
+    /// (after them if those are already appended).
+    public func addEarlierLines(_ lines: [LogLine], toEndOf jobID: String, workerID: String) {
+        guard !lines.isEmpty, let index = pendingFinishes.lastIndex(where: { $0.jobID == jobID }) else { return }
+        let all = pendingFinishes[index].logs == nil ? lines : lines + pendingFinishes[index].lines
+        pendingFinishes[index].lines = all
+        pendingFinishes[index].logs = queue.command(
+            .appendLogs, queue.appendLogsArguments(jobID: jobID, lines: all, workerID: workerID))
     }
 
     /// Sends the pending finishes (the attempts' log lines, then their ends in one
@@ -296,7 +310,7 @@ public final class QueueSession {
         for index in pendingFinishes.indices where pendingFinishes[index].logs != nil {
             guard let reply = replies.popFirst() else { break }
             if case .error = reply { continue }
-            pendingFinishes[index].logs = nil
+            (pendingFinishes[index].logs, pendingFinishes[index].lines) = (nil, [])
         }
     }
 

@@ -108,6 +108,26 @@ struct LeaseRenewerTests {
     }
 
     @Test(
+        "a held end's lines that a failed renewal put back are handed to the end when the slot takes it off the clock"
+    )
+    func heldEndGivesUpPutBackLines() async throws {
+        let setup = try await Setup.make()
+        setup.ticking.cancel()  // No renewal delivers the line first.
+        let renewer = setup.renewer
+        let left = try await OwnThread.run { () -> [(jobID: String, lines: [LogLine])] in
+            // A slot's, on the slot's own thread.
+            let attempts = SlotAttempts(renewer: renewer)
+            let attempt = attempts.start(setup.job)
+            attempts.hold(attempt)
+            // As a renewal that could not deliver it does, after the end took the attempt's lines.
+            attempt.reporter.executorLogged(.info, "put back")
+            return attempts.endHeld()
+        }
+        #expect(left.map(\.jobID) == [setup.job.id])
+        #expect(left.flatMap(\.lines).map(\.message) == ["put back"])
+    }
+
+    @Test(
         "lines and progress a renewal cannot deliver (Redis out of memory) go with a later one, each line once and in order"
     )
     func undeliveredReportsKept() async throws {

@@ -695,6 +695,29 @@ struct QueueSessionTests {
         #expect(try await harness.queue.logs(submitted.id).map(\.message) == ["line 0", "line 1", "line 2"])
     }
 
+    @Test("lines that reached the slot after an end was made go with it, ahead of the end's own lines")
+    func earlierLinesGoWithTheEnd() async throws {
+        let harness = try await QueueHarness.make()
+        let submitted = try await harness.submit()
+        let queue = harness.queue
+        let answers = try await OwnThread.run { () throws -> [QueueSession.FinishAnswer] in
+            let session = QueueSession(queue: queue, types: ["ml_training"])
+            guard let job = try session.take(workerID: "w-1", offer: Self.offer) else { return [] }
+            let line = { (index: Int64, message: String) in
+                LogLine(time: 1_700_000_000_000 + index, level: "info", message: message)
+            }
+            session.finishLater(
+                jobID: job.id, workerID: "w-1", outcome: .succeeded(result: nil), lines: [line(2, "last")],
+                attempt: job.attempts, startedAt: job.startedAt)
+            session.addEarlierLines([line(0, "put back 1"), line(1, "put back 2")], toEndOf: job.id, workerID: "w-1")
+            session.addEarlierLines([line(3, "another job's")], toEndOf: "job-not-pending", workerID: "w-1")
+            return try session.report(workerID: "w-1")
+        }
+        #expect(answers.count == 1 && answers.first?.logsRefused == nil)
+        #expect(try await harness.queue.job(submitted.id).status == .succeeded)
+        #expect(try await harness.queue.logs(submitted.id).map(\.message) == ["put back 1", "put back 2", "last"])
+    }
+
     @Test("a finish for a job this worker does not hold is refused, and writes no log line")
     func finishWithoutTheLease() async throws {
         let harness = try await QueueHarness.make()

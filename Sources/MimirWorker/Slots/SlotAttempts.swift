@@ -30,10 +30,17 @@ final class SlotAttempts {
     }
 
     /// Takes the held jobs off the clock, before their ends are sent: a renewal must not follow
-    /// the end of its job (see `LeaseRenewer.end`).
-    func endHeld() {
-        for attempt in held { renewer.end(attempt) }
+    /// the end of its job (see `LeaseRenewer.end`). Returns, by job, the log lines a renewal that
+    /// failed put back after the job's end had taken its lines: they go with the end.
+    func endHeld() -> [(jobID: String, lines: [LogLine])] {
+        var putBack: [(jobID: String, lines: [LogLine])] = []
+        for attempt in held {
+            renewer.end(attempt)
+            let lines = attempt.reporter.drain().lines
+            if !lines.isEmpty { putBack.append((attempt.jobID, lines)) }
+        }
         held = []
+        return putBack
     }
 
     /// Puts jobs whose ends could not be sent back on the clock, held for the next report.

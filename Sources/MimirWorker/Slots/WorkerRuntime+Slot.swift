@@ -172,13 +172,20 @@ extension WorkerRuntime {
         }
     }
 
+    /// Takes the held jobs off the clock; lines a failed renewal put back go with their ends.
+    private func endHeld(_ session: QueueSession, _ attempts: SlotAttempts) {
+        for (jobID, lines) in attempts.endHeld() {
+            session.addEarlierLines(lines, toEndOf: jobID, workerID: configuration.workerID)
+        }
+    }
+
     /// Sends the slot's held ends, taking its next jobs along when `offer` is given; retried until
     /// Redis takes them, so a result is never dropped during an outage. Without `retrying`, one
     /// try: ends it could not send stay held, on the lease clock, for the next report.
     private func report(
         _ session: QueueSession, _ attempts: SlotAttempts, takingFor offer: WorkerOffer?, retrying: Bool = true
     ) {
-        attempts.endHeld()
+        endHeld(session, attempts)
         let ahead = offer.flatMap { runLengths.shortTypes(of: $0) }
         let takes = offer == nil ? 0 : ahead == nil ? 1 : configuration.prefetch
         var delay = Duration.milliseconds(100)
@@ -212,7 +219,7 @@ extension WorkerRuntime {
                     metadata: ["jobs": "\(session.pendingJobIDs.joined(separator: ","))", "error": "\(error)"])
                 usleep(UInt32(delay.milliseconds * 1000))
                 delay = min(delay * 2, .seconds(5))
-                attempts.endHeld()
+                endHeld(session, attempts)
             } catch {
                 logger.error(
                     "outcome not accepted: the queue's answer was unreadable",
