@@ -32,19 +32,50 @@ struct EndClaim: Sendable {
         }
     }
 
-    /// The job's fields to read, in the order ``wentIn(_:)`` and ``laterTakeHere(_:)`` take them.
-    static let fields = ["status", "worker_id", "attempts", "error", "error_kind", "started_at"]
+    /// The job's fields a claim is judged by.
+    struct JobState: Sendable, Equatable {
+        var status: JobStatus?
+        var workerID: String?
+        var attempts: Int?
+        var error: String?
+        var errorKind: String?
+        var startedAt: Int64?
 
-    /// The job's attempt when its fields show it running under this worker again, taken since
-    /// the attempt this end is for (another number, or the same number started at another time:
-    /// a retry counts from 1 again); nil otherwise, or when the claim does not know its attempt.
-    func laterTakeHere(_ values: [String?]) -> (attempt: Int, startedAt: Int64?)? {
-        guard let attempt, let startedAt, values.count == Self.fields.count,
-            values[0] == JobStatus.running.rawValue, values[1] == workerID,
-            let current = values[2].flatMap({ Int($0) })
+        /// The hash fields to read, in the order ``init(fields:)`` takes their values.
+        static let fieldNames = ["status", "worker_id", "attempts", "error", "error_kind", "started_at"]
+
+        init(
+            status: JobStatus? = nil, workerID: String? = nil, attempts: Int? = nil, error: String? = nil,
+            errorKind: String? = nil, startedAt: Int64? = nil
+        ) {
+            (self.status, self.workerID, self.attempts) = (status, workerID, attempts)
+            (self.error, self.errorKind, self.startedAt) = (error, errorKind, startedAt)
+        }
+
+        /// From the values of ``fieldNames``; nil unless there is one per field.
+        init?(fields values: [String?]) {
+            guard values.count == Self.fieldNames.count else { return nil }
+            self.init(
+                status: values[0].flatMap(JobStatus.init(rawValue:)), workerID: values[1],
+                attempts: values[2].flatMap { Int($0) }, error: values[3], errorKind: values[4],
+                startedAt: values[5].flatMap { Int64($0) })
+        }
+
+        init(_ record: JobRecord) {
+            self.init(
+                status: record.status, workerID: record.workerID, attempts: record.attempts, error: record.error,
+                errorKind: record.errorKind, startedAt: record.startedAt)
+        }
+    }
+
+    /// The job's attempt when it runs under this worker again, taken since the attempt this end
+    /// is for (another number, or the same number started at another time: a retry counts from 1
+    /// again); nil otherwise, or when the claim does not know its take.
+    func laterTakeHere(_ job: JobState) -> (attempt: Int, startedAt: Int64?)? {
+        guard let attempt, let startedAt, job.status == .running, job.workerID == workerID,
+            let current = job.attempts, current != attempt || job.startedAt != startedAt
         else { return nil }
-        let started = values[5].flatMap { Int64($0) }
-        return current != attempt || started != startedAt ? (current, started) : nil
+        return (current, job.startedAt)
     }
 
     /// "w-1 (attempt 2, started 2026-12-01T21:50:00.000Z)": which take of the job.
@@ -52,18 +83,17 @@ struct EndClaim: Sendable {
         "\(workerID) (attempt \(attempt), started \(startedAt.map { UTCTimestamp.format(milliseconds: $0) } ?? "?"))"
     }
 
-    /// The job's status when its fields show that this end went in, else nil. Only this end
-    /// leaves the job ended with this worker and attempt and this outcome: a later take changes
-    /// the attempt (or the worker), and the reaper's end is of kind `lease_expired`, which no
+    /// The job's status when it shows that this end went in, else nil. Only this end leaves the
+    /// job ended with this worker and take and this outcome: a later take changes the attempt or
+    /// its start (or the worker), and the reaper's end is of kind `lease_expired`, which no
     /// worker may report (its message may contain the worker's own: "lease expired" does). A
     /// failure may have ended the job as failed, dead (poison pill), queued (retried) or
     /// cancelled (requested meanwhile); each keeps the message in its error.
-    func wentIn(_ values: [String?]) -> JobStatus? {
-        guard values.count == Self.fields.count, let status = values[0].flatMap(JobStatus.init(rawValue:)),
-            values[1] == workerID, attempt == nil || values[2].flatMap({ Int($0) }) == attempt,
-            startedAt == nil || values[5].flatMap({ Int64($0) }) == startedAt, values[4] != "lease_expired"
+    func wentIn(_ job: JobState) -> JobStatus? {
+        guard let status = job.status, job.workerID == workerID, attempt == nil || job.attempts == attempt,
+            startedAt == nil || job.startedAt == startedAt, job.errorKind != "lease_expired"
         else { return nil }
-        let error = values[3] ?? ""
+        let error = job.error ?? ""
         switch outcome {
         case "succeeded":
             return status == .succeeded ? status : nil

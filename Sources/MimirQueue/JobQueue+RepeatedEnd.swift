@@ -15,11 +15,6 @@ extension JobQueue {
             return nil
         }
         let claim = EndClaim(workerID: workerID, attempt: nil, outcome: outcome)
-        // In `EndClaim.fields` order.
-        let values = [
-            record.status.rawValue, record.workerID, String(record.attempts), record.error, record.errorKind,
-            record.startedAt.map { String($0) },
-        ]
-        return claim.wentIn(values) == nil ? nil : record
+        return claim.wentIn(EndClaim.JobState(record)) == nil ? nil : record
     }
 }

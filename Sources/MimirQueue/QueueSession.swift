@@ -35,9 +35,8 @@ public final class QueueSession {
 
     private struct PendingFinish {
         let jobID: String
-        /// The attempt's last log lines, if any (`nil` once they are appended).
-        var logs: [String]?
-        /// The lines `logs` appends.
+        let workerID: String
+        /// The attempt's last log lines not appended yet (none once they are).
         var lines: [LogLine]
         /// Its end, as `mimir_finish_many` takes it.
         let finish: [String]
@@ -110,12 +109,7 @@ public final class QueueSession {
     ) {
         pendingFinishes.append(
             PendingFinish(
-                jobID: jobID,
-                logs: lines.isEmpty
-                    ? nil
-                    : queue.command(
-                        .appendLogs, queue.appendLogsArguments(jobID: jobID, lines: lines, workerID: workerID)),
-                lines: lines,
+                jobID: jobID, workerID: workerID, lines: lines,
                 finish: queue.finishArguments(jobID: jobID, workerID: workerID, outcome: outcome),
                 claim: attempt.map {
                     EndClaim(workerID: workerID, attempt: $0, startedAt: startedAt, outcome: outcome)
@@ -125,12 +119,18 @@ public final class QueueSession {
     /// Lines of a pending end's attempt that reached the slot after the end was made (a renewal
     /// that could not deliver them put them back): they go with the end, ahead of its own lines
     /// (after them if those are already appended).
-    public func addEarlierLines(_ lines: [LogLine], toEndOf jobID: String, workerID: String) {
-        guard !lines.isEmpty, let index = pendingFinishes.lastIndex(where: { $0.jobID == jobID }) else { return }
-        let all = pendingFinishes[index].logs == nil ? lines : lines + pendingFinishes[index].lines
-        pendingFinishes[index].lines = all
-        pendingFinishes[index].logs = queue.command(
-            .appendLogs, queue.appendLogsArguments(jobID: jobID, lines: all, workerID: workerID))
+    public func addEarlierLines(_ lines: [LogLine], toEndOf jobID: String) {
+        guard let index = pendingFinishes.lastIndex(where: { $0.jobID == jobID }) else { return }
+        pendingFinishes[index].lines = lines + pendingFinishes[index].lines
+    }
+
+    /// The `mimir_log` call appending a pending end's lines; nil when there are none.
+    private func logsCommand(_ finish: PendingFinish) -> [String]? {
+        finish.lines.isEmpty
+            ? nil
+            : queue.command(
+                .appendLogs,
+                queue.appendLogsArguments(jobID: finish.jobID, lines: finish.lines, workerID: finish.workerID))
     }
 
     /// Sends the pending finishes (the attempts' log lines, then their ends in one
@@ -148,7 +148,7 @@ public final class QueueSession {
         throws(QueueError) -> [FinishAnswer]
     {
         let settled = try settleEndsOfLaterTakes(workerID: workerID)
-        var commands = pendingFinishes.compactMap(\.logs)
+        var commands = pendingFinishes.compactMap(logsCommand)
         if !pendingFinishes.isEmpty { commands.append(queue.command(.finishMany, pendingFinishes.flatMap(\.finish))) }
         var takeCommands = 0
         if takes > 0, let offer, let first = queue.takeArguments(workerID: workerID, offer: offer) {
@@ -188,7 +188,7 @@ public final class QueueSession {
         var logReplies = replies[...]
         for (index, finish) in pendingFinishes.enumerated() {
             var logsRefused: QueueError?
-            if finish.logs != nil, case .error(let message)? = logReplies.popFirst() {
+            if !finish.lines.isEmpty, case .error(let message)? = logReplies.popFirst() {
                 logsRefused = queue.refusal(message, jobID: finish.jobID, caller: workerID)
             }
             // The end's status is its own reply's: lines refused while the end went in did not
@@ -225,14 +225,13 @@ public final class QueueSession {
                 kept.append(finish)
                 continue
             }
-            let fields: [String?]
+            let job: EndClaim.JobState?
             do {
-                let reply = try open().send(["HMGET", "\(queue.namespace):job:\(finish.jobID)"] + EndClaim.fields)
-                fields = reply.array?.map(\.string) ?? []
+                job = try jobState(finish.jobID)
             } catch {
                 throw QueueError.from(error, jobID: finish.jobID, caller: workerID)
             }
-            guard let later = claim.laterTakeHere(fields) else {
+            guard let later = job.flatMap(claim.laterTakeHere) else {
                 kept.append(finish)
                 continue
             }
@@ -307,18 +306,23 @@ public final class QueueSession {
     /// call answered) are not sent again with the next report.
     private func keepPendingAfterRefusal(logReplies: ArraySlice<RedisReply>) {
         var replies = logReplies
-        for index in pendingFinishes.indices where pendingFinishes[index].logs != nil {
+        for index in pendingFinishes.indices where !pendingFinishes[index].lines.isEmpty {
             guard let reply = replies.popFirst() else { break }
             if case .error = reply { continue }
-            (pendingFinishes[index].logs, pendingFinishes[index].lines) = (nil, [])
+            pendingFinishes[index].lines = []
         }
     }
 
     /// The status the end `claim` left job `jobID` with, if its fields show that end went in; nil
     /// when they do not, or cannot be read (the end stays refused).
     private func statusLeft(by claim: EndClaim, jobID: String) -> JobStatus? {
-        let fields = try? open().send(["HMGET", "\(queue.namespace):job:\(jobID)"] + EndClaim.fields)
-        return fields?.array.flatMap { claim.wentIn($0.map(\.string)) }
+        (try? jobState(jobID))?.flatMap(claim.wentIn)
+    }
+
+    /// The job's fields an end's claim is judged by; nil when the answer is not one per field.
+    private func jobState(_ jobID: String) throws(RedisError) -> EndClaim.JobState? {
+        let reply = try open().send(["HMGET", "\(queue.namespace):job:\(jobID)"] + EndClaim.JobState.fieldNames)
+        return reply.array.flatMap { EndClaim.JobState(fields: $0.map(\.string)) }
     }
 
     /// A finish's status from its entry in `mimir_finish_many`'s answer.

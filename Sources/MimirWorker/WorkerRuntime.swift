@@ -135,12 +135,12 @@ public final class WorkerRuntime: Sendable {
     func retire() {
         logger.notice(
             "retiring: idle past the idle timeout", metadata: ["worker": "\(configuration.workerID)"])
-        stopTakingJobs()
+        stopTakingJobs(grace: nil)
     }
 
     /// Stops taking jobs; after the grace period, stops running ones and hands them back.
     public func drain() {
-        stopTakingJobs()
+        stopTakingJobs(grace: configuration.drainGrace)
         guard !stopArmed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let grace = configuration.drainGrace
         let stopping = stopping
@@ -150,13 +150,14 @@ public final class WorkerRuntime: Sendable {
         }
     }
 
-    private func stopTakingJobs() {
+    /// `grace`: how long running jobs may take, if limited, for the log.
+    private func stopTakingJobs(grace: Duration?) {
         guard !draining.isCancelled else { return }
         // Before the line that says so: whoever reads it may count on no new job being taken.
         draining.cancel()
         logger.notice(
             "draining: no new jobs; running ones may finish",
-            metadata: ["running": "\(runningJobs)", "grace": "\(configuration.drainGrace)"])
+            metadata: ["running": "\(runningJobs)", "grace": "\(grace.map { "\($0)" } ?? "none")"])
     }
 }
 

@@ -10,6 +10,26 @@ import Testing
 /// One real Redis for the suite; each harness gets its own key namespace on it.
 enum SharedRedis {
     static let server = Task { try await RedisServer.start() }
+
+    /// For the tests' own clients: their failures are the tests' to report.
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// A queue client in `namespace` on the Redis at `url`, by default this shared one.
+    static func queue(
+        namespace: String, url: String? = nil, leaseDuration: Duration = .seconds(15), poolSize: Int = 2
+    ) async throws -> JobQueue {
+        let redisURL: String
+        if let url { redisURL = url } else { redisURL = try await server.value.url }
+        return JobQueue(
+            redis: RedisClient(
+                configuration: try RedisConfiguration(url: redisURL), poolSize: poolSize, logger: quietLogger),
+            configuration: QueueConfiguration(namespace: namespace, leaseDuration: leaseDuration),
+            clock: SystemQueueClock(), logger: quietLogger)
+    }
 }
 
 struct APIResponse {
@@ -44,12 +64,7 @@ struct APIHarness {
         let document = try await HTTPClient().send(
             HTTPRequest(url: "\(orchestrator.baseURL)/openapi.json", headers: [TestTokens.header(TestTokens.viewer)])
         ).json()
-        var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        logger.logLevel = .critical
-        let redis = RedisClient(configuration: try RedisConfiguration(url: url), poolSize: 2, logger: logger)
-        let queue = JobQueue(
-            redis: redis, configuration: QueueConfiguration(namespace: namespace, leaseDuration: workerLease),
-            clock: SystemQueueClock(), logger: logger)
+        let queue = try await SharedRedis.queue(namespace: namespace, url: url, leaseDuration: workerLease)
         return APIHarness(
             orchestrator: orchestrator, redisURL: url, contract: OpenAPIContract(document: document), queue: queue)
     }

@@ -22,16 +22,8 @@ struct LeaseRenewerTests {
         let ticking: Task<Void, Never>
 
         static func make(renewerWorkerID: String = "w", redisURL: String? = nil) async throws -> Setup {
-            let url: String
-            if let redisURL { url = redisURL } else { url = try await SharedRedis.server.value.url }
-            var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-            logger.logLevel = .critical
-            let redis = RedisClient(configuration: try RedisConfiguration(url: url), poolSize: 2, logger: logger)
-            let queue = JobQueue(
-                redis: redis,
-                configuration: QueueConfiguration(
-                    namespace: "renew-\(UUID().uuidString.prefix(8))", leaseDuration: .seconds(10)),
-                clock: SystemQueueClock(), logger: logger)
+            let queue = try await SharedRedis.queue(
+                namespace: "renew-\(UUID().uuidString.prefix(8))", url: redisURL, leaseDuration: .seconds(10))
             try await queue.prepare()
             guard
                 case .created = try await queue.submit(
@@ -41,7 +33,7 @@ struct LeaseRenewerTests {
             let stopping = CancellationToken()
             let renewer = LeaseRenewer(
                 queue: queue, workerID: renewerWorkerID, interval: .milliseconds(50), stopping: stopping,
-                logger: logger)
+                logger: SharedRedis.quietLogger)
             return Setup(
                 queue: queue, job: job, renewer: renewer, stopping: stopping, ticking: Task { await renewer.run() })
         }

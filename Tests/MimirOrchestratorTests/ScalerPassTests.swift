@@ -1,7 +1,5 @@
 import Foundation
-import Logging
 import MimirCore
-import MimirRedis
 import MimirScaling
 import Synchronization
 import Testing
@@ -33,13 +31,7 @@ struct ScalerPassTests {
 
     /// A scaler whose catalog knows one image, `img`, serving job type `t`, with no worker.
     static func scaler(_ backend: HeldBackend) async throws -> Scaler {
-        var logger = Logger(label: "scaler-test") { _ in SwiftLogNoOpLogHandler() }
-        logger.logLevel = .critical
-        let url = try await SharedRedis.server.value.url
-        let queue = JobQueue(
-            redis: RedisClient(configuration: try RedisConfiguration(url: url), poolSize: 1, logger: logger),
-            configuration: QueueConfiguration(namespace: "pass-\(UUID().uuidString.prefix(8))"),
-            clock: SystemQueueClock(), logger: logger)
+        let queue = try await SharedRedis.queue(namespace: "pass-\(UUID().uuidString.prefix(8))")
         try await queue.prepare()
         let catalog = CapabilityCatalog()
         let image = WorkerImageRecord(
@@ -52,7 +44,8 @@ struct ScalerPassTests {
         return Scaler(
             backend: backend, settings: settings,
             policy: ScalingPolicy.Settings(minimumWorkers: 0, maximumWorkers: 4, queueThreshold: 1), queue: queue,
-            workers: WorkerDirectory(queue: queue), catalog: catalog, metrics: OrchestratorMetrics(), logger: logger,
+            workers: WorkerDirectory(queue: queue), catalog: catalog, metrics: OrchestratorMetrics(),
+            logger: SharedRedis.quietLogger,
             workerEnvironment: [:])
     }
 

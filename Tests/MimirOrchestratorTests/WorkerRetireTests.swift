@@ -1,7 +1,5 @@
 import Foundation
-import Logging
 import MimirPluginHost
-import MimirRedis
 import Testing
 
 @testable import MimirQueue
@@ -12,18 +10,13 @@ import Testing
 @Suite("Worker retirement and drain")
 struct WorkerRetireTests {
     static func runtime(grace: Duration) async throws -> WorkerRuntime {
-        var logger = Logger(label: "retire-test") { _ in SwiftLogNoOpLogHandler() }
-        logger.logLevel = .critical
-        let url = try await SharedRedis.server.value.url
-        let queue = JobQueue(
-            redis: RedisClient(configuration: try RedisConfiguration(url: url), poolSize: 1, logger: logger),
-            configuration: QueueConfiguration(namespace: "retire-\(UUID().uuidString.prefix(8))"),
-            clock: SystemQueueClock(), logger: logger)
+        let queue = try await SharedRedis.queue(namespace: "retire-\(UUID().uuidString.prefix(8))")
         let registry = try ExecutorRegistry.load(
-            directory: try WorkerProcess.fixtures.get(), configuration: PluginHostConfiguration(), logger: logger)
+            directory: try WorkerProcess.fixtures.get(), configuration: PluginHostConfiguration(),
+            logger: SharedRedis.quietLogger)
         return WorkerRuntime(
             configuration: WorkerConfiguration(workerID: "w-retire", drainGrace: grace), registry: registry,
-            queue: queue, logger: logger)
+            queue: queue, logger: SharedRedis.quietLogger)
     }
 
     @Test("retiring stops taking jobs but starts no grace period: a job taken meanwhile is not cut short")

@@ -197,15 +197,27 @@ struct QueueSessionTests {
         }
     }
 
-    @Test(
-        "ends that went in with a report Redis answered too late are answered as such when sent again; one whose job moved on since stays refused"
-    )
-    func endsOfAnUnansweredReport() async throws {
+    /// Two jobs taken by w-1 and ended (ids[0] succeeded with `lines`, ids[1] failed for good) in
+    /// a report sent while Redis is frozen: the slot gives up on its answer after 0.2 s, and Redis
+    /// runs it when it wakes. Then `meanwhile` runs, and the slot reports again. Returns the first
+    /// report's error, the second's answers, and the takes' `started_at` the ends knew (nil unless
+    /// `taken`).
+    static func endsAnsweredTooLate(
+        lines: [LogLine] = [], taken: Bool = false,
+        meanwhile: (QueueHarness, [String]) async throws -> Void
+    ) async throws -> (
+        harness: QueueHarness, ids: [String], first: String, answers: [QueueSession.FinishAnswer], started: [Int64?]
+    ) {
         // A Redis of its own: the test freezes it.
         let server = try await RedisServer.start()
         defer { Task { await server.stop() } }
         let (harness, ids) = try await Self.twoJobsTaken(from: server)
         let impatient = harness.queue(commandTimeout: .milliseconds(200))
+        var started: [Int64?] = [nil, nil]
+        if taken {
+            started = [try await harness.queue.job(ids[0]).startedAt, try await harness.queue.job(ids[1]).startedAt]
+        }
+        let startedAt = started
         let stage = Stage()
         let reporting = Task {
             try await OwnThread.run { () throws -> (String, [QueueSession.FinishAnswer]) in
@@ -214,13 +226,13 @@ struct QueueSessionTests {
                 _ = try session.take(workerID: "w-1", offer: Self.offer)
                 stage.value.store(1, ordering: .sequentiallyConsistent)
                 while stage.value.load(ordering: .sequentiallyConsistent) < 2 { usleep(1_000) }
-                let line = LogLine(time: 1_700_000_000_000, level: "info", message: "last line")
                 session.finishLater(
-                    jobID: ids[0], workerID: "w-1", outcome: .succeeded(result: nil), lines: [line], attempt: 1)
+                    jobID: ids[0], workerID: "w-1", outcome: .succeeded(result: nil), lines: lines, attempt: 1,
+                    startedAt: startedAt[0])
                 session.finishLater(
                     jobID: ids[1], workerID: "w-1",
                     outcome: .failed(message: "bad input", kind: .invalidInput, retryable: false), lines: [],
-                    attempt: 1)
+                    attempt: 1, startedAt: startedAt[1])
                 // Sent while Redis is frozen: the socket gives up after 0.2 s; Redis reads and
                 // runs the report when it wakes.
                 var first = "answered"
@@ -239,15 +251,26 @@ struct QueueSessionTests {
         stage.value.store(2, ordering: .sequentiallyConsistent)
         try await Task.sleep(for: .seconds(1))
         server.thaw()
-        // Both ends went in when Redis woke; then the failed job is retried.
-        let giveUp = ContinuousClock.now + .seconds(2)
+        // Both ends went in when Redis woke.
+        let giveUp = ContinuousClock.now + .seconds(60)
         while try await harness.queue.job(ids[1]).status != .failed, ContinuousClock.now < giveUp {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(try await harness.queue.job(ids[0]).status == .succeeded)
-        _ = try await harness.queue.retry(ids[1])
+        try await meanwhile(harness, ids)
         stage.value.store(3, ordering: .sequentiallyConsistent)
         let (first, answers) = try await reporting.value
+        return (harness, ids, first, answers, startedAt)
+    }
+
+    @Test(
+        "ends that went in with a report Redis answered too late are answered as such when sent again; one whose job moved on since stays refused"
+    )
+    func endsOfAnUnansweredReport() async throws {
+        let line = LogLine(time: 1_700_000_000_000, level: "info", message: "last line")
+        let (harness, ids, first, answers, _) = try await Self.endsAnsweredTooLate(lines: [line]) { harness, ids in
+            #expect(try await harness.queue.job(ids[0]).status == .succeeded)
+            _ = try await harness.queue.retry(ids[1])
+        }
         #expect(first.contains("unavailable"), "the slot gave up on the first report's answer: \(first)")
         #expect(Self.described(answers) == ["succeeded", "refused: job \(ids[1]) cannot move from queued to failed"])
         #expect(answers.map(\.wentInBefore) == [true, false])
@@ -259,63 +282,28 @@ struct QueueSessionTests {
         "an end that went in with a report answered too late, whose job this worker has taken again since, is not sent again: it would end the new attempt"
     )
     func endOfAnUnansweredReportSparesALaterAttempt() async throws {
-        // A Redis of its own: the test freezes it.
-        let server = try await RedisServer.start()
-        defer { Task { await server.stop() } }
-        let (harness, ids) = try await Self.twoJobsTaken(from: server)
-        let impatient = harness.queue(commandTimeout: .milliseconds(200))
-        let started = [try await harness.queue.job(ids[0]).startedAt, try await harness.queue.job(ids[1]).startedAt]
-        let stage = Stage()
-        let reporting = Task {
-            try await OwnThread.run { () throws -> (String, [QueueSession.FinishAnswer]) in
-                let session = QueueSession(queue: impatient, types: ["ml_training"])
-                _ = try session.take(workerID: "w-1", offer: Self.offer)
-                stage.value.store(1, ordering: .sequentiallyConsistent)
-                while stage.value.load(ordering: .sequentiallyConsistent) < 2 { usleep(1_000) }
-                session.finishLater(
-                    jobID: ids[0], workerID: "w-1", outcome: .succeeded(result: nil), lines: [], attempt: 1,
-                    startedAt: started[0])
-                session.finishLater(
-                    jobID: ids[1], workerID: "w-1",
-                    outcome: .failed(message: "bad input", kind: .invalidInput, retryable: false), lines: [],
-                    attempt: 1, startedAt: started[1])
-                var first = "answered"
-                do {
-                    _ = try session.report(workerID: "w-1")
-                } catch {
-                    first = "\(error)"
-                }
-                while stage.value.load(ordering: .sequentiallyConsistent) < 3 { usleep(1_000) }
-                return (first, try session.report(workerID: "w-1"))
-            }
+        let again = Mutex<JobRecord?>(nil)
+        let (harness, ids, first, answers, started) = try await Self.endsAnsweredTooLate(taken: true) {
+            harness, ids in
+            // The failed job is retried (its attempts counted from 0 again), and another slot of
+            // the same worker takes it: attempt 1 again, started later.
+            harness.clock.advance(by: .seconds(1))
+            _ = try await harness.queue.retry(ids[1])
+            let taken = try await harness.queue.take(workerID: "w-1", types: ["ml_training"])
+            again.withLock { $0 = taken }
         }
-        while stage.value.load(ordering: .sequentiallyConsistent) < 1 { try await Task.sleep(for: .milliseconds(5)) }
-        server.freeze()
-        stage.value.store(2, ordering: .sequentiallyConsistent)
-        try await Task.sleep(for: .seconds(1))
-        server.thaw()
-        let giveUp = ContinuousClock.now + .seconds(60)
-        while try await harness.queue.job(ids[1]).status != .failed, ContinuousClock.now < giveUp {
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        // The failed job is retried (its attempts counted from 0 again), and another slot of the
-        // same worker takes it: attempt 1 again, started later.
-        harness.clock.advance(by: .seconds(1))
-        _ = try await harness.queue.retry(ids[1])
-        let again = try #require(try await harness.queue.take(workerID: "w-1", types: ["ml_training"]))
-        #expect(again.id == ids[1] && again.attempts == 1 && again.startedAt != started[1])
-        stage.value.store(3, ordering: .sequentiallyConsistent)
-        let (first, answers) = try await reporting.value
+        let retaken = try #require(again.withLock { $0 })
         #expect(first.contains("unavailable"), "the slot gave up on the first report's answer: \(first)")
+        #expect(retaken.id == ids[1] && retaken.attempts == 1 && retaken.startedAt != started[1])
         let take = { (started: Int64?) in EndClaim.take(by: "w-1", attempt: 1, startedAt: started) }
         #expect(
             Self.described(answers) == [
-                "refused: job \(ids[1]) is leased by worker \(take(again.startedAt)), not \(take(started[1]))",
+                "refused: job \(ids[1]) is leased by worker \(take(retaken.startedAt)), not \(take(started[1]))",
                 "succeeded",
             ])
         #expect(answers.map(\.wentInBefore) == [false, true])
         let running = try await harness.queue.job(ids[1])
-        #expect(running.status == .running && running.startedAt == again.startedAt, "\(running)")
+        #expect(running.status == .running && running.startedAt == retaken.startedAt, "\(running)")
     }
 
     /// How a hand-back sent while Redis is frozen ends for the slot.
@@ -709,8 +697,8 @@ struct QueueSessionTests {
             session.finishLater(
                 jobID: job.id, workerID: "w-1", outcome: .succeeded(result: nil), lines: [line(2, "last")],
                 attempt: job.attempts, startedAt: job.startedAt)
-            session.addEarlierLines([line(0, "put back 1"), line(1, "put back 2")], toEndOf: job.id, workerID: "w-1")
-            session.addEarlierLines([line(3, "another job's")], toEndOf: "job-not-pending", workerID: "w-1")
+            session.addEarlierLines([line(0, "put back 1"), line(1, "put back 2")], toEndOf: job.id)
+            session.addEarlierLines([line(3, "another job's")], toEndOf: "job-not-pending")
             return try session.report(workerID: "w-1")
         }
         #expect(answers.count == 1 && answers.first?.logsRefused == nil)

@@ -42,10 +42,9 @@ final class Scaler: Sendable {
         /// Job types no worker was there for at the last pass (none live, none starting) that an
         /// image this backend can start serves: a submission of one asks for a pass at once.
         var unattended: Set<String> = []
-        /// Whether a pass is under way, and the types submitted meanwhile: `unattended` is the
-        /// last pass's until it ends, so such a submission is judged again at its end.
-        var passing = false
-        var submittedDuringPass: Set<String> = []
+        /// The types submitted while a pass is under way (nil between passes): `unattended` is
+        /// the last pass's until it ends, so such a submission is judged again at its end.
+        var submittedDuringPass: Set<String>?
     }
 
     static let recordLimit = 100
@@ -97,7 +96,7 @@ final class Scaler: Sendable {
     /// an idle fleet waits for a worker's start only. A lock and a set lookup per submission.
     func submitted<Types: Collection<String>>(types: Types) {
         let unattended = state.withLock { state in
-            if state.passing { state.submittedDuringPass.formUnion(types) }
+            state.submittedDuringPass?.formUnion(types)
             return types.contains { state.unattended.contains($0) }
         }
         if unattended { passSignal.signal() }
@@ -108,10 +107,7 @@ final class Scaler: Sendable {
         guard let backend else { return await observeOnly() }
         // A worker started before the server listens would not know where to register.
         guard !state.withLock({ $0.orchestratorURL.isEmpty }) else { return }
-        state.withLock { state in
-            state.passing = true
-            state.submittedDuringPass = []
-        }
+        state.withLock { $0.submittedDuringPass = [] }
         do {
             let started = try await backend.inventory()
             for event in await backend.drainEvents() {
@@ -176,14 +172,14 @@ final class Scaler: Sendable {
             let missed = state.withLock { state in
                 state.unattended = Self.unattended(
                     images: images, statuses: state.statuses, live: stillLive, maximumWorkers: policy.maximumWorkers)
-                state.passing = false
-                return !state.submittedDuringPass.isDisjoint(with: state.unattended)
+                defer { state.submittedDuringPass = nil }
+                return state.submittedDuringPass?.isDisjoint(with: state.unattended) == false
             }
             // Submitted while this pass ran, judged by the last pass's view: one that now finds no
             // worker there for it gets the next pass at once, not at the end of the interval.
             if missed { passSignal.signal() }
         } catch {
-            state.withLock { $0.passing = false }
+            state.withLock { $0.submittedDuringPass = nil }
             let message = "scaler pass failed: \(error)"
             let repeated = state.withLock { state in
                 defer { state.lastError = message }

@@ -175,7 +175,7 @@ extension WorkerRuntime {
     /// Takes the held jobs off the clock; lines a failed renewal put back go with their ends.
     private func endHeld(_ session: QueueSession, _ attempts: SlotAttempts) {
         for (jobID, lines) in attempts.endHeld() {
-            session.addEarlierLines(lines, toEndOf: jobID, workerID: configuration.workerID)
+            session.addEarlierLines(lines, toEndOf: jobID)
         }
     }
 
