@@ -120,13 +120,19 @@ struct ScalingTests {
             if workers.filter({ $0["status"] == "idle" }).count == 2 { break }
             try await Task.sleep(for: .milliseconds(100))
         }
+        // The job waits for a file the test makes only after the kill: the killed worker cannot
+        // have finished it first, however long a loaded machine stalls (a 10 s sleep once had).
+        let release = "/tmp/mimir-release-\(UUID().uuidString)"
+        defer { unlink(release) }
         let id = try await api.submit([
-            "type": "fixture_echo", "task_spec": ["parameters": ["message": "long", "sleep_ms": 10_000]],
+            "type": "fixture_echo",
+            "task_spec": ["parameters": ["message": "long", "wait_for_file": .string(release)]],
         ])
-        let first = try await api.poll(id, seconds: 30) { $0["status"] == "running" }
+        let first = try await api.poll(id, seconds: 60) { $0["status"] == "running" }
         let killed = try #require(first["worker_id"]?.stringValue, "\(first)")
         let pid = try #require(Self.localWorkerPID(killed, orchestrator: api.orchestrator.process.pid))
         #expect(kill(pid, SIGKILL) == 0)
+        #expect(FileManager.default.createFile(atPath: release, contents: nil))
 
         // Running again, or done already if this poll came late.
         let again = try await api.poll(id, seconds: 120) {
